@@ -1,0 +1,169 @@
+"""What each `prison-monitor` command does: call the core, print the outcome."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from cli.main import EXIT_CANNOT_RUN, EXIT_OK, EXIT_REJECTED, CliError, print_json
+
+
+def _engine(*, schema: bool = True):  # type: ignore[no-untyped-def]
+    from store.db import get_engine, require_schema
+
+    engine = get_engine()
+    if schema:
+        require_schema(engine)
+    return engine
+
+
+def _actor(explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    try:
+        return os.environ.get("USER") or getpass.getuser()
+    except Exception:
+        return "operator"
+
+
+def _register(engine):  # type: ignore[no-untyped-def]
+    from store.prisons import load_register
+
+    register = load_register(engine)
+    if not len(register):
+        raise CliError(
+            "The prison register is empty; import one with 'prison-monitor prisons import FILE' "
+            "(or run 'prison-monitor init --sample' for the sample register)."
+        )
+    return register
+
+
+def _existing_file(path: Path) -> Path:
+    if not path.exists():
+        raise CliError(f"There is no file '{path}'; check the name and the folder.")
+    if path.is_dir():
+        raise CliError(f"'{path}' is a folder, not a file; name a file inside it.")
+    return path
+
+
+def init(args: argparse.Namespace) -> int:
+    from store.db import database_url, get_engine, migrate
+
+    engine = get_engine()
+    migrate(engine)
+    print(f"Database ready: {_safe_url(database_url())}")
+    if args.sample:
+        from store.sample import load_sample
+
+        summary = load_sample(engine)
+        for line in summary:
+            print(line)
+    return EXIT_OK
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def prisons_import(args: argparse.Namespace) -> int:
+    from data_contracts.register import read_register
+    from store.prisons import import_prisons
+
+    engine = _engine()
+    prisons, issues = read_register(_existing_file(args.file))
+    if issues:
+        if args.json:
+            print_json(
+                {"file": args.file.name, "accepted": False, "errors": [i.to_dict() for i in issues]}
+            )
+        else:
+            print(f"{args.file.name}: REFUSED — nothing was stored; fix these and import it again:")
+            for i in issues:
+                where = ", ".join(x for x in (f"row {i.row}" if i.row else "", i.column or "") if x)
+                print(f"  - {where or 'file'}: {i.message}")
+        return EXIT_REJECTED
+    result = import_prisons(engine, prisons, _actor(args.user))
+    if args.json:
+        print_json(
+            {
+                "file": args.file.name,
+                "accepted": True,
+                "added": result.added,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            }
+        )
+    else:
+        print(
+            f"{args.file.name}: {len(result.added)} added, {len(result.updated)} updated, "
+            f"{len(result.unchanged)} unchanged."
+        )
+    return EXIT_OK
+
+
+def prisons_list(args: argparse.Namespace) -> int:
+    from store.prisons import list_prisons, prison_dict
+
+    rows = [prison_dict(p) for p in list_prisons(_engine())]
+    if args.json:
+        print_json(rows)
+        return EXIT_OK
+    if not rows:
+        print("The register is empty.")
+        return EXIT_OK
+    print(_table(rows))
+    return EXIT_OK
+
+
+def _table(rows: list[dict]) -> str:
+    columns = list(rows[0])
+    cells = [[("" if r[c] is None else str(r[c])) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def validate(args: argparse.Namespace) -> int:
+    from data_contracts.validate import validate_file
+
+    path = _existing_file(args.file)
+    engine = _engine()
+    register = _register(engine)
+    report = validate_file(path, register)
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        print(report.to_text())
+    return EXIT_OK if report.accepted else EXIT_REJECTED
+
+
+def template(args: argparse.Namespace) -> int:
+    from data_contracts.periods import is_period
+    from data_contracts.template import write_template
+
+    if not is_period(args.period):
+        raise CliError(f"'{args.period}' is not a quarter written YYYY-Qn; use e.g. 2025-Q3.")
+    register = _register(_engine())
+    if args.prison not in register:
+        raise CliError(
+            f"'{args.prison}' is not in the prison register; see 'prison-monitor prisons list'."
+        )
+    fmt = args.format or ("csv" if args.output.suffix.lower() in (".csv", ".txt") else "xlsx")
+    if args.output.is_dir():
+        raise CliError(f"'{args.output}' is a folder; give a file name for the template.")
+    write_template(args.output, args.prison, args.period, fmt)
+    print(
+        f"Template for {args.prison} {args.period} written to {args.output} ({fmt}).",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+__all__ = ["EXIT_CANNOT_RUN", "init", "prisons_import", "prisons_list", "template", "validate"]

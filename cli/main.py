@@ -1,0 +1,119 @@
+"""`prison-monitor`: the command line, a thin layer over the core.
+
+Parses arguments, calls the same functions the dashboard calls, prints
+readable text (or JSON with --json), and turns every failure into one plain
+sentence on standard error with exit status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+EXIT_OK, EXIT_REJECTED, EXIT_CANNOT_RUN = 0, 1, 2
+ROLES = ("ministry", "director", "evaluator")
+
+
+class CliError(Exception):
+    """The command could not run; the message is the one sentence the user reads."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"prison-monitor: {message}. Run '{self.prog} --help' for the usage.\n")
+        raise SystemExit(EXIT_CANNOT_RUN)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="prison-monitor",
+        description="Monitoring indicators for drug services in prisons.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy database URL (default: $PRISON_MONITOR_DB or sqlite:///var/prison-monitor.db)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("init", help="create or upgrade the database schema")
+    p.add_argument(
+        "--sample", action="store_true", help="also load the sample data and demo accounts"
+    )
+    p.set_defaults(run=_commands("init"))
+
+    prisons = sub.add_parser("prisons", help="the prison register")
+    psub = prisons.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    psub.required = True
+    p = psub.add_parser("import", help="add or update prisons from a register CSV")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--user", default=None, help="who makes the change (default: $USER)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_commands("prisons_import"))
+    p = psub.add_parser("list", help="list the register")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_commands("prisons_list"))
+
+    p = sub.add_parser("validate", help="check a file against the contract; stores nothing")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(run=_commands("validate"))
+
+    p = sub.add_parser("template", help="write a blank submission file for a prison and quarter")
+    p.add_argument("--prison", required=True, metavar="CODE")
+    p.add_argument("--period", required=True, metavar="P")
+    p.add_argument("--format", choices=("xlsx", "csv"), default=None)
+    p.add_argument("--output", required=True, type=Path, metavar="FILE")
+    p.set_defaults(run=_commands("template"))
+    return parser
+
+
+def _commands(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from cli import commands
+
+        return getattr(commands, name)(args)
+
+    return run
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.db:
+        os.environ["PRISON_MONITOR_DB"] = args.db
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("prison-monitor: stopped.\n")
+        return 130
+    except Exception as exc:  # every failure reaches the user as one sentence
+        from store.db import StoreError
+
+        if os.environ.get("PRISON_MONITOR_DEBUG"):
+            raise
+        if isinstance(exc, (CliError, StoreError)):
+            message = str(exc)
+        elif isinstance(exc, OSError):
+            message = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+            message += "."
+        else:
+            message = (
+                f"an unexpected error stopped the command ({type(exc).__name__}: {exc}); "
+                "nothing was stored. Set PRISON_MONITOR_DEBUG=1 to see the details and report it."
+            )
+        sys.stderr.write(f"prison-monitor: {message}\n")
+        return EXIT_CANNOT_RUN
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

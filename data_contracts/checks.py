@@ -1,0 +1,341 @@
+"""Rules about sets of rows, in Polars, and the messages of every failing row.
+
+Row-level rules run in Great Expectations (gx_bridge); the rules that compare
+rows with each other (duplicates, pairs, a prison-quarter's population and
+completeness, the register's service dates) are joins and group-bys here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import polars as pl
+
+from data_contracts.contract import Contract
+from data_contracts.periods import period_label, quarter_end
+from data_contracts.periods import suggest_period as _suggest_period
+from data_contracts.register import Register, closest
+from data_contracts.report import Issue, make_issue
+
+KEYS = ["prison_code", "period", "data_element"]
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def row_issues(
+    failures: pl.DataFrame,
+    frame: pl.DataFrame,
+    contract: Contract,
+    register: Register,
+    today: date,
+) -> list[Issue]:
+    """Issues, with messages, for the failures that Great Expectations found."""
+    if failures.height == 0:
+        return []
+    hits = failures.join(frame, on="row", how="left")
+    suggestions: dict[tuple[str, str], str] = {}
+    issues = []
+    for hit in hits.iter_rows(named=True):
+        rule = contract.rule(hit["rule"])
+        exp = rule.expectations[hit["expectation"]]
+        value = hit[exp.source] if exp.source != "note" else hit["note_length"]
+        suggestion = _suggestion(exp.source, value, register, contract, suggestions)
+        index = hit["period_index"]
+        issues.append(
+            make_issue(
+                rule.id,
+                row=hit["row"],
+                column=exp.source,
+                prison_code=hit["prison_code"],
+                period=hit["period"],
+                data_element=hit["data_element"],
+                message=exp.message,
+                value=value if value is not None else "",
+                suggestion=suggestion,
+                today=today.isoformat(),
+                period_end=quarter_end(index).isoformat() if index is not None else "",
+                contract=contract,
+            )
+        )
+    return issues
+
+
+def _suggestion(
+    source: str,
+    value: object,
+    register: Register,
+    contract: Contract,
+    cache: dict[tuple[str, str], str],
+) -> str:
+    if not isinstance(value, str) or source not in ("prison_code", "period", "data_element"):
+        return ""
+    key = (source, value)
+    if key not in cache:
+        if source == "period":
+            guess = _suggest_period(value)
+        else:
+            guess = closest(
+                value, register.codes if source == "prison_code" else contract.element_codes
+            )
+        cache[key] = f" (did you mean '{guess}'?)" if guess and guess != value else ""
+    return cache[key]
+
+
+def duplicate_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
+    keyed = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in KEYS))
+    dups = keyed.with_columns(
+        pl.col("row").first().over(KEYS).alias("first_row"),
+        pl.int_range(pl.len()).over(KEYS).alias("nth"),
+    ).filter(pl.col("nth") > 0)
+    return [
+        make_issue(
+            "row.duplicate",
+            row=r["row"],
+            column="data_element",
+            prison_code=r["prison_code"],
+            period=r["period"],
+            data_element=r["data_element"],
+            first_row=r["first_row"],
+            contract=contract,
+        )
+        for r in dups.iter_rows(named=True)
+    ]
+
+
+def _prison_quarters(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows of the prison-quarters a file may hold: a registered prison and an ended quarter.
+
+    Rows with an unknown prison or a bad quarter are errors of their own; judging
+    their prison-quarter as well would only repeat the same mistake.
+    """
+    return frame.filter(pl.col("in_scope"))
+
+
+def population_missing_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
+    population = next(e.code for e in contract.data_elements if e.kind == "number")
+    groups = (
+        _prison_quarters(frame)
+        .group_by("prison_code", "period")
+        .agg(
+            ((pl.col("data_element") == population) & pl.col("value").is_not_null())
+            .any()
+            .alias("has")
+        )
+        .filter(~pl.col("has"))
+        .sort("prison_code", "period")
+    )
+    return [
+        make_issue(
+            "population.missing",
+            column="data_element",
+            prison_code=g["prison_code"],
+            period=g["period"],
+            data_element=population,
+            contract=contract,
+        )
+        for g in groups.iter_rows(named=True)
+    ]
+
+
+def completeness_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
+    codes = contract.element_codes
+    reported = (
+        _prison_quarters(frame)
+        .group_by("prison_code", "period")
+        .agg(pl.col("data_element").filter(pl.col("value").is_not_null()).unique().alias("have"))
+        .sort("prison_code", "period")
+    )
+    issues = []
+    for g in reported.iter_rows(named=True):
+        have = set(g["have"])
+        missing = [c for c in codes if c not in have]
+        if missing:
+            issues.append(
+                make_issue(
+                    "completeness.missing_elements",
+                    prison_code=g["prison_code"],
+                    period=g["period"],
+                    count=len(missing),
+                    missing=", ".join(missing),
+                    contract=contract,
+                )
+            )
+    return issues
+
+
+def pair_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
+    """A subset larger than its whole; the first row of each duplicated key is the one compared."""
+    values = (
+        frame.filter(
+            # only values that are valid on their own: a negative or fractional count is
+            # already an error, and comparing it would only repeat that error
+            (pl.col("value_number") >= 0)
+            & (pl.col("count_fraction").fill_null(0) == 0)
+            & pl.col("prison_code").is_not_null()
+            & pl.col("period").is_not_null()
+        )
+        .unique(subset=KEYS, keep="first", maintain_order=True)
+        .select(*KEYS, "row", "value", "value_number")
+    )
+    pairs = pl.DataFrame(
+        {"data_element": [a for a, _ in contract.pairs], "second": [b for _, b in contract.pairs]}
+    )
+    seconds = values.rename(
+        {"data_element": "second", "row": "second_row", "value": "second_raw", "value_number": "v2"}
+    )
+    hits = (
+        values.join(pairs, on="data_element")
+        .join(seconds, on=["prison_code", "period", "second"])
+        .filter(pl.col("value_number") > pl.col("v2"))
+        .sort("row")
+    )
+    return [
+        make_issue(
+            "pair.exceeds",
+            row=h["row"],
+            column="value",
+            prison_code=h["prison_code"],
+            period=h["period"],
+            data_element=h["data_element"],
+            value=_fmt(h["value_number"]),
+            second=h["second"],
+            second_value=_fmt(h["v2"]),
+            second_row=h["second_row"],
+            contract=contract,
+        )
+        for h in hits.iter_rows(named=True)
+    ]
+
+
+def out_of_service_issues(
+    frame: pl.DataFrame, contract: Contract, register: Register
+) -> list[Issue]:
+    groups = (
+        _prison_quarters(frame)
+        .select("prison_code", "period", "period_index")
+        .unique()
+        .sort("prison_code", "period_index")
+    )
+    issues = []
+    for g in groups.iter_rows(named=True):
+        prison = register.prisons.get(g["prison_code"])
+        if prison is not None and not prison.open_in(g["period_index"]):
+            issues.append(
+                make_issue(
+                    "period.out_of_service",
+                    prison_code=g["prison_code"],
+                    period=period_label(g["period_index"]),
+                    service=prison.service,
+                    contract=contract,
+                )
+            )
+    return issues
+
+
+def set_issues(
+    frame: pl.DataFrame,
+    contract: Contract,
+    register: Register,
+    missing: Iterable[str],
+    last_ended: int,
+) -> list[Issue]:
+    """Every rule that compares rows with each other, as far as the file's columns allow."""
+    missing = set(missing)
+    if missing & {"prison_code", "period", "data_element"}:
+        return []
+    frame = frame.with_columns(
+        (pl.col("prison_code").is_in(register.codes) & (pl.col("period_index") <= last_ended))
+        .fill_null(False)
+        .alias("in_scope")
+    )
+    issues = duplicate_issues(frame, contract)
+    issues += out_of_service_issues(frame, contract, register)
+    if "value" not in missing:
+        issues += population_missing_issues(frame, contract)
+        issues += pair_issues(frame, contract)
+        issues += completeness_issues(frame, contract)
+    return issues
+
+
+HISTORY_SCHEMA = {
+    "prison_code": pl.String,
+    "period_index": pl.Int64,
+    "data_element": pl.String,
+    "value": pl.Float64,
+}
+
+
+def outlier_issues(frame: pl.DataFrame, history: pl.DataFrame, contract: Contract) -> list[Issue]:
+    """Values far from the prison's own last quarters (robust z-score, Iglewicz & Hoaglin).
+
+    z = 0.6745 (x - median) / MAD over the last `outlier_history_quarters`
+    stored quarters before the file's quarter, when at least
+    `outlier_min_history` exist. Where MAD is 0 the mean absolute deviation
+    stands in (z = (x - median) / (1.2533 MeanAD)); where both are 0 the
+    history is constant and no score exists, so nothing is flagged.
+    """
+    limits = contract.limits
+    current = frame.filter(
+        pl.col("value_number").is_not_null()
+        & pl.col("period_index").is_not_null()
+        & pl.col("prison_code").is_not_null()
+    ).select("row", "prison_code", "period", "period_index", "data_element", "value_number")
+    if current.height == 0 or history.height == 0:
+        return []
+    past = history.rename({"period_index": "past_index", "value": "past_value"})
+    window = (
+        current.join(past, on=["prison_code", "data_element"])
+        .filter(
+            (pl.col("past_index") < pl.col("period_index"))
+            & (pl.col("past_index") >= pl.col("period_index") - limits["outlier_history_quarters"])
+            & pl.col("past_value").is_not_null()
+        )
+        .group_by("row")
+        .agg(
+            pl.col("past_value").median().alias("median"),
+            pl.col("past_value").len().alias("n"),
+            pl.col("past_value").alias("past"),
+        )
+        .filter(pl.col("n") >= limits["outlier_min_history"])
+        .with_columns(
+            (
+                pl.col("past").list.eval((pl.element() - pl.element().median()).abs()).list.median()
+            ).alias("mad"),
+            (
+                pl.col("past").list.eval((pl.element() - pl.element().mean()).abs()).list.mean()
+            ).alias("meanad"),
+        )
+    )
+    scored = (
+        current.join(window, on="row")
+        .with_columns(
+            pl.when(pl.col("mad") > 0)
+            .then(0.6745 * (pl.col("value_number") - pl.col("median")) / pl.col("mad"))
+            .when(pl.col("meanad") > 0)
+            .then((pl.col("value_number") - pl.col("median")) / (1.253314 * pl.col("meanad")))
+            .alias("z")
+        )
+        .filter(pl.col("z").abs() > limits["outlier_robust_z"])
+        .sort("row")
+    )
+    return [
+        make_issue(
+            "outlier.history",
+            row=s["row"],
+            column="value",
+            prison_code=s["prison_code"],
+            period=s["period"],
+            data_element=s["data_element"],
+            value=_fmt(s["value_number"]),
+            median=_fmt(round(s["median"], 1)),
+            quarters=s["n"],
+            z=f"{s['z']:.1f}",
+            contract=contract,
+        )
+        for s in scored.iter_rows(named=True)
+    ]

@@ -1,0 +1,142 @@
+"""The submission contract as a typed model, loaded from its YAML.
+
+Everything the checks, the template, the sample data and the dashboard know
+about the file format comes from `submission_v1.yaml` through this module, so
+the contract is written down once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONTRACT_PATH = Path(__file__).with_name("submission_v1.yaml")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    content: str
+
+
+@dataclass(frozen=True)
+class DataElement:
+    code: str
+    kind: str  # "count" (whole number >= 0) or "number" (> 0, decimals allowed)
+    definition: str
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One row-level check, run through Great Expectations on the prepared frame."""
+
+    type: str
+    column: str  # column of the prepared frame the check reads
+    source: str  # column of the submitted file a failure is reported on
+    params: dict[str, Any] = field(default_factory=dict)
+    message: str | None = None  # overrides the rule's message
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str  # "error" or "warning"
+    level: str  # file, column, row, set, prison_quarter, history, storage
+    when: str
+    message: str
+    expectations: tuple[Expectation, ...] = ()
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass(frozen=True)
+class Contract:
+    name: str
+    version: int
+    file: dict[str, Any]
+    columns: tuple[Column, ...]
+    limits: dict[str, Any]
+    data_elements: tuple[DataElement, ...]
+    pairs: tuple[tuple[str, str], ...]
+    rules: tuple[Rule, ...]
+    register: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def element_codes(self) -> list[str]:
+        return [e.code for e in self.data_elements]
+
+    @property
+    def count_codes(self) -> list[str]:
+        return [e.code for e in self.data_elements if e.kind == "count"]
+
+    def element(self, code: str) -> DataElement:
+        return next(e for e in self.data_elements if e.code == code)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(f"the contract has no rule {rule_id!r}")
+
+    @property
+    def rule_order(self) -> dict[str, int]:
+        return {r.id: i for i, r in enumerate(self.rules)}
+
+
+def _expectation(raw: dict[str, Any]) -> Expectation:
+    raw = dict(raw)
+    return Expectation(
+        type=raw.pop("type"),
+        column=raw.pop("column"),
+        source=raw.pop("source"),
+        message=raw.pop("message", None),
+        params=raw,
+    )
+
+
+def contract_from_mapping(raw: dict[str, Any]) -> Contract:
+    return Contract(
+        name=raw["name"],
+        version=int(raw["version"]),
+        file=dict(raw["file"]),
+        columns=tuple(Column(**c) for c in raw["columns"]),
+        limits=dict(raw["limits"]),
+        data_elements=tuple(DataElement(**e) for e in raw["data_elements"]),
+        pairs=tuple((a, b) for a, b in raw["pairs"]),
+        rules=tuple(
+            Rule(
+                id=r["id"],
+                severity=r["severity"],
+                level=r["level"],
+                when=r["when"],
+                message=r["message"],
+                expectations=tuple(_expectation(e) for e in r.get("expectations", ())),
+            )
+            for r in raw["rules"]
+        ),
+        register=dict(raw.get("register", {})),
+    )
+
+
+@cache
+def load_contract(path: Path = CONTRACT_PATH) -> Contract:
+    with open(path, encoding="utf-8") as fh:
+        return contract_from_mapping(yaml.safe_load(fh))

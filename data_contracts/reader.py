@@ -1,0 +1,259 @@
+"""Read a submitted file (CSV, Excel or Parquet) into one Polars frame of text.
+
+Whatever the file type, the result is the same shape: the header cells as
+written, and one text column per header cell plus `row`, the row number a
+spreadsheet shows for it. Reading never judges content (that is the checks'
+job); it only decides whether the file can be read at all, and refuses too
+large input before loading it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from data_contracts.contract import Contract, load_contract
+from data_contracts.report import Issue, make_issue
+
+
+class FileRejected(Exception):
+    """The file cannot be checked at all; `issue` says why (one file-level error)."""
+
+    def __init__(self, issue: Issue):
+        super().__init__(issue.message)
+        self.issue = issue
+
+
+@dataclass
+class RawTable:
+    header: list[str | None]
+    # c0..c{k-1}: pl.String, one per header cell (and beyond, for cells past it); row: pl.Int64
+    frame: pl.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _reject(rule: str, detail: str, contract: Contract) -> FileRejected:
+    return FileRejected(make_issue(rule, detail=detail, contract=contract))
+
+
+def read_submission(
+    path: Path, contract: Contract | None = None, *, name: str | None = None
+) -> RawTable:
+    """Read `path`; its type comes from `name` (the file name as sent) or the path."""
+    contract = contract or load_contract()
+    name = name or path.name
+    ext = Path(name).suffix.lower().lstrip(".")
+    kind = contract.file["types"].get(ext)
+    if kind is None:
+        hint = " Save it from Excel as .xlsx (Excel Workbook)." if ext == "xls" else ""
+        types = ", ".join(f".{t}" for t in contract.file["types"])
+        raise _reject(
+            "file.unreadable",
+            f"The file type '.{ext}' cannot be read; send a {types} file.{hint}"
+            if ext
+            else f"The file name has no extension; send a {types} file.",
+            contract,
+        )
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _reject(
+            "file.unreadable", f"The file could not be opened ({exc.strerror}).", contract
+        ) from None
+    max_bytes = contract.file["max_bytes"]
+    if size > max_bytes:
+        raise _reject(
+            "file.too_large",
+            f"The file is {size / 2**20:.1f} MiB; "
+            f"the contract allows at most {max_bytes / 2**20:.0f} MiB.",
+            contract,
+        )
+    data = path.read_bytes()
+    if kind == "csv":
+        table = read_csv_table(data, contract)
+    elif kind == "excel":
+        table = _read_excel(data, contract)
+    else:
+        table = _read_parquet(data, contract)
+    if table.frame.height > contract.file["max_rows"]:
+        raise _too_many_rows(table.frame.height, contract)
+    return table
+
+
+def _too_many_rows(rows: int | str, contract: Contract) -> FileRejected:
+    limit = contract.file["max_rows"]
+    return _reject(
+        "file.too_large",
+        f"The file has {rows if isinstance(rows, str) else f'{rows:,}'} data rows; "
+        f"the contract allows at most {limit:,}.",
+        contract,
+    )
+
+
+def _decode(data: bytes, contract: Contract) -> tuple[str, list[Issue]]:
+    if b"\x00" in data:
+        raise _reject(
+            "file.unreadable",
+            "The file contains NUL bytes, so it is not a text (CSV) file; it may be a "
+            "binary file or a 'Unicode text' (UTF-16) export. Save it as 'CSV UTF-8'.",
+            contract,
+        )
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode(contract.file["csv_fallback_encoding"])
+    except UnicodeDecodeError:
+        raise _reject(
+            "file.unreadable",
+            "The file is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'.",
+            contract,
+        ) from None
+    return text, [make_issue("file.encoding", contract=contract)]
+
+
+def _delimiter(header_line: str, contract: Contract) -> str:
+    candidates = contract.file["csv_delimiters"]
+    counts = {d: header_line.count(d) for d in candidates}
+    best = max(candidates, key=lambda d: counts[d])
+    return best if counts[best] else candidates[0]
+
+
+def read_csv_table(data: bytes, contract: Contract) -> RawTable:
+    text, issues = _decode(data, contract)
+    first = next((line for line in text.splitlines() if line.strip()), None)
+    if first is None:
+        return RawTable(
+            header=[], frame=pl.DataFrame({"row": []}, schema={"row": pl.Int64}), issues=issues
+        )
+    delimiter = _delimiter(first, contract)
+    csv.field_size_limit(contract.file["max_bytes"] + 1)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    max_rows = contract.file["max_rows"]
+    header: list[str | None] | None = None
+    columns: list[list[str | None]] = []
+    rows: list[int] = []
+    row = 0
+    try:
+        for row, record in enumerate(reader, start=1):
+            if not any(cell.strip() for cell in record):
+                continue  # blank lines are ignored, but still counted, as a spreadsheet shows them
+            if header is None:
+                header = list(record)
+                columns = [[] for _ in header]
+                continue
+            width = len(header)
+            if len(record) > width and any(cell.strip() for cell in record[width:]):
+                issues.append(
+                    make_issue(
+                        "row.malformed",
+                        row=row,
+                        detail=(
+                            f"Row {row} has {len(record)} fields but the header has {width}. "
+                            "Remove the extra fields; if a value or note contains the delimiter "
+                            f"'{_show(delimiter)}', put it in double quotes (or use a decimal "
+                            "point instead of a decimal comma)."
+                        ),
+                        contract=contract,
+                    )
+                )
+            for i in range(width):
+                columns[i].append(record[i] if i < len(record) else None)
+            rows.append(row)
+            if len(rows) > max_rows:
+                raise _too_many_rows(f"more than {max_rows:,}", contract)
+    except csv.Error as exc:
+        issues.append(
+            make_issue(
+                "row.malformed",
+                row=row + 1,
+                detail=(
+                    f"Row {row + 1} cannot be read as CSV ({exc}); the rest of the file was not "
+                    "read. Check the double quotes in that row: a quote that opens a field must "
+                    "close it."
+                ),
+                contract=contract,
+            )
+        )
+    if header is None:
+        raise _reject(
+            "file.unreadable",
+            "The header line cannot be read as CSV; check its double quotes.",
+            contract,
+        )
+    frame = pl.DataFrame(
+        {**{f"c{i}": col for i, col in enumerate(columns)}, "row": rows},
+        schema={**{f"c{i}": pl.String for i in range(len(header))}, "row": pl.Int64},
+    )
+    return RawTable(header=header, frame=frame, issues=issues)
+
+
+def _show(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else delimiter
+
+
+def _read_excel(data: bytes, contract: Contract) -> RawTable:
+    from data_contracts.excel import WorkbookError, read_xlsx
+
+    try:
+        sheet = read_xlsx(
+            data,
+            preferred_sheet=contract.file["excel_sheet"],
+            max_unpacked_bytes=contract.file["excel_max_unpacked_bytes"],
+        )
+    except WorkbookError as exc:
+        raise _reject(exc.rule, str(exc), contract) from None
+    return RawTable(header=list(sheet.header), frame=sheet.frame)
+
+
+PARQUET_MAGIC = b"PAR1"
+
+
+def _read_parquet(data: bytes, contract: Contract) -> RawTable:
+    import pyarrow.parquet as pq
+
+    if not (data.startswith(PARQUET_MAGIC) and data.endswith(PARQUET_MAGIC)):
+        raise _reject(
+            "file.unreadable",
+            "The file is not a Parquet file (it does not have Parquet's signature); "
+            "send a real .parquet file, or a .csv or .xlsx file.",
+            contract,
+        )
+    try:
+        parquet = pq.ParquetFile(io.BytesIO(data))
+        if parquet.metadata.num_rows > contract.file["max_rows"]:
+            raise _too_many_rows(parquet.metadata.num_rows, contract)
+        frame = pl.from_arrow(parquet.read())
+    except FileRejected:
+        raise
+    except Exception as exc:  # pyarrow raises many types for corrupt input
+        raise _reject(
+            "file.unreadable",
+            f"The Parquet file is damaged and cannot be read ({type(exc).__name__}); "
+            "export it again.",
+            contract,
+        ) from None
+    assert isinstance(frame, pl.DataFrame)
+    header: list[str | None] = list(frame.columns)
+    try:
+        text = frame.select(
+            pl.col(c).cast(pl.String).alias(f"c{i}") for i, c in enumerate(frame.columns)
+        )
+    except Exception:
+        raise _reject(
+            "file.unreadable",
+            "The Parquet file has columns of nested or binary type; every column must hold "
+            "plain text or numbers.",
+            contract,
+        ) from None
+    text = text.with_row_index("row", offset=2).with_columns(pl.col("row").cast(pl.Int64))
+    cells = [pl.col(f"c{i}") for i in range(len(header))]
+    if cells:
+        blank = pl.all_horizontal(c.is_null() | (c.str.strip_chars() == "") for c in cells)
+        text = text.filter(~blank)
+    return RawTable(header=header, frame=text.select(*[f"c{i}" for i in range(len(header))], "row"))

@@ -1,0 +1,162 @@
+"""The validation report: what a sender is told about a file.
+
+Two forms of one object: the JSON of submission-format.md §6 (exact keys, for
+machines and the dashboard) and a plain text a prison director can read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from data_contracts.contract import Contract, load_contract
+
+
+@dataclass(frozen=True)
+class Issue:
+    rule: str
+    severity: str
+    row: int | None
+    column: str | None
+    prison_code: str | None
+    period: str | None
+    data_element: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def make_issue(
+    rule_id: str,
+    *,
+    row: int | None = None,
+    column: str | None = None,
+    prison_code: str | None = None,
+    period: str | None = None,
+    data_element: str | None = None,
+    message: str | None = None,
+    contract: Contract | None = None,
+    **fields: Any,
+) -> Issue:
+    """An Issue for `rule_id`, its message filled from the contract's template."""
+    rule = (contract or load_contract()).rule(rule_id)
+    values = {
+        "row": row,
+        "column": column,
+        "prison_code": prison_code,
+        "period": period,
+        "data_element": data_element,
+        **fields,
+    }
+    text = (message or rule.message).format_map(_Blank(values))
+    return Issue(
+        rule=rule.id,
+        severity=rule.severity,
+        row=row,
+        column=column,
+        prison_code=prison_code,
+        period=period,
+        data_element=data_element,
+        message=text,
+    )
+
+
+class _Blank(dict):
+    """Format mapping that leaves an unknown field empty rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+@dataclass
+class ValidationReport:
+    file: str
+    rows: int = 0
+    prisons: list[str] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors
+
+    @property
+    def rules(self) -> set[str]:
+        return {i.rule for i in self.issues}
+
+    def add(self, *issues: Issue) -> None:
+        self.issues.extend(issues)
+
+    def sort(self, contract: Contract | None = None) -> None:
+        """File and column problems first, then by row, then in the contract's rule order."""
+        order = (contract or load_contract()).rule_order
+        self.issues.sort(
+            key=lambda i: (
+                i.row is not None,
+                i.row or 0,
+                i.prison_code or "",
+                i.period or "",
+                order.get(i.rule, 999),
+                i.column or "",
+            )
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "accepted": self.accepted,
+            "rows": self.rows,
+            "prisons": self.prisons,
+            "periods": self.periods,
+            "errors": [i.to_dict() for i in self.errors],
+            "warnings": [i.to_dict() for i in self.warnings],
+        }
+
+    def to_text(self) -> str:
+        verdict = "ACCEPTED" if self.accepted else "REJECTED"
+        what = []
+        if self.prisons:
+            what.append(
+                ("prison " if len(self.prisons) == 1 else "prisons ") + ", ".join(self.prisons)
+            )
+        if self.periods:
+            what.append(
+                ("period " if len(self.periods) == 1 else "periods ") + ", ".join(self.periods)
+            )
+        lines = [
+            f"{self.file}: {verdict} — {_plural(len(self.errors), 'error')}, "
+            f"{_plural(len(self.warnings), 'warning')} "
+            f"({_plural(self.rows, 'data row')}{'; ' if what else ''}{'; '.join(what)})"
+        ]
+        if self.errors:
+            lines += ["", "Errors — nothing of this file was stored; fix these and send it again:"]
+            lines += [_issue_line(i) for i in self.errors]
+        if self.warnings:
+            lines += ["", "Warnings — these do not block the file; check them:"]
+            lines += [_issue_line(i) for i in self.warnings]
+        return "\n".join(lines)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _issue_line(issue: Issue) -> str:
+    where = []
+    if issue.row is not None:
+        where.append(f"row {issue.row}")
+    elif issue.prison_code or issue.period:
+        where.append(" ".join(p for p in (issue.prison_code, issue.period) if p))
+    if issue.column:
+        where.append(f"column {issue.column}")
+    place = ", ".join(where) or "file"
+    return f"  - {place}: {issue.message} [{issue.rule}]"

@@ -1,0 +1,81 @@
+"""The blank submission file a prison fills in: every data element with its definition.
+
+Filled in, it passes the contract as it is; its `description` column is
+ignored with the `column.unknown` warning, as the contract says.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from data_contracts.contract import Contract, load_contract
+
+DESCRIPTION = "description"
+
+
+def template_rows(prison_code: str, period: str, contract: Contract) -> list[list[str]]:
+    header = [*contract.column_names, DESCRIPTION]
+    rows = [
+        [prison_code, period, e.code, "", "", f"{e.definition} ({_kind(e.kind)})"]
+        for e in contract.data_elements
+    ]
+    return [header, *rows]
+
+
+def _kind(kind: str) -> str:
+    return (
+        "whole number, 0 or more" if kind == "count" else "number greater than 0, decimals allowed"
+    )
+
+
+def write_template(
+    path: Path, prison_code: str, period: str, fmt: str, contract: Contract | None = None
+) -> None:
+    contract = contract or load_contract()
+    rows = template_rows(prison_code, period, contract)
+    if fmt == "csv":
+        # With a BOM, Excel opens the file as UTF-8 (the definitions use non-ASCII characters).
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+    else:
+        _write_xlsx(path, rows, contract)
+
+
+def _write_xlsx(path: Path, rows: list[list[str]], contract: Contract) -> None:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path))
+    bold = workbook.add_format({"bold": True, "bg_color": "#DDE7F0", "border": 1})
+    entry = workbook.add_format({"bg_color": "#FFF8DC", "border": 1})
+    sheet = workbook.add_worksheet(contract.file["excel_sheet"])
+    sheet.write_row(0, 0, rows[0], bold)
+    value_col = rows[0].index("value")
+    for r, row in enumerate(rows[1:], start=1):
+        for c, cell in enumerate(row):
+            sheet.write_string(r, c, cell, entry if c in (value_col, value_col + 1) else None)
+    sheet.data_validation(
+        1,
+        value_col,
+        len(rows) - 1,
+        value_col,
+        {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "ignore_blank": True,
+            "error_title": "Not a valid value",
+            "error_message": "Enter a number of 0 or more; leave the cell empty if not reported.",
+        },
+    )
+    for c, width in enumerate((14, 10, 26, 12, 40, 90)):
+        sheet.set_column(c, c, width)
+    sheet.freeze_panes(1, 0)
+    readme = workbook.add_worksheet("readme")
+    readme.write(0, 0, f"{contract.name} v{contract.version}", bold)
+    readme.write(1, 0, "Fill in the value column of the 'data' sheet (and a note where useful).")
+    readme.write(2, 0, "Leave a value empty only if it is not reported; 0 means none.")
+    readme.write(3, 0, "Counts are whole numbers; only population_average may have decimals.")
+    readme.write(4, 0, "The description column is for you and is ignored when the file is checked.")
+    readme.set_column(0, 0, 90)
+    workbook.close()

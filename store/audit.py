@@ -1,0 +1,48 @@
+"""The audit log: who did what, when, to which subject. Only ever appended to."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, Engine, select
+
+from store.schema import audit_log
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def record(conn: Connection, actor: str, action: str, subject: str, **detail: Any) -> None:
+    conn.execute(
+        audit_log.insert().values(
+            at=now(),
+            actor=actor,
+            action=action,
+            subject=subject,
+            detail=json.dumps(detail, default=str, sort_keys=True),
+        )
+    )
+
+
+def entries(engine: Engine, *, limit: int | None = None) -> pl.DataFrame:
+    """The audit log, newest first."""
+    query = select(audit_log).order_by(audit_log.c.id.desc())
+    if limit:
+        query = query.limit(limit)
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return pl.DataFrame(
+        [dict(r) for r in rows],
+        schema={
+            "id": pl.Int64,
+            "at": pl.Datetime(time_zone="UTC"),
+            "actor": pl.String,
+            "action": pl.String,
+            "subject": pl.String,
+            "detail": pl.String,
+        },
+    )

@@ -1,0 +1,67 @@
+"""The prison register in the database: import (add or update), list, and load for checks."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Engine, select
+
+from data_contracts.register import Prison, Register
+from store import audit
+from store.db import write_transaction
+from store.schema import prisons as prisons_table
+
+FIELDS = ("name", "region", "prison_type", "opened", "closed")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+def import_prisons(engine: Engine, prisons: list[Prison], actor: str) -> ImportResult:
+    """Add new prisons and update changed ones, in one transaction, each change audited."""
+    added, updated, unchanged = [], [], []
+    with write_transaction(engine) as conn:
+        existing = {r["code"]: r for r in conn.execute(select(prisons_table)).mappings()}
+        for prison in prisons:
+            values = {f: getattr(prison, f) for f in FIELDS}
+            old = existing.get(prison.code)
+            if old is None:
+                conn.execute(
+                    prisons_table.insert().values(
+                        code=prison.code, updated_at=audit.now(), updated_by=actor, **values
+                    )
+                )
+                audit.record(conn, actor, "register.add", prison.code, **values)
+                added.append(prison.code)
+            elif any(old[f] != values[f] for f in FIELDS):
+                conn.execute(
+                    prisons_table.update()
+                    .where(prisons_table.c.code == prison.code)
+                    .values(updated_at=audit.now(), updated_by=actor, **values)
+                )
+                changes = {f: [old[f], values[f]] for f in FIELDS if old[f] != values[f]}
+                audit.record(conn, actor, "register.update", prison.code, **changes)
+                updated.append(prison.code)
+            else:
+                unchanged.append(prison.code)
+    return ImportResult(added, updated, unchanged)
+
+
+def list_prisons(engine: Engine) -> list[Prison]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(prisons_table).order_by(prisons_table.c.code)).mappings().all()
+    return [Prison(code=r["code"], **{f: r[f] for f in FIELDS}) for r in rows]
+
+
+def load_register(engine: Engine) -> Register:
+    return Register({p.code: p for p in list_prisons(engine)})
+
+
+def prison_dict(prison: Prison) -> dict[str, str | None]:
+    data = asdict(prison)
+    data["prison_code"] = data.pop("code")
+    return {"prison_code": data["prison_code"], **{f: data[f] for f in ("name", *FIELDS[1:])}}

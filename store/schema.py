@@ -1,0 +1,113 @@
+"""The database tables, in SQLAlchemy Core.
+
+Append-only by design: an upload, a submission and its values are written
+once and never updated or deleted. Which submission of a prison-quarter is
+current is derived (the highest version), not stored, so a supersession is
+one insert, and concurrent ingests can only collide on the unique version
+number, never overwrite each other.
+
+Migrations in store/migrations/ create these tables; this module is what the
+code reads and writes through.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+prisons = Table(
+    "prisons",
+    metadata,
+    Column("code", String(20), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("region", Text, nullable=False),
+    Column("prison_type", Text),
+    Column("opened", String(7)),
+    Column("closed", String(7)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", Text, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", Text),
+    Column("email", String(320), unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+user_prisons = Table(
+    "user_prisons",
+    metadata,
+    Column("user_name", String(100), ForeignKey("users.name"), primary_key=True),
+    Column("prison_code", String(20), ForeignKey("prisons.code"), primary_key=True),
+)
+
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("file_name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("submitted_by", String(100), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("accepted", Boolean, nullable=False),
+    Column("report", Text, nullable=False),  # the validation report, JSON
+)
+
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False),
+    Column("prison_code", String(20), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("period_index", Integer, nullable=False),
+    # 1, 2, ... per prison-quarter for accepted submissions; null for a rejected attempt
+    Column("version", Integer),
+    Column("accepted", Boolean, nullable=False),
+    UniqueConstraint("prison_code", "period_index", "version", name="uq_submission_version"),
+)
+Index("ix_submissions_quarter", submissions.c.period_index, submissions.c.prison_code)
+
+submission_values = Table(
+    "submission_values",
+    metadata,
+    Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+    Column("data_element", String(40), primary_key=True),
+    Column("value", Float),  # null: not reported
+    Column("note", Text),
+    Column("row", Integer, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("detail", Text, nullable=False),  # JSON
+)
+Index("ix_audit_at", audit_log.c.at)

@@ -1,0 +1,38 @@
+"""Literal submission files for the contract tests."""
+
+from __future__ import annotations
+
+from data_contracts.contract import load_contract
+
+# A complete, valid prison-quarter: every pair holds, every count whole.
+GOOD_VALUES = {
+    "population_average": "412.5",
+    "receptions": "300",
+    "releases": "280",
+    "oud_identified": "90",
+    "ost_received": "60",
+    "treatment_need_identified": "120",
+    "treatment_started": "80",
+    "overdose_nonfatal": "2",
+    "overdose_deaths": "0",
+    "hcv_tested_reception": "210",
+    "hcv_antibody_positive": "30",
+    "hcv_rna_positive": "18",
+    "hcv_treatment_started": "10",
+    "released_in_treatment": "70",
+    "community_engaged_21d": "30",
+    "naloxone_issued_release": "40",
+    "released_on_ost": "35",
+    "ost_continued_7d": "25",
+}
+assert list(GOOD_VALUES) == load_contract().element_codes
+
+
+def good_rows(prison: str = "BE-HAS", period: str = "2025-Q3", **override: str) -> list[list[str]]:
+    values = {**GOOD_VALUES, **override}
+    return [[prison, period, code, value, ""] for code, value in values.items()]
+
+
+def csv_text(rows: list[list[str]], delimiter: str = ",", header: str | None = None) -> str:
+    head = header or delimiter.join(["prison_code", "period", "data_element", "value", "note"])
+    return "\n".join([head, *(delimiter.join(r) for r in rows)]) + "\n"
