@@ -88,7 +88,10 @@ def print_json(data: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already explained on stderr
+        return int(exc.code or 0)
     if args.db:
         os.environ["PRISON_MONITOR_DB"] = args.db
     try:

@@ -72,21 +72,21 @@ def expectation_kwargs(exp: Expectation, params: Mapping[str, Any]) -> dict[str,
     return kwargs
 
 
-FAILURE_SCHEMA = {"rule": pl.String, "expectation": pl.Int64, "row": pl.Int64}
-
-
 def failing_rows(
     frame: pl.DataFrame,
     contract: Contract,
     params: Mapping[str, Any],
     skip_sources: set[str] = frozenset(),  # type: ignore[assignment]
+    key: str = "row",
 ) -> pl.DataFrame:
     """Run every row-level expectation of the contract on `frame`.
 
     Returns one row per failure: the rule id, the expectation's position in
-    that rule, and the spreadsheet row number. Expectations reading a column
-    the file does not have (`skip_sources`) are not run.
+    that rule, and the failing row's `key` (a unique column of `frame`).
+    Expectations reading a column the file does not have (`skip_sources`)
+    are not run.
     """
+    schema = {"rule": pl.String, "expectation": pl.Int64, key: pl.Int64}
     planned = [
         (rule.id, i, exp)
         for rule in contract.rules
@@ -94,7 +94,7 @@ def failing_rows(
         if exp.source not in skip_sources
     ]
     if not planned or frame.height == 0:
-        return pl.DataFrame(schema=FAILURE_SCHEMA)
+        return pl.DataFrame(schema=schema)
     gx, gxe, progress_bars = _import_gx()
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = progress_bars(globally=False)
@@ -113,10 +113,10 @@ def failing_rows(
     definition = ctx.validation_definitions.add(
         gx.ValidationDefinition(name=contract.name, data=batch, suite=suite)
     )
-    columns = sorted({exp.column for _, _, exp in planned} | {"row"})
+    columns = sorted({exp.column for _, _, exp in planned} | {key})
     result = definition.run(
         batch_parameters={"dataframe": frame.select(columns).to_pandas()},
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["row"]},
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [key]},
     )
     rules, indexes, rows = [], [], []
     for r in result.results:
@@ -131,5 +131,5 @@ def failing_rows(
         for hit in r.result.get("unexpected_index_list") or []:
             rules.append(meta["rule"])
             indexes.append(int(meta["index"]))
-            rows.append(int(hit["row"]))
-    return pl.DataFrame({"rule": rules, "expectation": indexes, "row": rows}, schema=FAILURE_SCHEMA)
+            rows.append(int(hit[key]))
+    return pl.DataFrame({"rule": rules, "expectation": indexes, key: rows}, schema=schema)
