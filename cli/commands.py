@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from cli.main import EXIT_CANNOT_RUN, EXIT_OK, EXIT_REJECTED, CliError, print_json
+from cli.main import EXIT_OK, EXIT_REJECTED, CliError, print_json
 
 
 def _engine(*, schema: bool = True):  # type: ignore[no-untyped-def]
@@ -58,7 +58,7 @@ def init(args: argparse.Namespace) -> int:
     if args.sample:
         from store.sample import load_sample
 
-        summary = load_sample(engine)
+        summary = load_sample(engine, progress=_progress(True))
         for line in summary:
             print(line)
     return EXIT_OK
@@ -166,4 +166,131 @@ def template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-__all__ = ["EXIT_CANNOT_RUN", "init", "prisons_import", "prisons_list", "template", "validate"]
+def _progress(enabled: bool):  # type: ignore[no-untyped-def]
+    """Progress of long work (many files) on stderr, kept off stdout and its JSON.
+
+    On a terminal one line is redrawn; otherwise a line is printed at each
+    tenth of the way, so logs stay short.
+    """
+    if not enabled:
+        return None
+    tty = sys.stderr.isatty()
+    shown: dict[str, int] = {}
+
+    def show(stage: str, done: int, total: int) -> None:
+        step = max(1, total // 10)
+        if tty:
+            end = "\n" if done >= total else ""
+            print(f"\r  {stage} {done}/{total}", end=end, file=sys.stderr, flush=True)
+        elif done >= total or done - shown.get(stage, -step) >= step:
+            shown[stage] = done
+            print(f"  {stage} {done}/{total}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def ingest(args: argparse.Namespace) -> int:
+    from store.accounts import get_account
+    from store.submissions import ingest_files
+
+    paths = [_existing_file(p) for p in args.files]
+    engine = _engine()
+    account = get_account(engine, args.user)
+    if account is None:
+        raise CliError(
+            f"There is no account '{args.user}'; add it with 'prison-monitor users add'."
+        )
+    _register(engine)
+    outcomes = ingest_files(
+        engine,
+        [(p, p.name) for p in paths],
+        account,
+        replace=args.replace,
+        progress=_progress(len(paths) > 1),
+    )
+    if args.json:
+        print_json([o.to_dict() for o in outcomes] if len(outcomes) > 1 else outcomes[0].to_dict())
+    else:
+        for outcome in outcomes:
+            print(outcome.report.to_text())
+            if outcome.stored:
+                ids = ", ".join(str(i) for i in outcome.submission_ids)
+                print(f"Stored as submission {ids} (upload {outcome.upload_id}).")
+            elif outcome.refusal:
+                print(f"Not stored: {outcome.refusal}")
+            else:
+                print("Not stored.")
+            print()
+        stored = sum(o.stored for o in outcomes)
+        if len(outcomes) > 1:
+            print(f"{stored} of {len(outcomes)} files stored.")
+    return EXIT_OK if all(o.stored for o in outcomes) else EXIT_REJECTED
+
+
+def history(args: argparse.Namespace) -> int:
+    from data_contracts.periods import is_period
+    from store.history import submission_history
+
+    if args.period is not None and not is_period(args.period):
+        raise CliError(f"'{args.period}' is not a quarter written YYYY-Qn; use e.g. 2025-Q3.")
+    entries = submission_history(_engine(), prison=args.prison, period=args.period)
+    if args.json:
+        print_json(entries)
+        return EXIT_OK
+    if not entries:
+        print("No submissions.")
+        return EXIT_OK
+    columns = (
+        "prison_code",
+        "period",
+        "version",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "file_name",
+    )
+    print(_table([{c: e[c] for c in columns} for e in entries]))
+    return EXIT_OK
+
+
+def users_add(args: argparse.Namespace) -> int:
+    from store.accounts import AccountError, save_account
+
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise CliError("No password came on standard input; pipe it in, e.g. from a file.")
+    elif sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {args.name} (empty: no local log-in): ") or None
+    try:
+        account, created = save_account(
+            _engine(),
+            args.name,
+            args.role,
+            prisons=args.prison,
+            password=password,
+            email=args.email.strip().lower() if args.email else None,
+            actor=_actor(args.by),
+        )
+    except AccountError as exc:
+        print(f"prison-monitor: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    prisons = f" for {', '.join(sorted(account.prisons))}" if account.prisons else ""
+    login = "" if password else " (no password: it can log in only through OpenID Connect)"
+    print(f"{'Added' if created else 'Updated'} {account.role} {account.name}{prisons}{login}.")
+    return EXIT_OK
+
+
+def users_list(args: argparse.Namespace) -> int:
+    from store.accounts import list_accounts
+
+    rows = [
+        {"name": a.name, "role": a.role, "prisons": ", ".join(sorted(a.prisons)), "email": a.email}
+        for a in list_accounts(_engine())
+    ]
+    if args.json:
+        print_json(rows)
+    else:
+        print(_table(rows) if rows else "No accounts.")
+    return EXIT_OK

@@ -65,6 +65,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(run=_commands("validate"))
 
+    p = sub.add_parser("ingest", help="check files as a user and store each one on its own")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    p.add_argument("--user", required=True, metavar="NAME", help="the account submitting")
+    p.add_argument(
+        "--replace", action="store_true", help="supersede accepted submissions of the same quarter"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON report per file")
+    p.set_defaults(run=_commands("ingest"))
+
+    p = sub.add_parser("history", help="every submission of each prison-quarter, oldest first")
+    p.add_argument("--prison", metavar="CODE")
+    p.add_argument("--period", metavar="P")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_commands("history"))
+
+    users = sub.add_parser("users", help="local accounts")
+    usub = users.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    usub.required = True
+    p = usub.add_parser("add", help="add or update an account")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--prison", action="append", default=[], metavar="CODE")
+    p.add_argument("--email", default=None, help="for OpenID Connect log-in")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.add_argument("--by", default=None, help="who makes the change (default: $USER)")
+    p.set_defaults(run=_commands("users_add"))
+    p = usub.add_parser("list", help="list the accounts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_commands("users_list"))
+
     p = sub.add_parser("template", help="write a blank submission file for a prison and quarter")
     p.add_argument("--prison", required=True, metavar="CODE")
     p.add_argument("--period", required=True, metavar="P")

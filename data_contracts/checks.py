@@ -275,9 +275,10 @@ def outlier_issues(frame: pl.DataFrame, history: pl.DataFrame, contract: Contrac
 
     z = 0.6745 (x - median) / MAD over the last `outlier_history_quarters`
     stored quarters before the file's quarter, when at least
-    `outlier_min_history` exist. Where MAD is 0 the mean absolute deviation
-    stands in (z = (x - median) / (1.2533 MeanAD)); where both are 0 the
-    history is constant and no score exists, so nothing is flagged.
+    `outlier_min_history` exist. Where MAD is 0 (at least half the quarters
+    hold the same value, common for small counts such as deaths) the score is
+    undefined and nothing is flagged; a fallback on the mean deviation would
+    flag every 0 -> 2 change of a rare event.
     """
     limits = contract.limits
     current = frame.filter(
@@ -298,27 +299,15 @@ def outlier_issues(frame: pl.DataFrame, history: pl.DataFrame, contract: Contrac
         .group_by("row")
         .agg(
             pl.col("past_value").median().alias("median"),
-            pl.col("past_value").len().alias("n"),
-            pl.col("past_value").alias("past"),
+            (pl.col("past_value") - pl.col("past_value").median()).abs().median().alias("mad"),
+            pl.len().alias("n"),
         )
-        .filter(pl.col("n") >= limits["outlier_min_history"])
-        .with_columns(
-            (
-                pl.col("past").list.eval((pl.element() - pl.element().median()).abs()).list.median()
-            ).alias("mad"),
-            (
-                pl.col("past").list.eval((pl.element() - pl.element().mean()).abs()).list.mean()
-            ).alias("meanad"),
-        )
+        .filter((pl.col("n") >= limits["outlier_min_history"]) & (pl.col("mad") > 0))
     )
     scored = (
         current.join(window, on="row")
         .with_columns(
-            pl.when(pl.col("mad") > 0)
-            .then(0.6745 * (pl.col("value_number") - pl.col("median")) / pl.col("mad"))
-            .when(pl.col("meanad") > 0)
-            .then((pl.col("value_number") - pl.col("median")) / (1.253314 * pl.col("meanad")))
-            .alias("z")
+            (0.6745 * (pl.col("value_number") - pl.col("median")) / pl.col("mad")).alias("z")
         )
         .filter(pl.col("z").abs() > limits["outlier_robust_z"])
         .sort("row")

@@ -76,6 +76,9 @@ class ValidationReport:
     prisons: list[str] = field(default_factory=list)
     periods: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    # (prison_code, period, period_index) named by the rows, for the submission history;
+    # not part of the JSON report
+    quarters: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:

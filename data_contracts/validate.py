@@ -38,6 +38,8 @@ VALUES_SCHEMA = {
     "value": pl.Float64,
     "note": pl.String,
 }
+History = pl.DataFrame | Callable[[list[str]], pl.DataFrame]
+Progress = Callable[[str, int, int], None]
 # Rows checked in one Great Expectations run at most (bounds memory in bulk ingests).
 GX_BATCH_ROWS = 250_000
 
@@ -71,6 +73,16 @@ def _read(path: Path, name: str, contract: Contract) -> _Pending:
     report.rows = frame.height
     report.prisons = sorted(frame["prison_code"].drop_nulls().unique().to_list())
     report.periods = sorted(frame["period"].drop_nulls().unique().to_list())
+    report.quarters = [
+        tuple(q)  # type: ignore[misc]
+        for q in frame.filter(
+            pl.col("prison_code").is_not_null() & pl.col("period_index").is_not_null()
+        )
+        .select("prison_code", "period", "period_index")
+        .unique()
+        .sort("prison_code", "period_index")
+        .iter_rows()
+    ]
     if frame.height == 0:
         if not raw.header:
             report.issues = [i for i in report.issues if i.rule == "file.encoding"]
@@ -118,17 +130,22 @@ def check_files(
     register: Register,
     *,
     today: date | None = None,
-    history: pl.DataFrame | None = None,
+    history: History | None = None,
     contract: Contract | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> list[CheckedFile]:
-    """The verdict on each (path, name as sent) file, as its sender would see it."""
+    """The verdict on each (path, name as sent) file, as its sender would see it.
+
+    `history` gives the stored values of the file's prisons (for
+    outlier.history): a frame, or a function of the prison codes.
+    `progress(stage, done, total)` is told how far the work is.
+    """
     contract = contract or load_contract()
     today = today or date.today()
     pending = []
     for n, (path, name) in enumerate(files, start=1):
         if progress:
-            progress(f"reading {n}/{len(files)}: {name}")
+            progress("reading", n, len(files))
         pending.append(_read(path, name, contract))
     params = {
         "register": register.codes,
@@ -138,7 +155,7 @@ def check_files(
     failures: dict[int, pl.DataFrame] = {}
     for batch in _batches(pending):
         if progress:
-            progress(f"checking rows of {len(batch)} file(s)")
+            progress("checking", len(failures), len(pending))
         stacked = pl.concat(
             pending[i].frame.with_columns(pl.lit(i).alias("file"))  # type: ignore[union-attr]
             for i in batch
@@ -163,7 +180,7 @@ def _finish(
     failures: pl.DataFrame,
     register: Register,
     today: date,
-    history: pl.DataFrame | None,
+    history: History | None,
     params: dict,
     contract: Contract,
 ) -> CheckedFile:
@@ -174,7 +191,8 @@ def _finish(
         *checks.set_issues(frame, contract, register, p.missing, params["last_ended_quarter"])
     )
     if history is not None and not p.missing:
-        report.add(*checks.outlier_issues(frame, history, contract))
+        past = history(report.prisons) if callable(history) else history
+        report.add(*checks.outlier_issues(frame, past, contract))
     report.sort(contract)
     if not report.accepted:
         return CheckedFile(report, None)

@@ -2,21 +2,60 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from collections.abc import Callable
+
+from sqlalchemy import Engine, select
 
 from data_contracts.register import read_register
+from store.accounts import get_account, save_account
 from store.db import StoreError
 from store.prisons import import_prisons
+from store.schema import uploads
+from store.submissions import ingest_files
 
 SAMPLE_ACTOR = "sample-loader"
+DEMO_PASSWORD = "demo"
 
 
-def load_sample(engine: Engine) -> list[str]:
-    """Load the sample data; returns lines that say what was loaded."""
-    from sample_data import REGISTER_FILE
+def demo_accounts() -> list[tuple[str, str, list[str]]]:
+    from sample_data import DEMO_DIRECTOR_PRISON
+
+    return [
+        ("ministry", "ministry", []),
+        ("director", "director", [DEMO_DIRECTOR_PRISON]),
+        ("evaluator", "evaluator", []),
+    ]
+
+
+def load_sample(
+    engine: Engine, progress: Callable[[str, int, int], None] | None = None
+) -> list[str]:
+    """Load the sample data (once: a second run adds nothing); returns what was loaded."""
+    from sample_data import REGISTER_FILE, SUBMISSIONS_DIR
 
     prisons, issues = read_register(REGISTER_FILE)
     if issues:
         raise StoreError(f"The sample register is invalid: {issues[0].message}")
     result = import_prisons(engine, prisons, SAMPLE_ACTOR)
-    return [f"Sample register: {len(result.added)} prisons added, {len(result.updated)} updated."]
+    lines = [f"Sample register: {len(result.added)} prisons added, {len(result.updated)} updated."]
+    for name, role, codes in demo_accounts():
+        if get_account(engine, name) is None:
+            save_account(
+                engine, name, role, prisons=codes, password=DEMO_PASSWORD, actor=SAMPLE_ACTOR
+            )
+    with engine.connect() as conn:
+        already = set(conn.execute(select(uploads.c.file_name).where(uploads.c.accepted)).scalars())
+    files = sorted(p for p in SUBMISSIONS_DIR.iterdir() if p.is_file() and p.name not in already)
+    ministry = get_account(engine, "ministry")
+    assert ministry is not None
+    outcomes = ingest_files(engine, [(p, p.name) for p in files], ministry, progress=progress)
+    refused = [o.report.file for o in outcomes if not o.stored]
+    if refused:
+        raise StoreError(f"Sample files were refused: {', '.join(refused[:5])}.")
+    lines.append(
+        f"Sample submissions: {len(outcomes)} files stored ({len(already)} already there)."
+    )
+    lines.append("Demo log-ins (password 'demo'):")
+    for name, role, codes in demo_accounts():
+        lines.append(f"  {name:<10} {role}{' of ' + ', '.join(codes) if codes else ''}")
+    return lines

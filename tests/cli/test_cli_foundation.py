@@ -1,4 +1,4 @@
-"""`prison-monitor init / prisons / validate / template`: exit codes, output, nothing stored on error."""
+"""`init`, `prisons`, `validate`, `template`: exit codes, output, nothing stored on error."""
 
 from __future__ import annotations
 
@@ -45,11 +45,15 @@ def test_validate_exit_codes_and_json(initialised, write) -> None:
     ok = initialised("validate", write("good.csv", good), "--json")
     assert ok.code == 0, ok.out
     assert ok.json["accepted"] is True
-    bad = initialised("validate", write("bad.csv", good.replace(",receptions,0", ",receptions,-1")), "--json")
+    bad = initialised(
+        "validate", write("bad.csv", good.replace(",receptions,0", ",receptions,-1")), "--json"
+    )
     assert bad.code == 1
     assert [e["rule"] for e in bad.json["errors"]] == ["value.negative"]
     assert bad.json["errors"][0]["row"] == 3
-    text = initialised("validate", write("bad2.csv", good.replace(",receptions,0", ",receptions,-1")))
+    text = initialised(
+        "validate", write("bad2.csv", good.replace(",receptions,0", ",receptions,-1"))
+    )
     assert text.code == 1
     assert text.out.startswith("bad2.csv: REJECTED")
 
@@ -61,7 +65,10 @@ def test_validate_exit_codes_and_json(initialised, write) -> None:
         (("validate",), "required"),
         (("frobnicate",), "invalid choice"),
         (("template", "--prison", "BE-HAS", "--period", "2025Q3", "--output", "t.xlsx"), "quarter"),
-        (("template", "--prison", "XX-NO", "--period", "2025-Q3", "--output", "t.xlsx"), "register"),
+        (
+            ("template", "--prison", "XX-NO", "--period", "2025-Q3", "--output", "t.xlsx"),
+            "register",
+        ),
     ],
 )
 def test_cannot_run_is_exit_2_with_one_sentence(initialised, args, message) -> None:
@@ -82,7 +89,14 @@ def test_prisons_import_and_list(initialised) -> None:
     listed = initialised("prisons", "list", "--json")
     assert listed.code == 0
     assert [p["prison_code"] for p in listed.json] == sorted(p.code for p in PRISONS)
-    assert set(listed.json[0]) == {"prison_code", "name", "region", "prison_type", "opened", "closed"}
+    assert set(listed.json[0]) == {
+        "prison_code",
+        "name",
+        "region",
+        "prison_type",
+        "opened",
+        "closed",
+    }
     text = initialised("prisons", "list")
     assert "BE-HAS" in text.out and "Hasselt" in text.out
 
@@ -139,7 +153,12 @@ def test_filled_template_is_accepted(initialised, tmp_path, fmt) -> None:
 
     table = read_submission(blank)
     assert [h.strip() for h in table.header] == [
-        "prison_code", "period", "data_element", "value", "note", "description",
+        "prison_code",
+        "period",
+        "data_element",
+        "value",
+        "note",
+        "description",
     ]
     assert table.frame.height == 18
     # an empty template is rejected (no population), and says which elements are missing

@@ -1,0 +1,99 @@
+"""The submission history: every attempt at every prison-quarter, oldest first."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, select
+
+from data_contracts.periods import period_index
+from store.schema import submissions, uploads
+
+
+def submission_history(
+    engine: Engine, *, prison: str | None = None, period: str | None = None
+) -> list[dict[str, Any]]:
+    """One entry per prison-quarter attempt, with the keys of cli-and-roles.md (and more).
+
+    `status` is derived, never stored: an accepted submission is `current`
+    while it has the highest version of its prison-quarter, `superseded`
+    after; a refused or rejected attempt is `rejected`. Attempts that named no
+    readable prison-quarter (an unreadable file) are listed when no filter is
+    given.
+    """
+    latest = (
+        select(
+            submissions.c.prison_code,
+            submissions.c.period_index,
+            func.max(submissions.c.version).label("latest"),
+        )
+        .where(submissions.c.accepted)
+        .group_by(submissions.c.prison_code, submissions.c.period_index)
+        .subquery()
+    )
+    query = (
+        select(
+            submissions.c.id.label("submission_id"),
+            uploads.c.id.label("upload_id"),
+            submissions.c.prison_code,
+            submissions.c.period,
+            submissions.c.version,
+            submissions.c.accepted,
+            latest.c.latest,
+            uploads.c.submitted_by,
+            uploads.c.submitted_at,
+            uploads.c.file_name,
+            uploads.c.sha256,
+            uploads.c.report,
+        )
+        .select_from(uploads)
+        .outerjoin(submissions, submissions.c.upload_id == uploads.c.id)
+        .outerjoin(
+            latest,
+            and_(
+                latest.c.prison_code == submissions.c.prison_code,
+                latest.c.period_index == submissions.c.period_index,
+            ),
+        )
+        .order_by(
+            uploads.c.submitted_at,
+            uploads.c.id,
+            submissions.c.prison_code,
+            submissions.c.period_index,
+        )
+    )
+    if prison is not None:
+        query = query.where(submissions.c.prison_code == prison)
+    if period is not None:
+        query = query.where(submissions.c.period_index == period_index(period))
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [_entry(r) for r in rows]
+
+
+def _entry(r: Any) -> dict[str, Any]:
+    if r["accepted"]:
+        status = "current" if r["version"] == r["latest"] else "superseded"
+    else:
+        status = "rejected"
+    report = json.loads(r["report"])
+    submitted_at = r["submitted_at"]
+    if submitted_at is not None and submitted_at.tzinfo is None:  # SQLite keeps no zone: it is UTC
+        submitted_at = submitted_at.replace(tzinfo=UTC)
+    return {
+        "prison_code": r["prison_code"],
+        "period": r["period"],
+        "version": r["version"],
+        "status": status,
+        "submitted_by": r["submitted_by"],
+        "submitted_at": submitted_at.isoformat() if submitted_at else None,
+        "file_name": r["file_name"],
+        "sha256": r["sha256"],
+        "submission_id": r["submission_id"],
+        "upload_id": r["upload_id"],
+        "errors": len(report.get("errors", [])),
+        "warnings": len(report.get("warnings", [])),
+        "refusal": report.get("refusal"),
+    }

@@ -1,0 +1,393 @@
+"""Ingest: a checked file becomes an immutable submission, or a recorded refusal.
+
+Each file is one transaction: its upload (name, sha256, original bytes, who,
+when), one submission per prison-quarter with its version, every value with
+its note, and the audit entries, all stored or none. A prison-quarter's
+current submission is its highest version; an earlier one is superseded by
+the insert of a newer one, never by an update. A rejected or refused file is
+recorded with its report and stores no values and no content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from data_contracts.register import Register
+from data_contracts.report import ValidationReport, make_issue
+from data_contracts.validate import check_files
+from store import audit
+from store.accounts import Account
+from store.db import is_sqlite, write_transaction
+from store.prisons import load_register
+from store.schema import submission_values, submissions, uploads
+
+RETRIES = 8
+
+
+@dataclass
+class IngestOutcome:
+    report: ValidationReport
+    stored: bool = False
+    upload_id: int | None = None
+    submission_ids: list[int] = field(default_factory=list)
+    refusal: str | None = None  # why a file the contract accepts was not stored
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.report.to_dict(),
+            "stored": self.stored,
+            "upload_id": self.upload_id,
+            "submission_ids": self.submission_ids,
+            "refusal": self.refusal,
+        }
+
+
+class ReplaceRefused(Exception):
+    """The file would supersede accepted submissions and replacing was not asked for."""
+
+
+def _authz_issues(report: ValidationReport, account: Account) -> list:
+    if account.role == "ministry":
+        return []
+    foreign = [p for p in report.prisons if not account.may_submit(p)]
+    if not account.may_submit_anything and not foreign:
+        foreign = [None]
+    allowed = (
+        f" (an {account.role} account may not submit files)"
+        if not account.may_submit_anything
+        else f" (this account may submit for {', '.join(sorted(account.prisons))})"
+    )
+    return [
+        make_issue(
+            "authz.prison",
+            prison_code=code,
+            user=account.name,
+            allowed=allowed,
+        )
+        for code in foreign
+    ]
+
+
+def _history_loader(engine: Engine) -> Callable[[list[str]], pl.DataFrame]:
+    from store.read import current_values
+
+    def load(prisons: list[str]) -> pl.DataFrame:
+        values = current_values(engine, prisons=prisons)
+        return values.select("prison_code", "period_index", "data_element", "value")
+
+    return load
+
+
+def ingest_files(
+    engine: Engine,
+    files: Sequence[tuple[Path, str]],
+    account: Account,
+    *,
+    replace: bool = False,
+    today: date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[IngestOutcome]:
+    """Check each (path, name as sent) file as `account` and store it on its own."""
+    register = load_register(engine)
+    checked = check_files(
+        files, register, today=today, history=_history_loader(engine), progress=progress
+    )
+    outcomes = []
+    for n, ((path, name), result) in enumerate(zip(files, checked, strict=True), start=1):
+        if progress:
+            progress("storing", n - 1, len(files))
+        report = result.report
+        report.add(*_authz_issues(report, account))
+        report.sort()
+        if not report.accepted or result.values is None:
+            outcome = IngestOutcome(report)
+            outcome.upload_id = _record_refusal(engine, path, name, account, report, None)
+            outcomes.append(outcome)
+            continue
+        outcomes.append(
+            _store(engine, path, name, account, report, result.values, replace, register)
+        )
+    return outcomes
+
+
+def _store(
+    engine: Engine,
+    path: Path,
+    name: str,
+    account: Account,
+    report: ValidationReport,
+    values: pl.DataFrame,
+    replace: bool,
+    register: Register,
+) -> IngestOutcome:
+    content = path.read_bytes()
+    quarters = (
+        values.select("prison_code", "period", "period_index")
+        .unique()
+        .sort("prison_code", "period_index")
+    )
+    base_issues = list(report.issues)
+    for attempt in range(RETRIES):
+        report.issues = list(base_issues)
+        try:
+            with write_transaction(engine) as conn:
+                return _insert(conn, content, name, account, report, values, quarters, replace)
+        except ReplaceRefused as exc:
+            outcome = IngestOutcome(report, refusal=str(exc))
+            outcome.upload_id = _record_refusal(engine, path, name, account, report, str(exc))
+            return outcome
+        except (IntegrityError, OperationalError):
+            # Another ingest took the same version number (or the lock) first: try again.
+            if attempt == RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _lock_quarters(conn: Connection, quarters: pl.DataFrame) -> None:
+    """PostgreSQL: serialise ingests of the same prison-quarters (SQLite's BEGIN IMMEDIATE does)."""
+    if is_sqlite(conn.engine):
+        return
+    keys = sorted(
+        zlib.crc32(f"{q['prison_code']}|{q['period_index']}".encode())
+        for q in quarters.iter_rows(named=True)
+    )
+    for key in keys:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+def _insert(
+    conn: Connection,
+    content: bytes,
+    name: str,
+    account: Account,
+    report: ValidationReport,
+    values: pl.DataFrame,
+    quarters: pl.DataFrame,
+    replace: bool,
+) -> IngestOutcome:
+    _lock_quarters(conn, quarters)
+    latest = _latest_versions(conn, quarters)
+    replaced = []
+    for q in quarters.iter_rows(named=True):
+        previous = latest.get((q["prison_code"], q["period_index"]))
+        if previous is not None:
+            replaced.append((q, previous))
+            report.add(
+                make_issue(
+                    "submission.replaces",
+                    prison_code=q["prison_code"],
+                    period=q["period"],
+                    version=previous["version"],
+                    submitted_by=previous["submitted_by"],
+                    submitted_at=previous["submitted_at"].isoformat(timespec="seconds")
+                    if hasattr(previous["submitted_at"], "isoformat")
+                    else previous["submitted_at"],
+                )
+            )
+    report.sort()
+    if replaced and not replace:
+        listed = ", ".join(f"{q['prison_code']} {q['period']}" for q, _ in replaced)
+        raise ReplaceRefused(
+            f"{listed} already {'has' if len(replaced) == 1 else 'have'} an accepted submission; "
+            "nothing was stored. To replace it, send the file again with --replace "
+            "(in the dashboard: confirm the replacement)."
+        )
+    upload_id = _insert_upload(conn, content, name, account, report, accepted=True)
+    ids = []
+    for q in quarters.iter_rows(named=True):
+        previous = latest.get((q["prison_code"], q["period_index"]))
+        version = 1 if previous is None else previous["version"] + 1
+        sid = conn.execute(
+            submissions.insert().values(
+                upload_id=upload_id,
+                prison_code=q["prison_code"],
+                period=q["period"],
+                period_index=q["period_index"],
+                version=version,
+                accepted=True,
+            )
+        ).inserted_primary_key[0]
+        ids.append(sid)
+        rows = values.filter(
+            (pl.col("prison_code") == q["prison_code"])
+            & (pl.col("period_index") == q["period_index"])
+        )
+        _insert_values(conn, sid, rows)
+        subject = f"{q['prison_code']} {q['period']}"
+        audit.record(
+            conn,
+            account.name,
+            "submission.accept",
+            subject,
+            submission_id=sid,
+            version=version,
+            upload_id=upload_id,
+            file_name=name,
+        )
+        if previous is not None:
+            audit.record(
+                conn,
+                account.name,
+                "submission.supersede",
+                subject,
+                superseded_submission_id=previous["id"],
+                superseded_version=previous["version"],
+                by_submission_id=sid,
+                by_version=version,
+            )
+    return IngestOutcome(report, stored=True, upload_id=upload_id, submission_ids=ids)
+
+
+def _latest_versions(conn: Connection, quarters: pl.DataFrame) -> dict[tuple[str, int], dict]:
+    codes = quarters["prison_code"].unique().to_list()
+    indexes = quarters["period_index"].unique().to_list()
+    latest_version = (
+        select(
+            submissions.c.prison_code,
+            submissions.c.period_index,
+            func.max(submissions.c.version).label("version"),
+        )
+        .where(
+            submissions.c.accepted,
+            submissions.c.prison_code.in_(codes),
+            submissions.c.period_index.in_(indexes),
+        )
+        .group_by(submissions.c.prison_code, submissions.c.period_index)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(
+            submissions.c.id,
+            submissions.c.prison_code,
+            submissions.c.period_index,
+            submissions.c.version,
+            uploads.c.submitted_by,
+            uploads.c.submitted_at,
+        )
+        .join(uploads, uploads.c.id == submissions.c.upload_id)
+        .join(
+            latest_version,
+            (latest_version.c.prison_code == submissions.c.prison_code)
+            & (latest_version.c.period_index == submissions.c.period_index)
+            & (latest_version.c.version == submissions.c.version),
+        )
+    ).mappings()
+    return {(r["prison_code"], r["period_index"]): dict(r) for r in rows}
+
+
+def _insert_upload(
+    conn: Connection,
+    content: bytes,
+    name: str,
+    account: Account,
+    report: ValidationReport,
+    *,
+    accepted: bool,
+    refusal: str | None = None,
+    sha256: str | None = None,
+    size: int | None = None,
+) -> int:
+    data = report.to_dict()
+    if refusal:
+        data["refusal"] = refusal
+    return conn.execute(
+        uploads.insert().values(
+            file_name=name,
+            sha256=sha256 or hashlib.sha256(content).hexdigest(),
+            content=content if accepted else b"",
+            size=len(content) if size is None else size,
+            submitted_by=account.name,
+            submitted_at=audit.now(),
+            accepted=accepted,
+            report=json.dumps(data, ensure_ascii=False),
+        )
+    ).inserted_primary_key[0]
+
+
+def _insert_values(conn: Connection, submission_id: int, rows: pl.DataFrame) -> None:
+    records = rows.select(
+        pl.lit(submission_id).alias("submission_id"), "data_element", "value", "note", "row"
+    ).to_dicts()
+    if is_sqlite(conn.engine):
+        # executemany on the driver: several times faster than the ORM-level insert for 100k rows
+        conn.exec_driver_sql(
+            "INSERT INTO submission_values (submission_id, data_element, value, note, row) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [tuple(r.values()) for r in records],
+        )
+    else:
+        conn.execute(submission_values.insert(), records)
+
+
+def _file_digest(path: Path) -> tuple[str, int]:
+    """sha256 and size, streamed: a refused file may be large and is never kept."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError:
+        pass
+    return digest.hexdigest(), size
+
+
+def _record_refusal(
+    engine: Engine,
+    path: Path,
+    name: str,
+    account: Account,
+    report: ValidationReport,
+    refusal: str | None,
+) -> int:
+    """A rejected or refused attempt: its report and the prison-quarters it named, no values."""
+    sha, size = _file_digest(path)
+    pairs = _attempted_quarters(report)
+    with write_transaction(engine) as conn:
+        upload_id = _insert_upload(
+            conn, b"", name, account, report, accepted=False, refusal=refusal, sha256=sha, size=size
+        )
+        if pairs:
+            conn.execute(
+                submissions.insert(),
+                [
+                    {
+                        "upload_id": upload_id,
+                        "prison_code": code,
+                        "period": period,
+                        "period_index": index,
+                        "version": None,
+                        "accepted": False,
+                    }
+                    for code, period, index in pairs
+                ],
+            )
+        audit.record(
+            conn,
+            account.name,
+            "submission.refuse" if refusal else "submission.reject",
+            name,
+            upload_id=upload_id,
+            rules=sorted(report.rules),
+            refusal=refusal,
+        )
+    return upload_id
+
+
+def _attempted_quarters(report: ValidationReport) -> list[tuple[str, str, int]]:
+    """The prison-quarters the file's rows name (well-formed ones only), for its history."""
+    return [q for q in report.quarters if len(q[0]) <= 20][:10_000]
