@@ -1,9 +1,16 @@
 """The fast read path: stored values straight into Polars, without a Python loop over rows.
 
 The indicator engine reads every current value of chosen prisons and quarters
-through here. Arrow comes from the database driver itself (ADBC for SQLite
-and PostgreSQL), so 1.44 million values arrive as columns, not as Python
-tuples.
+through here. For PostgreSQL, Arrow comes from the driver itself (ADBC), so
+1.44 million values arrive as columns, not as Python tuples.
+
+SQLite needs care: ADBC links its own copy of SQLite, and two copies of SQLite
+in one process break each other's POSIX locks on the same file (closing one
+drops the other's locks: "disk I/O error", and in the worst case corruption;
+see sqlite.org/howtocorrupt.html, 2.2.1). So by default SQLite is read through
+the engine's own driver in large batches. A one-shot process that holds no
+other connection (the `indicators` command, benchmarks) may ask for
+`exclusive=True`: the engine's pool is closed first, then ADBC reads.
 """
 
 from __future__ import annotations
@@ -56,6 +63,7 @@ def current_values(
     prisons: Sequence[str] | None = None,
     first: int | None = None,
     last: int | None = None,
+    exclusive: bool = False,
 ) -> pl.DataFrame:
     """Every value of the current submission of each prison-quarter (filters optional).
 
@@ -71,8 +79,30 @@ def current_values(
         sql += f" AND s.period_index >= {int(first)}"
     if last is not None:
         sql += f" AND s.period_index <= {int(last)}"
-    with _adbc_connect(engine) as conn:
-        frame = pl.read_database(sql, conn)
+    if engine.dialect.name != "sqlite" or exclusive:
+        if engine.dialect.name == "sqlite":
+            engine.dispose()  # no connection of the other SQLite copy may stay open
+        with _adbc_connect(engine) as conn:
+            frame = pl.read_database(sql, conn)
+    else:
+        frame = _read_batched(engine, sql)
     if frame.height == 0:
         return pl.DataFrame(schema=VALUES_SCHEMA)
     return frame.cast(VALUES_SCHEMA)  # type: ignore[arg-type]
+
+
+BATCH = 250_000
+
+
+def _read_batched(engine: Engine, sql: str) -> pl.DataFrame:
+    """Through the engine's own DBAPI connection, a column frame per batch of rows."""
+    parts = []
+    with engine.connect() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql)
+            while rows := cursor.fetchmany(BATCH):
+                parts.append(pl.DataFrame(rows, schema=VALUES_SCHEMA, orient="row"))
+        finally:
+            cursor.close()
+    return pl.concat(parts) if parts else pl.DataFrame(schema=VALUES_SCHEMA)

@@ -9,17 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from submission_files import PRISONS, register_csv
 
-from data_contracts.register import Prison, Register
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-
-PRISONS = [
-    Prison("BE-HAS", "Hasselt", "Flanders", "mixed"),
-    Prison("BE-ANT", "Antwerp", "Flanders", "remand", closed="2024-Q4"),
-    Prison("BE-NEW", "Newtown", "Wallonia", "sentenced", opened="2025-Q2"),
-]
+from data_contracts.register import Register
 
 
 @pytest.fixture
@@ -71,15 +63,6 @@ def cli(capsys: pytest.CaptureFixture[str], db_url: str) -> Callable[..., Result
         return Result(code, captured.out, captured.err)
 
     return _run
-
-
-def register_csv(prisons: list[Prison] = PRISONS) -> str:
-    lines = ["prison_code,name,region,prison_type,opened,closed"]
-    lines += [
-        ",".join([p.code, p.name, p.region, p.prison_type or "", p.opened or "", p.closed or ""])
-        for p in prisons
-    ]
-    return "\n".join(lines) + "\n"
 
 
 @pytest.fixture

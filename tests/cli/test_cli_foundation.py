@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PRISONS, register_csv
+from submission_files import PRISONS, register_csv
 
 ROWS = [
     ["BE-HAS", "2025-Q3", "population_average", "412.5"],

@@ -12,7 +12,7 @@ SPEC = None
 
 
 def spec_text() -> str:
-    from conftest import SHARED
+    from submission_files import SHARED
 
     path = SHARED / "spec" / "submission-format.md"
     if not path.exists():

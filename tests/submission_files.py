@@ -1,8 +1,30 @@
-"""Literal submission files for the contract tests."""
+"""Literal test data shared by the tests: a small register and a valid prison-quarter."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from data_contracts.contract import load_contract
+from data_contracts.register import Prison
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+PRISONS = [
+    Prison("BE-HAS", "Hasselt", "Flanders", "mixed"),
+    Prison("BE-ANT", "Antwerp", "Flanders", "remand", closed="2024-Q4"),
+    Prison("BE-NEW", "Newtown", "Wallonia", "sentenced", opened="2025-Q2"),
+]
+
+
+def register_csv(prisons: list[Prison] = PRISONS) -> str:
+    lines = ["prison_code,name,region,prison_type,opened,closed"]
+    lines += [
+        ",".join([p.code, p.name, p.region, p.prison_type or "", p.opened or "", p.closed or ""])
+        for p in prisons
+    ]
+    return "\n".join(lines) + "\n"
+
 
 # A complete, valid prison-quarter: every pair holds, every count whole.
 GOOD_VALUES = {

@@ -1,0 +1,220 @@
+"""Ingest on SQLite and PostgreSQL: versions, refusals, roles, history, atomicity, concurrency."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import func, select
+from submission_files import csv_text, good_rows
+
+from store.audit import entries
+from store.history import submission_history
+from store.read import current_values
+from store.schema import submission_values, submissions, uploads
+from store.submissions import ingest_files
+
+
+def write_file(tmp_path: Path, name: str, rows: list[list[str]]) -> Path:
+    path = tmp_path / name
+    path.write_text(csv_text(rows), encoding="utf-8")
+    return path
+
+
+def ingest(engine, path: Path, user, **kwargs):
+    [outcome] = ingest_files(engine, [(path, path.name)], user, **kwargs)
+    return outcome
+
+
+def count(engine, table, *where) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table).where(*where)).scalar()
+
+
+def test_accepted_file_becomes_a_submission(engine, account, tmp_path) -> None:
+    path = write_file(tmp_path, "has-q3.csv", good_rows())
+    outcome = ingest(engine, path, account("min"))
+    assert outcome.stored, outcome.report.to_text()
+    assert len(outcome.submission_ids) == 1
+    with engine.connect() as conn:
+        upload = conn.execute(select(uploads)).mappings().one()
+    assert upload["content"] == path.read_bytes()
+    assert upload["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert upload["submitted_by"] == "min"
+    assert count(engine, submission_values) == 18
+    [entry] = submission_history(engine)
+    assert (entry["version"], entry["status"], entry["file_name"]) == (1, "current", "has-q3.csv")
+    values = current_values(engine)
+    assert values.height == 18
+    assert values.filter(pl.col("data_element") == "population_average")["value"].item() == 412.5
+
+
+def test_second_ingest_needs_replace_then_supersedes(engine, account, tmp_path) -> None:
+    first = write_file(tmp_path, "v1.csv", good_rows())
+    assert ingest(engine, first, account("min")).stored
+    second = write_file(tmp_path, "v2.csv", good_rows(receptions="333"))
+    refused = ingest(engine, second, account("min"))
+    assert not refused.stored
+    assert "--replace" in refused.refusal
+    assert "submission.replaces" in refused.report.rules
+    assert count(engine, submissions, submissions.c.accepted) == 1
+    assert (
+        current_values(engine).filter(pl.col("data_element") == "receptions")["value"].item() == 300
+    )
+
+    replaced = ingest(engine, second, account("min"), replace=True)
+    assert replaced.stored
+    warning = next(i for i in replaced.report.warnings if i.rule == "submission.replaces")
+    assert "version 1" in warning.message and "min" in warning.message
+    history = submission_history(engine, prison="BE-HAS", period="2025-Q3")
+    assert [(h["version"], h["status"]) for h in history] == [
+        (1, "superseded"),
+        (None, "rejected"),
+        (2, "current"),
+    ]
+    # the indicators read the replaced values
+    assert (
+        current_values(engine).filter(pl.col("data_element") == "receptions")["value"].item() == 333
+    )
+    actions = entries(engine)["action"].to_list()
+    assert "submission.supersede" in actions and "submission.refuse" in actions
+
+
+def test_director_may_not_submit_for_another_prison(engine, account, tmp_path) -> None:
+    rows = good_rows("BE-HAS") + good_rows("BE-NEW")
+    outcome = ingest(engine, write_file(tmp_path, "two.csv", rows), account("dir"))
+    assert not outcome.stored
+    [error] = outcome.report.errors
+    assert (error.rule, error.prison_code) == ("authz.prison", "BE-NEW")
+    assert count(engine, submission_values) == 0
+    own = ingest(engine, write_file(tmp_path, "own.csv", good_rows("BE-HAS")), account("dir"))
+    assert own.stored
+
+
+def test_evaluators_cannot_submit(engine, account, tmp_path) -> None:
+    outcome = ingest(engine, write_file(tmp_path, "e.csv", good_rows()), account("eva"))
+    assert not outcome.stored
+    assert [i.rule for i in outcome.report.errors] == ["authz.prison"]
+
+
+def test_a_rejected_file_leaves_no_values_and_no_content(engine, account, tmp_path) -> None:
+    path = write_file(tmp_path, "bad.csv", good_rows(receptions="-1"))
+    outcome = ingest(engine, path, account("min"))
+    assert not outcome.stored
+    assert count(engine, submission_values) == 0
+    assert count(engine, submissions, submissions.c.accepted) == 0
+    with engine.connect() as conn:
+        upload = conn.execute(select(uploads)).mappings().one()
+    assert (upload["accepted"], upload["content"], upload["size"]) == (
+        False,
+        b"",
+        path.stat().st_size,
+    )
+    assert json.loads(upload["report"])["errors"][0]["rule"] == "value.negative"
+    [entry] = submission_history(engine)
+    assert (entry["status"], entry["prison_code"], entry["period"]) == (
+        "rejected",
+        "BE-HAS",
+        "2025-Q3",
+    )
+
+
+def test_failure_in_the_middle_leaves_no_partial_submission(
+    engine, account, tmp_path, monkeypatch
+) -> None:
+    import store.submissions as module
+
+    real = module._insert_values
+    calls = []
+
+    def failing(conn, submission_id, rows):
+        calls.append(submission_id)
+        if len(calls) == 2:
+            raise RuntimeError("disk full (simulated)")
+        real(conn, submission_id, rows)
+
+    monkeypatch.setattr(module, "_insert_values", failing)
+    rows = good_rows(period="2025-Q2") + good_rows(period="2025-Q3")
+    with pytest.raises(RuntimeError, match="simulated"):
+        ingest(engine, write_file(tmp_path, "two-quarters.csv", rows), account("min"))
+    assert calls, "the failure must happen after the first quarter was written"
+    for table in (uploads, submissions, submission_values):
+        assert count(engine, table) == 0
+
+
+def test_history_json_keys_through_the_cli(engine, account, tmp_path, capsys) -> None:
+    from cli.main import main
+
+    path = write_file(tmp_path, "h.csv", good_rows())
+    assert main(["ingest", str(path), "--user", "min", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["stored"] is True and out["accepted"] is True and out["submission_ids"]
+    assert main(["ingest", str(path), "--user", "min"]) == 1
+    capsys.readouterr()
+    assert main(["history", "--json"]) == 0
+    history = json.loads(capsys.readouterr().out)
+    required = {
+        "prison_code",
+        "period",
+        "version",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "file_name",
+        "sha256",
+    }
+    assert all(required <= set(h) for h in history)
+    assert [h["status"] for h in history] == ["current", "rejected"]
+    assert history[0]["submitted_at"].endswith("+00:00")
+
+
+def test_outlier_against_the_prisons_own_history(engine, account, tmp_path) -> None:
+    for i, period in enumerate(["2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2"]):
+        rows = good_rows(period=period, receptions=str(300 + 5 * i), hcv_tested_reception="200")
+        assert ingest(engine, write_file(tmp_path, f"{period}.csv", rows), account("min")).stored
+    spike = good_rows(period="2025-Q3", receptions="3000")
+    outcome = ingest(engine, write_file(tmp_path, "spike.csv", spike), account("min"))
+    assert outcome.stored
+    warnings = [(i.rule, i.data_element) for i in outcome.report.warnings]
+    assert ("outlier.history", "receptions") in warnings
+
+
+def _concurrent_ingest(args: tuple[str, str, str]) -> bool:
+    url, path, user = args
+    from store.accounts import get_account
+    from store.db import get_engine
+
+    engine = get_engine(url)
+    [outcome] = ingest_files(
+        engine, [(Path(path), Path(path).name)], get_account(engine, user), replace=True
+    )
+    return outcome.stored
+
+
+def test_eight_processes_ingesting_at_once(engine, store_url, tmp_path) -> None:
+    """Different and identical prison-quarters at once: nothing lost, one current each."""
+    files = []
+    for i in range(8):
+        period = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q3"][i % 4]
+        prison = "BE-HAS" if i < 4 else "BE-NEW"
+        rows = good_rows(prison, period, receptions=str(300 + i))
+        files.append(str(write_file(tmp_path, f"c{i}.csv", rows)))
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(8) as pool:
+        stored = pool.map(_concurrent_ingest, [(store_url, f, "min") for f in files])
+    assert stored == [True] * 8
+    assert count(engine, uploads, uploads.c.accepted) == 8
+    history = submission_history(engine)
+    by_quarter: dict[tuple[str, str], list[dict]] = {}
+    for h in history:
+        by_quarter.setdefault((h["prison_code"], h["period"]), []).append(h)
+    assert len(by_quarter) == 6
+    for versions in by_quarter.values():
+        assert sorted(h["version"] for h in versions) == list(range(1, len(versions) + 1))
+        assert [h["status"] for h in versions].count("current") == 1
+    assert len(by_quarter[("BE-HAS", "2025-Q3")]) == 2
+    assert current_values(engine).height == 6 * 18
