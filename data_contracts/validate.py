@@ -83,6 +83,8 @@ def _read(path: Path, name: str, contract: Contract) -> _Pending:
         .sort("prison_code", "period_index")
         .iter_rows()
     ]
+    if frame.height == 0 and "row.malformed" in report.rules:
+        return _Pending(report)  # e.g. an unclosed quote in the first data row: not "empty"
     if frame.height == 0:
         if not raw.header:
             report.issues = [i for i in report.issues if i.rule == "file.encoding"]

@@ -354,3 +354,14 @@ def test_human_report_names_rows_rules_and_fixes(write, register) -> None:
     assert text.startswith("f.csv: REJECTED — 1 error, 0 warnings (18 data rows; prison BE-HAS")
     assert "row 3, column value: Value -3 for receptions is below zero." in text
     assert "[value.negative]" in text
+
+
+def test_unclosed_quote_is_malformed_not_empty(write, register) -> None:
+    text = (
+        "prison_code,period,data_element,value\n"
+        '"unclosed,2025-Q3,receptions,5\n'
+        "BE-HAS,2025-Q3,releases,4\n"
+    )
+    report = run(write, register, "f.csv", text)
+    assert errors(report) == [("row.malformed", 2, None)]
+    assert "double quotes" in report.errors[0].message
