@@ -13,8 +13,7 @@ so that every run writes the same bytes. It feeds `prison-monitor init
 - `WARNINGS_DIR`: files accepted with one warning each, named `<rule_id>.<ext>`.
 
 Register semantics (as the checks read them): `opened` is the prison's first
-quarter in service and `closed` its last (it closed during that quarter, so
-a return for it is still in service). Oldbridge Gaol, closed in 2025-Q2,
+quarter in service and `closed` its last. Oldbridge Gaol (closed 2025-Q1)
 sends its last return for 2025-Q1; its prisoners moved to Brackenwell.
 """
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import xlsxwriter
 
 from data_contracts.contract import Contract, load_contract
+from data_contracts.periods import period_index, period_label
 from sample_data import (
     DEMO_DIRECTOR_PRISON,
     FIRST_QUARTER,
@@ -57,13 +58,8 @@ HEADER = CONTRACT.column_names
 # --------------------------------------------------------------------------- quarters
 
 
-def quarter_index(period: str) -> int:
-    year, q = period.split("-Q")
-    return int(year) * 4 + int(q) - 1
-
-
-def quarter_label(index: int) -> str:
-    return f"{index // 4}-Q{index % 4 + 1}"
+quarter_index = period_index
+quarter_label = period_label
 
 
 SERIES = [
@@ -89,8 +85,8 @@ class Prison:
         i = quarter_index(period)
         if self.opened and i < quarter_index(self.opened):
             return False
-        # A prison sends no return for the quarter it closed in (it emptied early in it).
-        return not (self.closed and i >= quarter_index(self.closed))
+        # `closed` is the last quarter in service (as the register is read by the checks).
+        return not (self.closed and i > quarter_index(self.closed))
 
 
 # Nordmere, a fictional country; four fictional regions. Formats: about one in
@@ -101,7 +97,7 @@ PRISONS = [
     Prison("NM-BWP", "Brackenwell Prison", "Eastwold", "mixed", 410),
     Prison("NM-LWC", "Larkhollow Women's Centre", "Eastwold", "women", 140),
     Prison("NM-KYC", "Kestrel Youth Custody Unit", "Eastwold", "juvenile", 72),
-    Prison("NM-OBG", "Oldbridge Gaol", "Eastwold", "mixed", 260, closed="2025-Q2"),
+    Prison("NM-OBG", "Oldbridge Gaol", "Eastwold", "mixed", 260, closed="2025-Q1"),
     Prison("NM-HRC", "Hollowmere Remand Centre", "Hollowmere", "remand", 940),
     Prison("NM-GTP", "Greystone Prison", "Hollowmere", "sentenced", 1360, fmt="xlsx-readme"),
     Prison("NM-WFP", "Willowford Prison", "Hollowmere", "mixed", 530),
@@ -256,7 +252,7 @@ def population(rng: random.Random, prison: Prison, par: Params, period: str) -> 
 def after_closure(period: str) -> bool:
     """Oldbridge Gaol has closed by `period`."""
     closed = PRISON_BY_CODE[CLOSED_IN_SERIES].closed
-    return quarter_index(period) >= quarter_index(closed)
+    return quarter_index(period) > quarter_index(closed)
 
 
 def quarter_figures(rng: random.Random, prison: Prison, par: Params, period: str) -> dict:

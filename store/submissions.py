@@ -251,6 +251,24 @@ def _insert(
     return IngestOutcome(report, stored=True, upload_id=upload_id, submission_ids=ids)
 
 
+def current_versions(
+    engine: Engine, quarters: list[tuple[str, int]]
+) -> dict[tuple[str, int], dict]:
+    """The current submission (id, version, who, when) of each (prison_code, period_index)."""
+    if not quarters:
+        return {}
+    frame = pl.DataFrame(quarters, schema=["prison_code", "period_index"], orient="row")
+    with engine.connect() as conn:
+        return _latest_versions(conn, frame)
+
+
+def data_version(engine: Engine) -> tuple[int, int]:
+    """Changes whenever anything is stored (the newest upload id, and the count of uploads)."""
+    with engine.connect() as conn:
+        row = conn.execute(select(func.max(uploads.c.id), func.count(uploads.c.id))).one()
+    return (row[0] or 0, row[1] or 0)
+
+
 def _latest_versions(conn: Connection, quarters: pl.DataFrame) -> dict[tuple[str, int], dict]:
     codes = quarters["prison_code"].unique().to_list()
     indexes = quarters["period_index"].unique().to_list()
