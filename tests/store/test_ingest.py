@@ -126,22 +126,25 @@ def test_a_rejected_file_leaves_no_values_and_no_content(engine, account, tmp_pa
 def test_failure_in_the_middle_leaves_no_partial_submission(
     engine, account, tmp_path, monkeypatch
 ) -> None:
+    """The values are written, then the audit fails: the whole file is rolled back."""
     import store.submissions as module
 
+    written = []
     real = module._insert_values
-    calls = []
 
-    def failing(conn, submission_id, rows):
-        calls.append(submission_id)
-        if len(calls) == 2:
-            raise RuntimeError("disk full (simulated)")
-        real(conn, submission_id, rows)
+    def recording(conn, rows):
+        real(conn, rows)
+        written.append(rows.height)
 
-    monkeypatch.setattr(module, "_insert_values", failing)
+    def failing(*args, **kwargs):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(module, "_insert_values", recording)
+    monkeypatch.setattr(module.audit, "record_many", failing)
     rows = good_rows(period="2025-Q2") + good_rows(period="2025-Q3")
     with pytest.raises(RuntimeError, match="simulated"):
         ingest(engine, write_file(tmp_path, "two-quarters.csv", rows), account("min"))
-    assert calls, "the failure must happen after the first quarter was written"
+    assert written == [36], "the failure must come after the values were written"
     for table in (uploads, submissions, submission_values):
         assert count(engine, table) == 0
 

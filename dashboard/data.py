@@ -1,0 +1,169 @@
+"""Everything the pages read or write, and the one place where the dashboard caches.
+
+Cached results are keyed by the store's data version (newest upload id and
+upload count), read fresh on every run: a new submission changes the key, so
+every page shows it at once, in this process and in any other dashboard
+process sharing the database.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+from sqlalchemy import Engine
+
+from data_contracts.validate import CheckedFile, check_file
+from store import accounts, audit
+from store import completeness as completeness_model
+from store.db import get_engine, require_schema
+from store.history import submission_history
+from store.prisons import list_prisons, load_register
+from store.submissions import IngestOutcome, current_versions, data_version, ingest_files
+
+
+@st.cache_resource(show_spinner=False)
+def engine() -> Engine:
+    engine = get_engine()
+    require_schema(engine)
+    return engine
+
+
+def version() -> tuple[int, int]:
+    return data_version(engine())
+
+
+# ---------------------------------------------------------------- accounts
+
+
+def authenticate(name: str, password: str) -> accounts.Account | None:
+    return accounts.authenticate(engine(), name, password)
+
+
+def account_by_email(email: str) -> accounts.Account | None:
+    return accounts.account_by_email(engine(), email)
+
+
+def audit_login(account: accounts.Account, method: str) -> None:
+    from store.db import write_transaction
+
+    with write_transaction(engine()) as conn:
+        audit.record(conn, account.name, "login", account.name, method=method)
+
+
+# ---------------------------------------------------------------- register and history
+
+
+@st.cache_data(show_spinner=False)
+def _prisons(_version: tuple[int, int]) -> pl.DataFrame:
+    rows = [
+        {
+            "prison_code": p.code,
+            "name": p.name,
+            "region": p.region,
+            "prison_type": p.prison_type,
+            "opened": p.opened,
+            "closed": p.closed,
+        }
+        for p in list_prisons(engine())
+    ]
+    return pl.DataFrame(
+        rows,
+        schema={
+            c: pl.String
+            for c in ("prison_code", "name", "region", "prison_type", "opened", "closed")
+        },
+    )
+
+
+def prisons() -> pl.DataFrame:
+    return _prisons(version())
+
+
+@st.cache_data(show_spinner=False)
+def _history(_version: tuple[int, int]) -> pl.DataFrame:
+    entries = submission_history(engine())
+    schema = {
+        "prison_code": pl.String,
+        "period": pl.String,
+        "version": pl.Int64,
+        "status": pl.String,
+        "submitted_by": pl.String,
+        "submitted_at": pl.String,
+        "file_name": pl.String,
+        "sha256": pl.String,
+        "submission_id": pl.Int64,
+        "upload_id": pl.Int64,
+        "errors": pl.Int64,
+        "warnings": pl.Int64,
+        "refusal": pl.String,
+    }
+    return pl.DataFrame(entries, schema=schema)
+
+
+def history() -> pl.DataFrame:
+    return _history(version())
+
+
+def audit_log(limit: int = 5000) -> pl.DataFrame:
+    return audit.entries(engine(), limit=limit)
+
+
+@st.cache_data(show_spinner=False)
+def _completeness(
+    _version: tuple[int, int], first: int, last: int, deadline_days: int, today: date
+) -> pl.DataFrame:
+    return completeness_model.completeness(
+        engine(), first=first, last=last, deadline_days=deadline_days, today=today
+    )
+
+
+def completeness(first: int, last: int, deadline_days: int) -> pl.DataFrame:
+    return _completeness(version(), first, last, deadline_days, date.today())
+
+
+# ---------------------------------------------------------------- uploads
+
+
+def _saved(content: bytes, folder: str) -> Path:
+    """The upload on disk under a name of ours: a sent file name is never used as a path."""
+    path = Path(folder) / "upload.bin"
+    path.write_bytes(content)
+    return path
+
+
+def check_upload(content: bytes, name: str) -> CheckedFile:
+    """What the contract says of an uploaded file (nothing stored)."""
+    from store.read import current_values
+
+    with tempfile.TemporaryDirectory(prefix="pm-upload-") as folder:
+        return check_file(
+            _saved(content, folder),
+            load_register(engine()),
+            name=name,
+            history=lambda codes: current_values(engine(), prisons=codes).select(
+                "prison_code", "period_index", "data_element", "value"
+            ),
+        )
+
+
+def replaced_by(checked: CheckedFile) -> dict[tuple[str, int], dict]:
+    """The accepted submissions an upload would supersede."""
+    return current_versions(engine(), [(q[0], q[2]) for q in checked.report.quarters])
+
+
+def store_upload(
+    content: bytes, name: str, account: accounts.Account, *, replace: bool, progress=None
+) -> IngestOutcome:
+    with tempfile.TemporaryDirectory(prefix="pm-upload-") as folder:
+        [outcome] = ingest_files(
+            engine(),
+            [(_saved(content, folder), name)],
+            account,
+            replace=replace,
+            progress=progress,
+        )
+    return outcome

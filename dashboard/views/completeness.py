@@ -1,0 +1,51 @@
+"""Prisons × quarters: submitted, resubmitted, late, missing, with counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data, exports, filters
+from data_contracts.periods import last_ended_quarter, period_label
+from store.completeness import DEFAULT_DEADLINE_DAYS, STATUSES
+
+
+def render() -> None:
+    st.title("Data completeness")
+    last = last_ended_quarter(date.today())
+    first, last = filters.quarter_range(default_first=last - 11, default_last=last)
+    deadline = st.sidebar.number_input(
+        "Deadline (days after the quarter ends)",
+        min_value=0,
+        max_value=365,
+        value=filters.int_param("deadline", DEFAULT_DEADLINE_DAYS),
+        step=5,
+    )
+    filters.set_param("deadline", int(deadline), DEFAULT_DEADLINE_DAYS)
+    grid = data.completeness(first, last, int(deadline))
+    grid = filters.prison_filter(grid)
+    counts = {s: grid.filter(pl.col("status") == s).height for s in STATUSES}
+    cols = st.columns(len(STATUSES))
+    for col, status in zip(cols, STATUSES, strict=True):
+        col.metric(status.capitalize(), f"{counts[status]:,}")
+    st.caption(
+        f"{grid['prison_code'].n_unique()} prisons, {period_label(first)} to {period_label(last)}; "
+        f"late = first accepted file more than {deadline} days after the quarter ended."
+    )
+    figure = charts.completeness_grid(grid)
+    st.plotly_chart(figure, width="stretch")
+    exports.chart_downloads(figure, "completeness", filters.describe())
+    with st.expander("The same as a table"):
+        table = grid.select(
+            "prison_code",
+            "name",
+            "region",
+            "period",
+            "status",
+            "versions",
+            "first_submitted_at",
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        exports.table_downloads(table, "completeness")

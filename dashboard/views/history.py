@@ -1,0 +1,78 @@
+"""Submissions of every prison-quarter (and, for the ministry, the audit log), filterable."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import auth, data, exports
+
+
+def render() -> None:
+    account = auth.current_account()
+    assert account is not None
+    st.title("History")
+    history = data.history()
+    if account.role == "director":
+        history = history.filter(pl.col("prison_code").is_in(sorted(account.prisons)))
+    tabs = st.tabs(["Submissions", "Audit log"] if account.manages else ["Submissions"])
+    with tabs[0]:
+        _submissions(history)
+    if account.manages:
+        with tabs[1]:
+            _audit()
+
+
+def _submissions(history: pl.DataFrame) -> None:
+    col1, col2, col3, col4 = st.columns(4)
+    prisons = col1.multiselect("Prison", sorted(history["prison_code"].drop_nulls().unique()))
+    periods = col2.multiselect("Period", sorted(history["period"].drop_nulls().unique()))
+    statuses = col3.multiselect("Status", ["current", "superseded", "rejected"])
+    senders = col4.multiselect("Sent by", sorted(history["submitted_by"].unique()))
+    shown = history
+    for column, chosen in (
+        ("prison_code", prisons),
+        ("period", periods),
+        ("status", statuses),
+        ("submitted_by", senders),
+    ):
+        if chosen:
+            shown = shown.filter(pl.col(column).is_in(chosen))
+    counts = shown["status"].value_counts().sort("status")
+    st.caption(
+        " · ".join(f"{r['status']}: {r['count']:,}" for r in counts.iter_rows(named=True))
+        or "No submissions yet."
+    )
+    table = shown.select(
+        "prison_code",
+        "period",
+        "version",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "file_name",
+        "errors",
+        "warnings",
+        "refusal",
+        "sha256",
+    ).sort("submitted_at", descending=True)
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(
+        "Download (CSV)",
+        exports.csv_bytes(table),
+        file_name="submission-history.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+
+
+def _audit() -> None:
+    log = data.audit_log()
+    col1, col2 = st.columns(2)
+    actions = col1.multiselect("Action", sorted(log["action"].unique()))
+    actors = col2.multiselect("Who", sorted(log["actor"].unique()))
+    if actions:
+        log = log.filter(pl.col("action").is_in(actions))
+    if actors:
+        log = log.filter(pl.col("actor").is_in(actors))
+    st.dataframe(log, hide_index=True, width="stretch")
