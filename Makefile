@@ -12,13 +12,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Sets up, loads the sample data into var/demo.db and runs the product on it.
+# Sets up, loads the sample data into var/demo.db and runs the dashboard on it (Ctrl-C stops).
+DEMO_PORT ?= 8501
 demo: $(STAMP)
-	PRISON_MONITOR_DB=sqlite:///var/demo.db $(VENV)/bin/prison-monitor init --sample
-	PRISON_MONITOR_DB=sqlite:///var/demo.db $(VENV)/bin/prison-monitor prisons list
-	@for f in sample_data/submissions/*_2026-Q3.*; do \
-		PRISON_MONITOR_DB=sqlite:///var/demo.db $(VENV)/bin/prison-monitor validate "$$f" | head -1; \
-	done
+	$(VENV)/bin/prison-monitor --db sqlite:///var/demo.db serve --demo --port $(DEMO_PORT)
 
 # Sets up and runs every test (and the linter).
 test: $(STAMP)

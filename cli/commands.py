@@ -166,6 +166,50 @@ def template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def serve(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from store.db import database_url, get_engine, migrate
+    from store.prisons import list_prisons
+    from store.sample import demo_accounts, load_sample
+
+    engine = get_engine()
+    if args.demo:
+        migrate(engine)
+        if not list_prisons(engine):
+            print("Loading the sample data (about 10 s)…", flush=True)
+            for line in load_sample(engine, progress=_progress(True)):
+                print(line)
+        else:
+            print("The database already has data; demo log-ins (password 'demo'):")
+            for name, role, codes in demo_accounts():
+                print(f"  {name:<10} {role}{' of ' + ', '.join(codes) if codes else ''}")
+    else:
+        _engine()
+    root = Path(__file__).resolve().parents[1]
+    app = root / "dashboard" / "app.py"
+    url = f"http://{args.address}:{args.port}"
+    print(f"Dashboard: {url}  (database {_safe_url(database_url())}; Ctrl-C stops it)", flush=True)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    env = {**os.environ, "PRISON_MONITOR_DB": database_url()}
+    # Run from the project folder so .streamlit/config.toml (theme, upload limit) applies.
+    return subprocess.call(command, cwd=root, env=env)
+
+
 def _progress(enabled: bool):  # type: ignore[no-untyped-def]
     """Progress of long work (many files) on stderr, kept off stdout and its JSON.
 

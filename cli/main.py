@@ -95,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_commands("users_list"))
 
+    p = sub.add_parser("serve", help="start the dashboard")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="localhost", help="address to listen on")
+    p.add_argument(
+        "--demo", action="store_true", help="first load the sample data if the database is empty"
+    )
+    p.set_defaults(run=_commands("serve"))
+
     p = sub.add_parser("template", help="write a blank submission file for a prison and quarter")
     p.add_argument("--prison", required=True, metavar="CODE")
     p.add_argument("--period", required=True, metavar="P")

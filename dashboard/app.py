@@ -1,7 +1,8 @@
 """The dashboard's entry point: `streamlit run dashboard/app.py` (or `prison-monitor serve`).
 
 Log-in first; then the pages a role may open, through st.navigation. Pages
-are thin: they read widgets, call the core through dashboard.data, and draw.
+(dashboard/views/*.py, each a small script) are thin: they read widgets, call
+the core through dashboard.data, and draw.
 """
 
 from __future__ import annotations
@@ -9,37 +10,28 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth
-from dashboard.views import (
-    compare,
-    completeness,
-    definitions,
-    history,
-    login,
-    overview,
-    profile,
-    trends,
-    upload,
-)
 
 st.set_page_config(page_title="prison-monitor", page_icon=":material/monitoring:", layout="wide")
 
+
+def page(name: str, title: str, icon: str, **kwargs) -> st.Page:  # type: ignore[no-untyped-def]
+    return st.Page(f"views/{name}.py", title=title, icon=f":material/{icon}:", **kwargs)
+
+
 account = auth.current_account()
 if account is None:
-    page = st.navigation([st.Page(login.render, title="Log in", icon=":material/login:")])
+    navigation = st.navigation([page("login", "Log in", "login")])
 else:
-    analysis = [
-        st.Page(overview.render, title="Overview", icon=":material/dashboard:", default=True),
-        st.Page(compare.render, title="Compare prisons", icon=":material/bar_chart:"),
-        st.Page(trends.render, title="Trends", icon=":material/show_chart:"),
-        st.Page(profile.render, title="Prison profile", icon=":material/apartment:"),
+    indicators = [
+        page("overview", "Overview", "dashboard", default=True),
+        page("compare", "Compare prisons", "bar_chart"),
+        page("trends", "Trends", "show_chart"),
+        page("profile", "Prison profile", "apartment"),
     ]
-    data = [st.Page(completeness.render, title="Data completeness", icon=":material/grid_on:")]
+    data = [page("completeness", "Data completeness", "grid_on")]
     if account.may_submit_anything:
-        data.append(st.Page(upload.render, title="Upload", icon=":material/upload_file:"))
-    data += [
-        st.Page(history.render, title="History", icon=":material/history:"),
-        st.Page(definitions.render, title="Definitions", icon=":material/menu_book:"),
-    ]
-    page = st.navigation({"Indicators": analysis, "Data": data})
+        data.append(page("upload", "Upload", "upload_file"))
+    data += [page("history", "History", "history"), page("definitions", "Definitions", "menu_book")]
+    navigation = st.navigation({"Indicators": indicators, "Data": data})
     auth.sidebar(account)
-page.run()
+navigation.run()

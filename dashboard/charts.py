@@ -46,6 +46,16 @@ def judgement(significance: str | None, polarity: str) -> str:
     return "better" if significance == good else "worse"
 
 
+def funnel_judgement(label: str | None, polarity: str) -> str:
+    """PHEindicatormethods' funnel label as better / worse / similar (or higher / lower)."""
+    if not label:
+        return "not compared"
+    side = (
+        "higher" if label.startswith("High") else "lower" if label.startswith("Low") else "similar"
+    )
+    return judgement(side, polarity)
+
+
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 480) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
@@ -147,8 +157,8 @@ def funnel_chart(
             )
         )
     fig.add_hline(y=benchmark, line={"color": NEUTRAL, "dash": "dash"})
-    shown = rows.filter(~pl.col("suppressed") & pl.col("value").is_not_null())
-    kinds = [judgement(s, meta.polarity) for s in shown["funnel_significance"].to_list()]
+    shown = rows.filter(pl.col("value").is_not_null())
+    kinds = [funnel_judgement(s, meta.polarity) for s in shown["funnel_significance"].to_list()]
     for kind in dict.fromkeys(kinds):
         part = shown.filter(pl.Series(kinds) == kind)
         fig.add_trace(
@@ -159,7 +169,7 @@ def funnel_chart(
                 name=f"{kind} (funnel)",
                 marker={"color": JUDGEMENT_COLOURS[kind], "size": 10, "line": {"width": 1}},
                 text=part["prison_code"],
-                customdata=part.select("funnel_label").rows(),
+                customdata=part.select("funnel_significance").rows(),
                 hovertemplate=(
                     "%{text}: %{y:.1f} (n = %{x:,.1f})<br>%{customdata[0]}<extra></extra>"
                 ),

@@ -125,6 +125,63 @@ def completeness(first: int, last: int, deadline_days: int) -> pl.DataFrame:
     return _completeness(version(), first, last, deadline_days, date.today())
 
 
+# ---------------------------------------------------------------- indicators
+
+
+@st.cache_data(show_spinner="Computing the indicators…", max_entries=4)
+def _full_table(_version: tuple[int, int], benchmark: str) -> pl.DataFrame:
+    """Every indicator, quarter, prison, region and the nation, unsuppressed (server side only)."""
+    from indicators.compute import indicator_values
+    from store.read import current_values
+
+    return indicator_values(current_values(engine()), list_prisons(engine()), benchmark=benchmark)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _table_for(
+    _version: tuple[int, int], benchmark: str, role: str, prisons: tuple[str, ...]
+) -> pl.DataFrame:
+    from indicators.suppression import suppressed_for
+
+    reader = accounts.Account("reader", role, frozenset(prisons))
+    return suppressed_for(_full_table(_version, benchmark), reader, benchmark=benchmark)
+
+
+def indicator_table(account: accounts.Account, benchmark: str = "national") -> pl.DataFrame:
+    """The table of spec §6 at every level, as `account` may see it (suppressed where due)."""
+    return _table_for(version(), benchmark, account.role, tuple(sorted(account.prisons)))
+
+
+def funnel(account: accounts.Account, indicator: str, period: str) -> pl.DataFrame:
+    """Funnel data of one indicator and quarter, computed on all prisons, shown as `account` may."""
+    from indicators.compute import funnel_data
+
+    full = _full_table(version(), "national")
+    shown = indicator_table(account, "national")
+    return funnel_data(full, indicator, period, shown=shown)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _trends(
+    _version: tuple[int, int], benchmark: str, role: str, prisons: tuple[str, ...], last: str
+) -> pl.DataFrame:
+    from indicators.compute import recent_trends
+
+    return recent_trends(_table_for(_version, benchmark, role, prisons), last=last)
+
+
+def trends(account: accounts.Account, last: str, benchmark: str = "national") -> pl.DataFrame:
+    return _trends(version(), benchmark, account.role, tuple(sorted(account.prisons)), last)
+
+
+def data_as_of() -> str:
+    """When the newest accepted file was stored: the provenance printed on every export."""
+    accepted = history().filter(pl.col("status") != "rejected")
+    if accepted.height == 0:
+        return "no data yet"
+    return str(accepted["submitted_at"].max())[:16].replace("T", " ") + " UTC"
+
+
 # ---------------------------------------------------------------- uploads
 
 

@@ -122,3 +122,23 @@ def describe() -> str:
         values = st.query_params.get_all(key)
         parts.append(f"{key}={','.join(values)}")
     return "; ".join(parts) or "no filters"
+
+
+def indicator(registry, *, sidebar: bool = True):  # type: ignore[no-untyped-def]
+    """The indicator chosen (kept in the URL as `ind`)."""
+    ids = list(registry.ids)
+    chosen = choice(
+        "Indicator", ids, "ind", ids[0], format_func=lambda i: registry[i].title, sidebar=sidebar
+    )
+    return registry[chosen]
+
+
+def benchmark() -> str:
+    return choice(
+        "Benchmark",
+        ["national", "region"],
+        "bench",
+        "national",
+        format_func=lambda b: "National value" if b == "national" else "The prison's region",
+        help="A prison is compared with the national value of the same quarter, or its region's.",
+    )

@@ -49,3 +49,6 @@ def render() -> None:
         )
         st.dataframe(table, hide_index=True, width="stretch")
         exports.table_downloads(table, "completeness")
+
+
+render()

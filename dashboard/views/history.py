@@ -76,3 +76,6 @@ def _audit() -> None:
     if actors:
         log = log.filter(pl.col("actor").is_in(actors))
     st.dataframe(log, hide_index=True, width="stretch")
+
+
+render()

@@ -29,3 +29,6 @@ def render() -> None:
             st.warning(
                 f"{st.user.get('email')} has no account here yet; ask the ministry to add it."
             )
+
+
+render()

@@ -182,3 +182,6 @@ def _template(account) -> None:  # type: ignore[no-untyped-def]
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
     )
+
+
+render()

@@ -1,0 +1,82 @@
+"""Download buttons for every chart (PNG, SVG) and table (CSV, XLSX), with provenance.
+
+Images carry a footer: the title, the filters, when the data were last
+changed, whether small numbers were suppressed, and the source. Tables go
+through the same writer as the command line (indicators.table.write_table),
+which neutralises spreadsheet formulas. What is exported is what the screen
+shows, suppression included.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import auth, data
+from dashboard.images import figure_image
+from indicators.table import write_table
+
+SOURCE = (
+    "Source: prison-monitor, quarterly submissions of the prisons; indicator definitions and "
+    "methods: indicators.md v1 (Wilson / exact Poisson / Byar's 95% intervals)."
+)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    return write_table(frame, "csv") or b""
+
+
+def footer(title: str, filters: str) -> list[str]:
+    account = auth.current_account()
+    suppressed = (
+        "figures about 1–4 persons suppressed"
+        if account is None or account.role != "ministry"
+        else "unsuppressed (ministry view; do not publish figures about 1–4 persons)"
+    )
+    return [
+        title,
+        f"Filters: {filters}",
+        f"Data as of {data.data_as_of()}; small numbers: {suppressed}.",
+        SOURCE,
+    ]
+
+
+def chart_downloads(fig: go.Figure, name: str, filters: str) -> None:
+    """PNG and SVG buttons; the image is made only when a button is pressed."""
+    title = str(fig.layout.title.text or name)
+    lines = footer(title, filters)
+    col1, col2, _ = st.columns([1, 1, 4])
+    for col, fmt, mime in ((col1, "png", "image/png"), (col2, "svg", "image/svg+xml")):
+        col.download_button(
+            f"{fmt.upper()}",
+            data=lambda fmt=fmt: figure_image(fig, fmt, lines),
+            file_name=f"{name}.{fmt}",
+            mime=mime,
+            icon=":material/image:",
+            key=f"dl_{name}_{fmt}",
+            on_click="ignore",
+        )
+
+
+def table_downloads(frame: pl.DataFrame, name: str) -> None:
+    col1, col2, _ = st.columns([1, 1, 4])
+    col1.download_button(
+        "CSV",
+        data=lambda: write_table(frame, "csv"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        icon=":material/table:",
+        key=f"dl_{name}_csv",
+        on_click="ignore",
+    )
+    col2.download_button(
+        "XLSX",
+        data=lambda: write_table(frame, "xlsx"),
+        file_name=f"{name}.xlsx",
+        mime=XLSX,
+        icon=":material/table:",
+        key=f"dl_{name}_xlsx",
+        on_click="ignore",
+    )

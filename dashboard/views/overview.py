@@ -1,0 +1,94 @@
+"""Where do we stand? Each indicator's national value in the latest quarter, at a glance."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import auth, charts, data, exports, filters
+from indicators.compute import changes
+from indicators.registry import load_registry
+
+ARROWS = {"high_is_good": "normal", "low_is_good": "inverse", "no_judgement": "off"}
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}%" if unit == "%" else f"{value:.1f}"
+
+
+def render() -> None:
+    account = auth.current_account()
+    assert account is not None
+    registry = load_registry()
+    table = data.indicator_table(account)
+    national = table.filter(pl.col("level") == "national")
+    st.title("Overview")
+    if national.height == 0:
+        st.info("No submissions yet: upload quarterly files (Upload page) to see the indicators.")
+        return
+    periods = sorted(national["period"].unique().to_list())
+    latest = filters.quarter("Quarter", periods, periods[-1])
+    moves = changes(national).filter(pl.col("period") == latest)
+    st.caption(
+        f"National values for {latest}: sums of the numerators and denominators of the prisons "
+        f"that reported both; change on the previous quarter and on {latest[:4]} a year before, "
+        "in the indicator's unit (percentage points for percentages). "
+        f"Data as of {data.data_as_of()}."
+    )
+    rows = []
+    columns = st.columns(2)
+    for n, ind in enumerate(registry):
+        series = national.filter(pl.col("indicator") == ind.id).sort("period")
+        current = series.filter(pl.col("period") == latest)
+        move = moves.filter(pl.col("indicator") == ind.id)
+        value = current["value"].item() if current.height else None
+        suppressed = bool(current["suppressed"].item()) if current.height else False
+        previous = move["change_on_previous_quarter"].item() if move.height else None
+        year = move["change_on_year_before"].item() if move.height else None
+        prisons = current["prisons"].item() if current.height else 0
+        with columns[n % 2].container(border=True):
+            st.metric(
+                f"{ind.title} ({ind.unit})",
+                "suppressed" if suppressed else fmt(value, ind.unit),
+                delta=None if previous is None else f"{previous:+.1f} on previous quarter",
+                delta_color=ARROWS[ind.polarity],
+                help=ind.definition,
+            )
+            lower = current["lower_95"].item() if current.height else None
+            upper = current["upper_95"].item() if current.height else None
+            ci = (
+                f"95% CI {fmt(lower, ind.unit)} to {fmt(upper, ind.unit)} · "
+                if lower is not None
+                else ""
+            )
+            yoy = f" · {year:+.1f} on a year before" if year is not None else ""
+            st.caption(f"{ci}{prisons} prisons reported{yoy}")
+            visible = series.filter(~pl.col("suppressed"))
+            st.plotly_chart(
+                charts.sparkline(visible["period"].to_list(), visible["value"].to_list(), ind.unit),
+                width="stretch",
+                config={"displayModeBar": False},
+                key=f"spark_{ind.id}",
+            )
+        rows.append(
+            {
+                "indicator": ind.title,
+                "unit": ind.unit,
+                "value": None if suppressed else value,
+                "lower_95": lower,
+                "upper_95": upper,
+                "change_on_previous_quarter": previous,
+                "change_on_year_before": year,
+                "prisons": prisons,
+                "suppressed": suppressed,
+            }
+        )
+    with st.expander("The same as a table"):
+        frame = pl.DataFrame(rows)
+        st.dataframe(frame, hide_index=True, width="stretch")
+        exports.table_downloads(frame, f"overview-{latest}")
+
+
+render()
