@@ -19,19 +19,23 @@ def page(name: str, title: str, icon: str, **kwargs) -> st.Page:  # type: ignore
 
 
 account = auth.current_account()
+indicators = [
+    page("overview", "Overview", "dashboard", default=True),
+    page("compare", "Compare prisons", "bar_chart"),
+    page("trends", "Trends", "show_chart"),
+    page("profile", "Prison profile", "apartment"),
+]
+data = [page("completeness", "Data completeness", "grid_on")]
+if account is None or account.may_submit_anything:
+    data.append(page("upload", "Upload", "upload_file"))
+data += [page("history", "History", "history"), page("definitions", "Definitions", "menu_book")]
+# Every page is registered before log-in too, so a shared link (its page and its filters in
+# the URL) survives the log-in form and opens where it pointed.
+navigation = st.navigation(
+    {"Indicators": indicators, "Data": data}, position="sidebar" if account else "hidden"
+)
 if account is None:
-    navigation = st.navigation([page("login", "Log in", "login")])
+    auth.login_form()
 else:
-    indicators = [
-        page("overview", "Overview", "dashboard", default=True),
-        page("compare", "Compare prisons", "bar_chart"),
-        page("trends", "Trends", "show_chart"),
-        page("profile", "Prison profile", "apartment"),
-    ]
-    data = [page("completeness", "Data completeness", "grid_on")]
-    if account.may_submit_anything:
-        data.append(page("upload", "Upload", "upload_file"))
-    data += [page("history", "History", "history"), page("definitions", "Definitions", "menu_book")]
-    navigation = st.navigation({"Indicators": indicators, "Data": data})
     auth.sidebar(account)
-navigation.run()
+    navigation.run()

@@ -43,6 +43,31 @@ def log_in(name: str, password: str) -> Account | None:
     return account
 
 
+def login_form() -> None:
+    """The log-in page: local account, or the organisation's OpenID Connect provider."""
+    st.title("prison-monitor")
+    st.write(
+        "Monitoring indicators for drug services in prisons: opioid substitution treatment, "
+        "drug treatment, overdoses, hepatitis C and continuity of care after release."
+    )
+    with st.form("login"):
+        name = st.text_input("Username")
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Log in", type="primary")
+    if submitted:
+        if log_in(name.strip(), password) is not None:
+            st.rerun()
+        st.error("Unknown username or wrong password. Check both and try again.")
+    if oidc_configured():
+        st.divider()
+        if st.button("Log in with your organisation", icon=":material/key:"):
+            st.login()
+        if st.user.is_logged_in and current_account() is None:
+            st.warning(
+                f"{st.user.get('email')} has no account here yet; ask the ministry to add it."
+            )
+
+
 def sidebar(account: Account) -> None:
     with st.sidebar:
         prisons = f" · {', '.join(sorted(account.prisons))}" if account.prisons else ""

@@ -1,9 +1,11 @@
 """Everything the pages read or write, and the one place where the dashboard caches.
 
-Cached results are keyed by the store's data version (newest upload id and
-upload count), read fresh on every run: a new submission changes the key, so
-every page shows it at once, in this process and in any other dashboard
-process sharing the database.
+Cached results are keyed by the store's data version (the database, its
+newest upload id and upload count), read fresh on every run: a new
+submission changes the key, so every page shows it at once, in this process
+and in any other dashboard process sharing the database. (The key parameter
+must not start with an underscore: Streamlit leaves such parameters out of
+the cache key.)
 """
 
 from __future__ import annotations
@@ -19,21 +21,26 @@ from sqlalchemy import Engine
 from data_contracts.validate import CheckedFile, check_file
 from store import accounts, audit
 from store import completeness as completeness_model
-from store.db import get_engine, require_schema
+from store.db import database_url, get_engine, require_schema
 from store.history import submission_history
 from store.prisons import list_prisons, load_register
 from store.submissions import IngestOutcome, current_versions, data_version, ingest_files
 
 
 @st.cache_resource(show_spinner=False)
-def engine() -> Engine:
-    engine = get_engine()
+def _engine(url: str) -> Engine:
+    engine = get_engine(url)
     require_schema(engine)
     return engine
 
 
-def version() -> tuple[int, int]:
-    return data_version(engine())
+def engine() -> Engine:
+    return _engine(database_url())
+
+
+def version() -> tuple[str, int, int]:
+    """The cache key of everything stored: the database, its newest upload and upload count."""
+    return (database_url(), *data_version(engine()))
 
 
 # ---------------------------------------------------------------- accounts
@@ -58,7 +65,7 @@ def audit_login(account: accounts.Account, method: str) -> None:
 
 
 @st.cache_data(show_spinner=False)
-def _prisons(_version: tuple[int, int]) -> pl.DataFrame:
+def _prisons(key: tuple[str, int, int]) -> pl.DataFrame:
     rows = [
         {
             "prison_code": p.code,
@@ -84,7 +91,7 @@ def prisons() -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def _history(_version: tuple[int, int]) -> pl.DataFrame:
+def _history(key: tuple[str, int, int]) -> pl.DataFrame:
     entries = submission_history(engine())
     schema = {
         "prison_code": pl.String,
@@ -114,7 +121,7 @@ def audit_log(limit: int = 5000) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def _completeness(
-    _version: tuple[int, int], first: int, last: int, deadline_days: int, today: date
+    key: tuple[str, int, int], first: int, last: int, deadline_days: int, today: date
 ) -> pl.DataFrame:
     return completeness_model.completeness(
         engine(), first=first, last=last, deadline_days=deadline_days, today=today
@@ -129,7 +136,7 @@ def completeness(first: int, last: int, deadline_days: int) -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner="Computing the indicators…", max_entries=4)
-def _full_table(_version: tuple[int, int], benchmark: str) -> pl.DataFrame:
+def _full_table(key: tuple[str, int, int], benchmark: str) -> pl.DataFrame:
     """Every indicator, quarter, prison, region and the nation, unsuppressed (server side only)."""
     from indicators.compute import indicator_values
     from store.read import current_values
@@ -139,12 +146,12 @@ def _full_table(_version: tuple[int, int], benchmark: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _table_for(
-    _version: tuple[int, int], benchmark: str, role: str, prisons: tuple[str, ...]
+    key: tuple[str, int, int], benchmark: str, role: str, prisons: tuple[str, ...]
 ) -> pl.DataFrame:
     from indicators.suppression import suppressed_for
 
     reader = accounts.Account("reader", role, frozenset(prisons))
-    return suppressed_for(_full_table(_version, benchmark), reader, benchmark=benchmark)
+    return suppressed_for(_full_table(key, benchmark), reader, benchmark=benchmark)
 
 
 def indicator_table(account: accounts.Account, benchmark: str = "national") -> pl.DataFrame:
@@ -163,11 +170,11 @@ def funnel(account: accounts.Account, indicator: str, period: str) -> pl.DataFra
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _trends(
-    _version: tuple[int, int], benchmark: str, role: str, prisons: tuple[str, ...], last: str
+    key: tuple[str, int, int], benchmark: str, role: str, prisons: tuple[str, ...], last: str
 ) -> pl.DataFrame:
     from indicators.compute import recent_trends
 
-    return recent_trends(_table_for(_version, benchmark, role, prisons), last=last)
+    return recent_trends(_table_for(key, benchmark, role, prisons), last=last)
 
 
 def trends(account: accounts.Account, last: str, benchmark: str = "national") -> pl.DataFrame:

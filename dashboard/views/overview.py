@@ -33,8 +33,8 @@ def render() -> None:
     moves = changes(national).filter(pl.col("period") == latest)
     st.caption(
         f"National values for {latest}: sums of the numerators and denominators of the prisons "
-        f"that reported both; change on the previous quarter and on {latest[:4]} a year before, "
-        "in the indicator's unit (percentage points for percentages). "
+        "that reported both; change on the previous quarter and on the same quarter a year "
+        "before, in the indicator's unit (percentage points for percentages). "
         f"Data as of {data.data_as_of()}."
     )
     rows = []
@@ -53,7 +53,9 @@ def render() -> None:
                 f"{ind.title} ({ind.unit})",
                 "suppressed" if suppressed else fmt(value, ind.unit),
                 delta=None if previous is None else f"{previous:+.1f} on previous quarter",
-                delta_color=ARROWS[ind.polarity],
+                delta_color="off"
+                if previous is None or round(previous, 1) == 0
+                else ARROWS[ind.polarity],
                 help=ind.definition,
             )
             lower = current["lower_95"].item() if current.height else None
