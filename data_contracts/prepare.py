@@ -18,7 +18,11 @@ from data_contracts.periods import period_index_expr
 from data_contracts.reader import RawTable
 from data_contracts.report import Issue, make_issue
 
-NUMBER_RE = r"^-?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$"
+
+def number_regex(contract: Contract) -> str:
+    """The pattern of a number, from the contract's value.not_a_number rule (written once)."""
+    rule = contract.rule("value.not_a_number")
+    return next(e.params["regex"] for e in rule.expectations if e.type == "regex")
 
 
 @dataclass
@@ -118,7 +122,7 @@ def prepared_frame(raw: RawTable, found: dict[str, int], contract: Contract) -> 
     counts = contract.count_codes
     population = next(e.code for e in contract.data_elements if e.kind == "number")
     number = (
-        pl.when(pl.col("value").str.contains(NUMBER_RE))
+        pl.when(pl.col("value").str.contains(number_regex(contract)))
         .then(pl.col("value").str.replace(",", ".", literal=True).cast(pl.Float64, strict=False))
         .alias("value_number")
     )

@@ -42,13 +42,18 @@ def make_issue(
     """An Issue for `rule_id`, its message filled from the contract's template."""
     rule = (contract or load_contract()).rule(rule_id)
     values = {
-        "row": row,
-        "column": column,
-        "prison_code": prison_code,
-        "period": period,
-        "data_element": data_element,
-        **fields,
+        key: quoted(value) if isinstance(value, str) and key != "detail" else value
+        for key, value in {
+            "row": row,
+            "column": column,
+            "prison_code": prison_code,
+            "period": period,
+            "data_element": data_element,
+            **fields,
+        }.items()
     }
+    if isinstance(values.get("detail"), str):
+        values["detail"] = _one_line(values["detail"])
     text = (message or rule.message).format_map(_Blank(values))
     return Issue(
         rule=rule.id,
@@ -60,6 +65,20 @@ def make_issue(
         data_element=data_element,
         message=text,
     )
+
+
+SHOWN_CHARS = 60
+_CONTROL = {i: f"\\x{i:02x}" for i in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t"}
+
+
+def _one_line(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
+def quoted(text: str) -> str:
+    """A cell as a message quotes it: on one line, and cut short if it is long."""
+    text = _one_line(text)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 class _Blank(dict):
