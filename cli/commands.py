@@ -166,6 +166,56 @@ def template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def indicators(args: argparse.Namespace) -> int:
+    from data_contracts.periods import is_period
+    from indicators.registry import load_registry
+    from indicators.table import indicator_table, write_table
+    from store.prisons import list_prisons
+    from store.read import current_values
+
+    registry = load_registry()
+    unknown = [i for i in args.indicator or [] if i not in registry]
+    if unknown:
+        raise CliError(
+            f"{', '.join(unknown)}: no such indicator; choose from {', '.join(registry.ids)}."
+        )
+    for option, value in (("--from", args.first), ("--to", args.last)):
+        if value is not None and not is_period(value):
+            raise CliError(
+                f"{option} '{value}' is not a quarter written YYYY-Qn; use e.g. 2025-Q3."
+            )
+    engine = _engine()
+    prisons = list_prisons(engine)
+    known = {p.code for p in prisons}
+    missing = [p for p in args.prison or [] if p not in known]
+    if missing:
+        raise CliError(f"{', '.join(missing)}: not in the prison register; see 'prisons list'.")
+    if args.output is not None and args.output.is_dir():
+        raise CliError(f"'{args.output}' is a folder; give a file name for --output.")
+    # Every prison is read: benchmarks and suppression need all of them. Nothing else in this
+    # process holds the SQLite file, so the fast (ADBC) read is safe here.
+    values = current_values(engine, exclusive=True)
+    table = indicator_table(
+        values,
+        prisons,
+        level=args.level,
+        prisons=args.prison,
+        first=args.first,
+        last=args.last,
+        indicators=args.indicator,
+        suppress=args.suppress,
+        benchmark=args.benchmark,
+    )
+    if args.output is None:
+        content = write_table(table, args.format)
+        sys.stdout.buffer.write(content or b"")
+        sys.stdout.flush()
+    else:
+        write_table(table, args.format, args.output)
+        print(f"{table.height:,} rows written to {args.output} ({args.format}).", file=sys.stderr)
+    return EXIT_OK
+
+
 def serve(args: argparse.Namespace) -> int:
     import subprocess
 

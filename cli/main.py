@@ -95,6 +95,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_commands("users_list"))
 
+    p = sub.add_parser("indicators", help="the indicator table (indicators.md section 6)")
+    p.add_argument("--level", choices=("prison", "region", "national"), default="prison")
+    p.add_argument("--prison", action="append", default=None, metavar="CODE")
+    p.add_argument("--from", dest="first", metavar="P", help="first quarter, YYYY-Qn")
+    p.add_argument("--to", dest="last", metavar="P", help="last quarter, YYYY-Qn")
+    p.add_argument("--indicator", action="append", default=None, metavar="ID")
+    p.add_argument("--suppress", action="store_true", help="small-number suppression")
+    p.add_argument(
+        "--benchmark",
+        choices=("national", "region"),
+        default="national",
+        help="what prisons are compared with",
+    )
+    p.add_argument("--format", choices=("csv", "json", "parquet", "xlsx"), default="csv")
+    p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+    p.set_defaults(run=_commands("indicators"))
+
     p = sub.add_parser("serve", help="start the dashboard")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="localhost", help="address to listen on")
