@@ -1,0 +1,456 @@
+"""Small-number suppression (shared/spec/indicators.md §5) and who sees what suppressed.
+
+A prison figure about one to four persons can identify them, so wherever figures leave
+the ministry they are shown in suppressed form: always for evaluators, for every prison
+but their own for directors, and for anyone who asks for it. This module is a pure
+function over the indicator table of `indicators.compute`.
+
+The rules, and what they mean in detail:
+
+- primary: a prison row is suppressed when its numerator is 1 to threshold - 1 (1-4),
+  or, for a percentage, its denominator is; 0 is not. Person-years (a rate's
+  denominator) are not a count of persons and never cause suppression.
+- what a suppressed row shows: no numerator, value, interval, benchmark or
+  significance, only ``suppressed = true``; its denominator too is hidden when the
+  denominator caused it (a numerator over a known denominator is not hidden otherwise).
+- secondary: no hidden figure may be recoverable by subtraction. Every published
+  aggregate (each region and the nation, per indicator and quarter) is an equation: its
+  figure minus the published prison figures is the sum of the hidden ones. With exactly
+  one hidden contributor that sum *is* the hidden figure, so the number of hidden
+  contributors must be 0 or at least 2: when it is 1, the contributor with the next
+  smallest numerator is hidden too, and where no other prison contributes, the
+  aggregate itself is suppressed.
+
+Four consequences the spec leaves implicit, and that this module enforces:
+
+1. Denominators are figures too. A published aggregate denominator minus the published
+   prison denominators gives the sum of the hidden ones, so the same 0-or-at-least-2
+   rule holds for hidden denominators separately: when one denominator is hidden, a
+   second contributor's is hidden as well (preferring a row already suppressed, so that
+   no published figure is lost for it). A hidden denominator always comes with a hidden
+   value, since value x denominator = numerator.
+2. Regions add up to the nation. When a region aggregate is suppressed (its only
+   contributor is hidden), the national figure minus the published region figures gives
+   that region's figure, which is that prison's. So among the contributors of the
+   suppressed regions, too, the hidden ones are never exactly one: a second region
+   aggregate that already hides at least two prisons is suppressed as well, and where
+   there is none, the national aggregate is.
+3. A reader who knows some figures can subtract them too. A director sees their own
+   prison unsuppressed; had the other prisons been suppressed as for an evaluator, a
+   director whose prison was the "second" suppressed contributor next to a small prison
+   would subtract their own figure from the region total and read the small prison's.
+   So the rules are applied twice, once for a reader who knows only what is shown and
+   once for the account's own knowledge (``known``): a hidden figure must be
+   unrecoverable for both. The prisons a reader knows are then never counted as hidden
+   and never chosen as the second prison. For a director's default view (own prisons
+   shown) the two readers coincide; for a director who asks for the suppressed form of
+   everything, their own prison is suppressed like any other in the output (which may
+   be passed on) and protected against them all the same.
+4. Some figures appear in two indicators: released_in_treatment is the denominator of
+   continuity_of_care and of naloxone_at_release, hcv_tested_reception the numerator of
+   hcv_testing_coverage and the denominator of hcv_antibody_positivity. A figure hidden
+   in one is hidden in the other, and the rules run again until nothing changes.
+
+The benchmark follows the same logic: a prison compared with its region shows the
+region's value as benchmark, so where the region aggregate is suppressed, the benchmark
+and significance of its prisons are hidden too (likewise for the national value).
+
+What is *not* protected against (the spec asks for neither):
+
+- a published aggregate still tells the sum of its hidden contributors, and when that
+  sum is small it narrows them (a remainder of 2 over two hidden prisons means each had
+  at most 2): there is no interval protection;
+- two indicators that share a figure sum it over the prisons that reported both of
+  *their* elements; when a prison reported the shared figure but not the other element
+  of one indicator, the two aggregates differ by exactly that prison's figure. Complete
+  submissions (the contract warns about incomplete ones) avoid it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import polars as pl
+
+from indicators.compute import NATIONAL, PRISON, REGION, Benchmark
+from indicators.registry import Registry, load_registry
+
+SUPPRESSION_THRESHOLD = 5
+# More rounds than any table needs: each round only adds suppressions, and the rules
+# settle after two or three; this only stops a bug from looping for ever.
+MAX_ROUNDS = 50
+# Packs two small codes into one integer (first x CODE_SLOTS + second): a count and a
+# name's rank, which orders by count then name; or the ids of nested groups.
+CODE_SLOTS = 1 << 22
+
+HIDDEN_WHEN_SUPPRESSED = (
+    "numerator",
+    "value",
+    "lower_95",
+    "upper_95",
+    "lower_998",
+    "upper_998",
+    "benchmark",
+    "significance",
+)
+
+level = pl.col("level")
+numerator, denominator = pl.col("numerator"), pl.col("denominator")
+_SUPPRESSED, _HIDDEN_DENOMINATOR = "_suppressed", "_hidden_denominator"
+# Integer ids of the groups every rule works within: an indicator-quarter, a region of one.
+_NATION, _REGION = "_nation_group", "_region_group"
+
+
+class Reader(Protocol):
+    """What suppression needs of an account (store.accounts.Account has it)."""
+
+    def sees_unsuppressed(self, prison_code: str | None) -> bool: ...
+
+
+# --- Primary suppression ---------------------------------------------------------------
+
+
+def is_small(count: pl.Expr, threshold: int) -> pl.Expr:
+    """1 to threshold - 1; zero and missing are not small."""
+    return ((count >= 1) & (count < threshold)).fill_null(False)
+
+
+def primary_suppression(threshold: int, proportion: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(suppressed, denominator hidden) of prison rows by their own figures."""
+    prison = level == PRISON
+    small_denominator = prison & proportion & is_small(denominator, threshold)
+    return (prison & is_small(numerator, threshold)) | small_denominator, small_denominator
+
+
+# --- Secondary suppression -------------------------------------------------------------
+
+
+def _hidden_unknown(flag: str, knowledge: str) -> pl.Expr:
+    """A contributor whose figure is hidden and unknown to the reader."""
+    return pl.col("_contributes") & pl.col(flag) & ~pl.col(knowledge)
+
+
+def _next_hidden(
+    needs: pl.Expr, candidate: pl.Expr, key: str, group: str, prefer: pl.Expr | None
+) -> tuple[pl.Expr, pl.Expr]:
+    """Where a group needs one more hidden figure: its candidate with the smallest key (among
+    the ``prefer`` red ones if there are any), and whether the group has no candidate left."""
+    best = pl.when(candidate).then(pl.col(key)).min().over(group)
+    if prefer is not None:
+        best_preferred = pl.when(candidate & prefer).then(pl.col(key)).min().over(group)
+        best = pl.coalesce(best_preferred, best)
+    return needs & candidate & (pl.col(key) == best), best.is_null()
+
+
+def _preferred(flag: str) -> pl.Expr | None:
+    """Whom to hide a denominator of first: a row already suppressed loses nothing more."""
+    return pl.col(_SUPPRESSED) if flag == _HIDDEN_DENOMINATOR else None
+
+
+def _second_within(flag: str, knowledge: str, key: str, group: str, aggregate: str) -> pl.Expr:
+    """One hidden contributor in a published aggregate: hide the next one, else the aggregate."""
+    is_aggregate = level == aggregate
+    hidden = _hidden_unknown(flag, knowledge).sum().over(group)
+    published = ~(is_aggregate & pl.col(flag)).any().over(group)
+    needs = (hidden == 1) & published
+    candidate = pl.col("_contributes") & ~pl.col(flag) & ~pl.col(knowledge)
+    chosen, none_left = _next_hidden(needs, candidate, key, group, _preferred(flag))
+    return chosen | (needs & is_aggregate & none_left)
+
+
+def _second_region(flag: str, key: str) -> pl.Expr:
+    """One hidden contributor among suppressed regions: suppress another region, else the nation.
+
+    Reads the columns ``_in_hidden_region`` and ``_hidden_in_region`` of ``_remainder_columns``.
+    """
+    in_remainder = pl.col("_in_hidden_region") & (level == REGION)
+    remainder = pl.when(in_remainder).then(pl.col("_hidden_in_region")).sum().over(_NATION)
+    needs = (remainder == 1) & ~((level == NATIONAL) & pl.col(flag)).any().over(_NATION)
+    candidate = (level == REGION) & ~pl.col(flag) & (pl.col("_hidden_in_region") >= 2)
+    chosen, none_left = _next_hidden(needs, candidate, key, _NATION, _preferred(flag))
+    return chosen | (needs & (level == NATIONAL) & none_left)
+
+
+def _remainder_columns(flag: str, knowledge: str) -> list[pl.Expr]:
+    return [
+        ((level == REGION) & pl.col(flag)).any().over(_REGION).alias("_in_hidden_region"),
+        _hidden_unknown(flag, knowledge).sum().over(_REGION).alias("_hidden_in_region"),
+    ]
+
+
+WITHIN_AGGREGATES = ("region", "nation")
+ACROSS_REGIONS = ("remainder",)
+
+
+def _protect(
+    frame: pl.DataFrame, flag: str, knowledge: str, key: str, rules: tuple[str, ...]
+) -> pl.DataFrame:
+    """Apply subtraction rules for one kind of figure and one reader."""
+    if not frame[flag].any():
+        return frame  # nothing hidden of this kind: no rule can ask for more
+    # Hiding a denominator hides the value too: value x denominator = numerator.
+    targets = (flag, _SUPPRESSED) if flag == _HIDDEN_DENOMINATOR else (flag,)
+    for rule in rules:
+        if rule == "region":
+            more = _second_within(flag, knowledge, key, _REGION, REGION)
+        elif rule == "nation":
+            more = _second_within(flag, knowledge, key, _NATION, NATIONAL)
+        else:
+            frame = frame.with_columns(_remainder_columns(flag, knowledge))
+            more = _second_region(flag, key)
+        frame = frame.with_columns(more.alias("_more"))
+        if frame["_more"].any():
+            frame = frame.with_columns(pl.col(t) | pl.col("_more") for t in targets)
+    return frame.drop("_more", "_in_hidden_region", "_hidden_in_region", strict=False)
+
+
+def _protect_all(frame: pl.DataFrame, readers: list[str], rules: tuple[str, ...]) -> pl.DataFrame:
+    for reader in readers:
+        frame = _protect(frame, _SUPPRESSED, reader, "_numerator_order", rules)
+        frame = _protect(frame, _HIDDEN_DENOMINATOR, reader, "_denominator_order", rules)
+    return frame
+
+
+def _hidden_counts(frame: pl.DataFrame) -> tuple[int, int]:
+    return frame[_SUPPRESSED].sum(), frame[_HIDDEN_DENOMINATOR].sum()
+
+
+def dense_code(table: pl.DataFrame, column: pl.Expr) -> pl.Expr:
+    """The column's values as their alphabetical rank among its distinct values (null stays).
+
+    Ranking the few distinct values and mapping them back is several times faster than
+    ranking the 800,000 values of a large table; and windows over integers are several
+    times faster than over text.
+    """
+    distinct = table.select(column.unique().sort().alias("_v"))["_v"].drop_nulls()
+    return column.replace_strict(
+        distinct, range(len(distinct)), default=None, return_dtype=pl.Int64
+    )
+
+
+def group_ids(table: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
+    """Integer ids of each row's indicator-quarter and region-of-indicator-quarter."""
+    nation = dense_code(table, pl.col("indicator")) * CODE_SLOTS + dense_code(
+        table, pl.col("period")
+    )
+    region = dense_code(table, pl.col("region")).fill_null(-1) + 1
+    return nation, nation * CODE_SLOTS + region
+
+
+def shared_elements(registry: Registry) -> dict[str, tuple[list[str], list[str]]]:
+    """Data elements that more than one indicator shows, with the indicators that show each
+    as numerator and as denominator (hcv_tested_reception, released_in_treatment)."""
+    uses: dict[str, tuple[list[str], list[str]]] = {}
+    for indicator in registry:
+        uses.setdefault(indicator.numerator, ([], []))[0].append(indicator.id)
+        if not indicator.is_rate:  # person-years are never hidden
+            uses.setdefault(indicator.denominator, ([], []))[1].append(indicator.id)
+    return {element: use for element, use in uses.items() if len(use[0]) + len(use[1]) > 1}
+
+
+def _link_shared_elements(frame: pl.DataFrame, registry: Registry) -> pl.DataFrame:
+    """A figure hidden in one indicator is hidden in every other that shows the same figure.
+
+    released_in_treatment is the denominator of two indicators, and hcv_tested_reception
+    the numerator of one and the denominator of another: hidden in one row and shown in
+    another, the figure would simply be read there.
+    """
+    indicator = pl.col("indicator")
+    changeable = (level == PRISON) & ~pl.col("_shown")
+    for as_numerator, as_denominator in shared_elements(registry).values():
+        hidden_here = changeable & (
+            (indicator.is_in(as_numerator) & pl.col(_SUPPRESSED))
+            | (indicator.is_in(as_denominator) & pl.col(_HIDDEN_DENOMINATOR))
+        )
+        hidden = hidden_here.any().over("_prison_quarter")
+        frame = frame.with_columns(
+            pl.col(_SUPPRESSED)
+            | (changeable & indicator.is_in(as_numerator + as_denominator) & hidden),
+            pl.col(_HIDDEN_DENOMINATOR) | (changeable & indicator.is_in(as_denominator) & hidden),
+        )
+    return frame
+
+
+def _with_working_columns(
+    table: pl.DataFrame, threshold: int, shown: pl.Expr, known: pl.Expr, registry: Registry
+) -> pl.DataFrame:
+    proportions = [i.id for i in registry if not i.is_rate]
+    proportion = pl.col("indicator").is_in(proportions)
+    suppressed, hidden_denominator = primary_suppression(threshold, proportion)
+    is_shown = shown.fill_null(False)
+    # Ties go to the prison (or region) that sorts first, so the choice is reproducible.
+    name = dense_code(table, pl.coalesce("prison_code", "region"))
+    nation, region = group_ids(table)
+    frame = table.with_columns(
+        is_shown.alias("_shown"),
+        (is_shown | known.fill_null(False)).alias("_known"),
+        ((level == PRISON) & numerator.is_not_null() & denominator.is_not_null()).alias(
+            "_contributes"
+        ),
+        (numerator * CODE_SLOTS + name).alias("_numerator_order"),
+        (denominator * CODE_SLOTS + name).alias("_denominator_order"),
+        nation.alias(_NATION),
+        region.alias(_REGION),
+        (
+            dense_code(table, pl.col("prison_code")) * CODE_SLOTS
+            + dense_code(table, pl.col("period"))
+        ).alias("_prison_quarter"),
+    )
+    return frame.with_columns(
+        (suppressed & ~pl.col("_shown")).alias(_SUPPRESSED),
+        (hidden_denominator & ~pl.col("_shown")).alias(_HIDDEN_DENOMINATOR),
+    )
+
+
+def suppression_flags(
+    table: pl.DataFrame,
+    *,
+    threshold: int = SUPPRESSION_THRESHOLD,
+    shown: pl.Expr | None = None,
+    known: pl.Expr | None = None,
+    registry: Registry | None = None,
+) -> pl.DataFrame:
+    """The table with ``_suppressed`` and ``_hidden_denominator``: which figures to hide.
+
+    ``shown`` marks the rows the reader sees unsuppressed (never hidden), ``known`` the
+    rows whose figures the reader knows anyway (e.g. a director's own prison, even when
+    shown suppressed). Every hidden figure is made unrecoverable both for a reader who
+    knows only the shown rows and for one who knows the ``known`` rows too.
+    """
+    no_rows = pl.lit(False)
+    registry = registry or load_registry()
+    frame = _with_working_columns(
+        table,
+        threshold,
+        shown if shown is not None else no_rows,
+        known if known is not None else no_rows,
+        registry,
+    )
+    readers = ["_shown"]
+    if not frame["_known"].equals(frame["_shown"]):
+        readers.append("_known")
+    for _ in range(MAX_ROUNDS):
+        before = _hidden_counts(frame)
+        # The spec's own rules (a second prison, else the aggregate) settle first, so that
+        # the rule across regions only acts where they leave a region suppressed.
+        frame = _link_shared_elements(_protect_all(frame, readers, WITHIN_AGGREGATES), registry)
+        if _hidden_counts(frame) != before:
+            continue
+        frame = _protect_all(frame, readers, ACROSS_REGIONS)
+        if _hidden_counts(frame) == before:
+            return frame
+    raise RuntimeError("suppression did not settle; this is a bug")
+
+
+# --- What a suppressed table shows -----------------------------------------------------
+
+
+def _benchmark_hidden(benchmark: Benchmark) -> pl.Expr:
+    """Whether a row's benchmark is a suppressed aggregate's value."""
+    nation = ((level == NATIONAL) & pl.col(_SUPPRESSED)).any().over(_NATION)
+    region = ((level == REGION) & pl.col(_SUPPRESSED)).any().over(_REGION)
+    prison_source = region if benchmark == REGION else nation
+    return pl.when(level == PRISON).then(prison_source).when(level == REGION).then(nation)
+
+
+def as_shown(flags: pl.DataFrame, benchmark: Benchmark) -> pl.DataFrame:
+    """The table as a reader sees it: hidden figures null, ``suppressed`` set."""
+    hidden = pl.col(_SUPPRESSED)
+    benchmark_hidden = _benchmark_hidden(benchmark).fill_null(False)
+    columns = [c for c in flags.columns if not c.startswith("_")]
+    return (
+        flags.with_columns(
+            *(pl.when(~hidden).then(pl.col(c)).alias(c) for c in HIDDEN_WHEN_SUPPRESSED),
+            pl.when(~pl.col(_HIDDEN_DENOMINATOR)).then(denominator).alias("denominator"),
+            (pl.col("suppressed") | hidden).alias("suppressed"),
+        )
+        .with_columns(
+            pl.when(~benchmark_hidden).then(pl.col(c)).alias(c)
+            for c in ("benchmark", "significance")
+        )
+        .select(columns)
+    )
+
+
+def suppress(
+    table: pl.DataFrame,
+    *,
+    threshold: int = SUPPRESSION_THRESHOLD,
+    benchmark: Benchmark = "national",
+    shown: pl.Expr | None = None,
+    known: pl.Expr | None = None,
+    registry: Registry | None = None,
+) -> pl.DataFrame:
+    """The suppressed form of a full indicator table (every prison of every aggregate).
+
+    Without ``shown`` / ``known`` this is the form for a reader who knows nothing else:
+    evaluators, and anyone who asks for it. ``benchmark`` is the one the table was
+    computed with (a prison's benchmark is hidden where its source is suppressed).
+    Suppress the full table and filter afterwards: with some prisons missing, the second
+    prison of a pair might not be there to be hidden.
+    """
+    if shown is not None:
+        check_shown(table, shown)
+    flags = suppression_flags(
+        table, threshold=threshold, shown=shown, known=known, registry=registry
+    )
+    return as_shown(flags, benchmark)
+
+
+def check_shown(table: pl.DataFrame, shown: pl.Expr) -> None:
+    """Refuse a reader who sees aggregates unsuppressed but not every prison.
+
+    Such a reader cannot be protected against (an aggregate that must be suppressed would
+    be shown); no role of cli-and-roles.md is like that.
+    """
+    flags = table.select(
+        aggregates=(shown.fill_null(False) & (level != PRISON)).any(),
+        prisons=(~shown.fill_null(False) & (level == PRISON)).any(),
+    ).row(0)
+    if all(flags):
+        raise ValueError(
+            "a reader who sees region and national figures unsuppressed must see every prison"
+        )
+
+
+# --- Who sees what ---------------------------------------------------------------------
+
+
+def seen_unsuppressed(table: pl.DataFrame, reader: Reader) -> pl.Expr:
+    """The rows ``reader`` may see unsuppressed, as a boolean expression over the table."""
+    codes: Sequence[str] = table.filter(level == PRISON)["prison_code"].unique().to_list()
+    own = [code for code in codes if reader.sees_unsuppressed(code)]
+    aggregates = reader.sees_unsuppressed(None)
+    return pl.when(level == PRISON).then(pl.col("prison_code").is_in(own)).otherwise(aggregates)
+
+
+def suppressed_for(
+    table: pl.DataFrame,
+    reader: Reader,
+    *,
+    everything: bool = False,
+    threshold: int = SUPPRESSION_THRESHOLD,
+    benchmark: Benchmark = "national",
+    registry: Registry | None = None,
+) -> pl.DataFrame:
+    """The full table as ``reader`` may see it.
+
+    Ministry: unchanged. Director: own prisons unsuppressed, other prisons and every
+    aggregate suppressed, protected against subtraction with the director's own figures.
+    Evaluator: everything suppressed. ``everything`` asks for the suppressed form of every
+    row (the CLI's --suppress), still protected against what the reader knows.
+    """
+    sees = seen_unsuppressed(table, reader)
+    if not everything:
+        if table.select(sees.all()).item():
+            return table
+        return suppress(
+            table,
+            threshold=threshold,
+            benchmark=benchmark,
+            shown=sees,
+            known=sees,
+            registry=registry,
+        )
+    return suppress(table, threshold=threshold, benchmark=benchmark, known=sees, registry=registry)

@@ -1,0 +1,176 @@
+"""The indicator table as readers and exports get it (shared/spec/indicators.md §6).
+
+One function answers "which figures, for whom": it computes the full table, suppresses
+it for the reader, and only then narrows it to the prisons, levels, quarters and
+indicators asked for. The order matters: secondary suppression needs every prison of an
+aggregate, so filtering first would let a reader of one region subtract their way to a
+small prison of it. Quarters and indicators may be narrowed before computing, because
+suppression never looks across them.
+
+The second function writes the table as CSV, JSON, Parquet or Excel. Text that a
+spreadsheet would take for a formula (a region named "=HYPERLINK(...)", say) is
+neutralised in CSV and Excel; numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import polars as pl
+
+from indicators import suppression
+from indicators.compute import (
+    LEVELS,
+    PRISON,
+    REGION,
+    TABLE_COLUMNS,
+    Benchmark,
+    as_period_index,
+    indicator_values,
+)
+from indicators.registry import Registry
+from indicators.suppression import SUPPRESSION_THRESHOLD, Reader
+
+Format = Literal["csv", "json", "parquet", "xlsx"]
+FORMATS: tuple[Format, ...] = ("csv", "json", "parquet", "xlsx")
+# A cell starting with one of these is run as a formula by spreadsheets (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
+SHEET_NAME = "indicators"
+
+
+def quarters_between(
+    values: pl.DataFrame | pl.LazyFrame, first: str | int | None, last: str | int | None
+) -> pl.LazyFrame:
+    quarter = pl.col("period_index")
+    lazy = values.lazy()
+    if first is not None:
+        lazy = lazy.filter(quarter >= as_period_index(first))
+    if last is not None:
+        lazy = lazy.filter(quarter <= as_period_index(last))
+    return lazy
+
+
+def rows_asked_for(
+    table: pl.DataFrame, level: str | Sequence[str] | None, prisons: Sequence[str] | None
+) -> pl.DataFrame:
+    """Narrow a (suppressed) table to levels and prisons.
+
+    With prisons named, region rows are those of their regions; national rows stay.
+    """
+    levels = LEVELS if level is None else (level,) if isinstance(level, str) else tuple(level)
+    unknown = set(levels) - set(LEVELS)
+    if unknown:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {', '.join(unknown)}")
+    keep = pl.col("level").is_in(list(levels))
+    if prisons is not None:
+        codes = list(prisons)
+        regions = table.filter(pl.col("prison_code").is_in(codes))["region"].unique().to_list()
+        keep = keep & (
+            pl.when(pl.col("level") == PRISON)
+            .then(pl.col("prison_code").is_in(codes))
+            .when(pl.col("level") == REGION)
+            .then(pl.col("region").is_in(regions))
+            .otherwise(True)
+        )
+    return table.filter(keep)
+
+
+def indicator_table(
+    values: pl.DataFrame | pl.LazyFrame,
+    register_prisons: Any,
+    *,
+    level: str | Sequence[str] | None = "prison",
+    prisons: Sequence[str] | None = None,
+    first: str | int | None = None,
+    last: str | int | None = None,
+    indicators: Sequence[str] | None = None,
+    suppress: bool = False,
+    benchmark: Benchmark = "national",
+    account: Reader | None = None,
+    threshold: int = SUPPRESSION_THRESHOLD,
+    registry: Registry | None = None,
+) -> pl.DataFrame:
+    """The indicator table of spec §6, exactly its columns in its order.
+
+    ``values``: as ``store.read.current_values`` returns them (all prisons: the
+    benchmarks and the suppression need them). ``register_prisons``: the register
+    (``store.prisons.list_prisons``), for regions. ``level``: prison, region, national,
+    several, or None for all. ``first`` / ``last``: quarters ('YYYY-Qn' or index).
+    ``suppress``: the suppressed form of every row. ``account``: apply what that account
+    may see (store.accounts.Account); with ``suppress`` too, every row is suppressed and
+    still protected against what the account knows. ``benchmark``: national or region.
+    """
+    chosen = quarters_between(values, first, last)
+    table = indicator_values(
+        chosen, register_prisons, indicators=indicators, benchmark=benchmark, registry=registry
+    )
+    if account is not None:
+        table = suppression.suppressed_for(
+            table,
+            account,
+            everything=suppress,
+            threshold=threshold,
+            benchmark=benchmark,
+            registry=registry,
+        )
+    elif suppress:
+        table = suppression.suppress(
+            table, threshold=threshold, benchmark=benchmark, registry=registry
+        )
+    return rows_asked_for(table, level, prisons).select(TABLE_COLUMNS)
+
+
+# --- Writing ---------------------------------------------------------------------------
+
+
+def formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, prefixed with an apostrophe."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(pl.any_horizontal(pl.col(c).str.starts_with(s) for s in FORMULA_STARTS))
+        .then(FORMULA_GUARD + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in text
+    )
+
+
+def without_nan(frame: pl.DataFrame) -> pl.DataFrame:
+    """NaN as null: JSON has no NaN, and an empty cell is what a reader expects."""
+    floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
+    return frame.with_columns(pl.col(floats).fill_nan(None))
+
+
+def _write_xlsx(frame: pl.DataFrame, target: str | Path | IO[bytes]) -> None:
+    import xlsxwriter  # lazy: only Excel exports need it
+
+    # Never turn text into formulas or links, whatever the guard above missed.
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with xlsxwriter.Workbook(target, options) as workbook:
+        frame.write_excel(workbook, SHEET_NAME, autofit=True, float_precision=6)
+
+
+def write_table(
+    frame: pl.DataFrame, fmt: Format, output: str | Path | IO[bytes] | None = None
+) -> bytes | None:
+    """Write ``frame`` as csv, json (a list of records), parquet or xlsx.
+
+    ``output``: a path or a binary file; None returns the bytes instead.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    target: str | Path | IO[bytes] = io.BytesIO() if output is None else output
+    clean = without_nan(frame)
+    if fmt == "csv":
+        formula_safe(clean).write_csv(target)
+    elif fmt == "json":
+        clean.write_json(target)  # type: ignore[arg-type]
+    elif fmt == "parquet":
+        clean.write_parquet(target)
+    else:
+        _write_xlsx(formula_safe(clean), target)
+    return target.getvalue() if isinstance(target, io.BytesIO) and output is None else None

@@ -1,0 +1,57 @@
+"""Literal inputs for the indicator tests: a small register and values frames written by hand.
+
+A values frame has the shape `store.read.current_values` returns; `values()` builds one
+from `{(prison, period): {element: value}}` so that each test states only the figures
+it is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from data_contracts.periods import period_index
+from data_contracts.register import Prison
+from store.read import VALUES_SCHEMA
+
+# Two regions: North with three prisons, South with two.
+PRISONS = [
+    Prison("N-A", "North A", "North"),
+    Prison("N-B", "North B", "North"),
+    Prison("N-C", "North C", "North"),
+    Prison("S-A", "South A", "South"),
+    Prison("S-B", "South B", "South"),
+]
+REGION_OF = {p.code: p.region for p in PRISONS}
+
+Figures = Mapping[str, float | None]
+
+
+def values(figures: Mapping[tuple[str, str], Figures]) -> pl.DataFrame:
+    """A values frame: one row per prison, quarter and element named (None: not reported)."""
+    rows = [
+        (prison, period, period_index(period), element, value)
+        for (prison, period), elements in figures.items()
+        for element, value in elements.items()
+    ]
+    return pl.DataFrame(rows, schema=VALUES_SCHEMA, orient="row")
+
+
+def ost(received: float | None, identified: float | None) -> dict[str, float | None]:
+    """The two elements of ost_coverage, plus a population so the prison-quarter exists."""
+    return {"population_average": 100.0, "ost_received": received, "oud_identified": identified}
+
+
+def deaths(count: float | None, population: float | None) -> dict[str, float | None]:
+    return {"overdose_deaths": count, "population_average": population}
+
+
+def row(table: pl.DataFrame, **keys: str | None) -> dict:
+    """The one row of ``table`` matching ``keys`` (None matches null), as a dict."""
+    condition = pl.lit(True)
+    for column, wanted in keys.items():
+        condition &= pl.col(column).is_null() if wanted is None else pl.col(column) == wanted
+    found = table.filter(condition)
+    assert found.height == 1, f"{found.height} rows match {keys}"
+    return found.row(0, named=True)
