@@ -1,0 +1,591 @@
+"""Benchmark: the dashboard in a browser: first chart after log-in, and a page switch.
+
+Why this exists: what a dashboard user waits for is not a command but the
+screen. Two waits matter most: from pressing "Log in" until the first chart
+of the overview is drawn (goal 3 s), and from clicking a page in the sidebar
+until that page's chart is drawn (goal 1.5 s). Both are measured in Debian's
+chromium driven by Playwright (launched as /work/shared/STACK.md says; no
+browser is downloaded), against `prison-monitor serve` running as its own
+process, at two scales:
+
+- sample: `prison-monitor serve --demo` on a fresh SQLite database (the sample
+  register of 24 prisons and its 279 submissions, 12 quarters);
+- 150 prisons x 40 quarters: a synthetic register of 150 prisons and 6,000
+  prison-quarters (108,000 values) written by `synthetic.py`, stored with the
+  project's own commands (`init`, `prisons import`, `users add`, then
+  `ingest FILES --user ministry`; none of that is timed).
+
+First chart: each of SESSIONS sessions is a new browser context (a fresh
+Streamlit session and an empty browser cache, as a person opening the
+dashboard for the first time that day): open the dashboard, fill in the
+log-in form, then the clock runs from the click on "Log in" until a plotly
+chart of the overview has drawn its SVG. One untimed warm-up session comes
+first (the server's first session computes and caches the indicator table;
+its time is kept in the details as `cold_first_session`).
+
+Page switch: in one logged-in session, the sidebar links of the five pages
+with charts (Compare prisons, Trends, Prison profile, Data completeness,
+Overview) are clicked in turn; the clock runs from the click until the new
+page's title is shown and a chart of that page (not a leftover of the one
+before) has drawn its SVG. The page is then left to finish (script run over,
+no skeletons) before the next click. One untimed warm-up round of five (each
+page's first visit fills the caches; kept as `cold_round`), then SWITCHES
+timed switches.
+
+Times are taken on the browser's clock (performance.now()): from the click
+event to the first check, at an animation frame, that finds the chart drawn;
+the wall-clock time of the same wait in this script (Playwright's round trips
+included) is kept beside it as `wall_seconds`. The result is the median, with
+the max beside it. To show where the time goes, each entry of the details also
+gives, in seconds from the click: when the page's title appeared, when the
+last message from the server before the chart arrived (after that, the wait is
+the browser's own work), how long the browser's main thread was blocked by
+long tasks (over 50 ms: evaluating plotly.js, drawing) before the chart, and
+when the page was complete (every chart drawn, the script's run over).
+Writes results/dashboard.json.
+
+    .venv/bin/python benchmarks/bench_dashboard.py [--sessions N] [--switches N]
+        [--scale sample|large]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import common
+import synthetic
+
+from data_contracts.contract import load_contract
+
+GOAL_FIRST_CHART = 3.0
+GOAL_PAGE_SWITCH = 1.5
+SESSIONS = 7
+SWITCHES = 15
+LARGE_PRISONS = 150
+LARGE_QUARTERS = 40
+PRISONS_PER_FILE = 50  # 50 x 40 x 18 = 36,000 rows a file, under the 100,000-row limit
+LARGE_USER = "ministry"
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+START_DEADLINE = 240.0  # seconds for `serve --demo` to load the sample data and answer
+WAIT_MS = 120_000  # no single wait in the browser may take longer
+
+# (sidebar link, a regular expression the page's title matches)
+OVERVIEW = ("Overview", r"^Overview$")
+SWITCH_CYCLE = [
+    ("Compare prisons", r"^Compare prisons: "),
+    ("Trends", r"^Trends: "),
+    ("Prison profile", r"\([A-Z]{2}-[A-Z0-9]+\), \d{4}-Q[1-4]$"),
+    ("Data completeness", r"^Data completeness$"),
+    OVERVIEW,
+]
+
+# Installed in every page before Streamlit's own code: records, on the browser's clock, the
+# click, every message from the server (Streamlit's websocket) and the main thread's long
+# tasks (over 50 ms: parsing plotly.js, drawing), so a time can be split into waiting for the
+# server and work in the browser.
+INSTRUMENT_JS = """(() => {
+    const b = window.__bench = {ws: [], long: [], click: null, title: null, chart: null,
+                                done: null};
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', () => b.ws.push(performance.now()));
+        }
+    };
+    document.addEventListener('click', () => { b.click = performance.now(); }, true);
+    try {
+        new PerformanceObserver(list => {
+            for (const e of list.getEntries()) b.long.push([e.startTime, e.duration]);
+        }).observe({type: 'longtask', buffered: true});
+    } catch (e) {}
+})();"""
+RESET_JS = """() => { const b = window.__bench;
+    b.click = b.title = b.chart = b.done = null; b.ws = []; b.long = []; }"""
+# True once the page's title matches and a chart that was not on the screen before the click
+# (those are marked data-bench-old) has drawn its SVG.
+NEW_CHART_JS = """(pattern) => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const title = main && main.querySelector('h1');
+    if (!title || !new RegExp(pattern).test(title.innerText.trim())) return false;
+    for (const plot of main.querySelectorAll('.js-plotly-plot')) {
+        if (plot.hasAttribute('data-bench-old') || !plot.querySelector('.main-svg')) continue;
+        const box = plot.getBoundingClientRect();
+        if (box.width > 0 && box.height > 0) {
+            window.__bench.chart = window.__bench.chart || performance.now();
+            return true;
+        }
+    }
+    return false;
+}"""
+TITLE_JS = """(pattern) => {
+    const title = document.querySelector('[data-testid="stMain"] h1');
+    if (!title || !new RegExp(pattern).test(title.innerText.trim())) return false;
+    window.__bench.title = window.__bench.title || performance.now();
+    return true;
+}"""
+MARK_OLD_JS = """() => document.querySelectorAll('.js-plotly-plot')
+    .forEach(p => p.setAttribute('data-bench-old', ''))"""
+# The run is over (Streamlit's own marker) and every element is drawn (no skeleton left).
+IDLE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning'
+        || document.querySelector('[data-testid="stSkeleton"]')) return false;
+    window.__bench.done = window.__bench.done || performance.now();
+    return true;
+}"""
+# Seconds from the click, on the browser's clock: the title, the chart, the page complete, the
+# last message from the server before the chart, and the main thread's long tasks until then.
+TIMES_JS = """() => {
+    const b = window.__bench, t0 = b.click, s = ms => Math.round(ms) / 1000;
+    const before = b.ws.filter(t => t >= t0 && t <= b.chart);
+    let busy = 0;
+    for (const [start, length] of b.long) {
+        const overlap = Math.min(start + length, b.chart) - Math.max(start, t0);
+        if (overlap > 0) busy += overlap;
+    }
+    return {seconds: s(b.chart - t0), title: s(b.title - t0), complete: s(b.done - t0),
+            server_last_message: before.length ? s(Math.max(...before) - t0) : null,
+            server_messages: before.length, browser_long_tasks: s(busy)};
+}"""
+
+
+@dataclass
+class Scale:
+    key: str
+    label: str
+    user: str
+    password: str
+    db_url: str
+    demo: bool
+    facts: dict[str, Any]
+
+
+class TreeLoad:
+    """How many CPU cores processes other than this script, its server and its browser used.
+
+    Like common.OtherLoad, but it also subtracts the CPU time of the processes this script
+    started and that are still running (the dashboard, chromium), read from /proc.
+    """
+
+    def __init__(self) -> None:
+        self.cores: float | None = None
+
+    @staticmethod
+    def _tree_cpu() -> float:
+        ticks = os.sysconf("SC_CLK_TCK")
+        parents: dict[int, int] = {}
+        cpu: dict[int, float] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid = int(entry)
+            parents[pid] = int(fields[1])
+            # utime, stime, cutime, cstime (the last two: children already reaped)
+            cpu[pid] = sum(int(v) for v in fields[11:15]) / ticks
+        me = os.getpid()
+        total = cpu.get(me, 0.0)
+        for pid in cpu:
+            p, seen = parents.get(pid), 0
+            while p and p != me and seen < 64:
+                p, seen = parents.get(p), seen + 1
+            if p == me and pid != me:
+                total += cpu[pid]
+        return total
+
+    def __enter__(self) -> TreeLoad:
+        self._start = (time.perf_counter(), common.OtherLoad._machine_busy(), self._tree_cpu())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        wall0, busy0, own0 = self._start
+        busy1 = common.OtherLoad._machine_busy()
+        if busy0 is None or busy1 is None:
+            return
+        wall = time.perf_counter() - wall0
+        other = (busy1 - busy0) - (self._tree_cpu() - own0)
+        self.cores = round(max(0.0, other) / wall, 2) if wall > 0 else None
+
+
+# ---------------------------------------------------------------- the server
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def dashboard(scale: Scale, log: Path) -> Iterator[str]:
+    """`prison-monitor serve` on a free port as its own process group; yields its URL."""
+    port = free_port()
+    args = [common.CLI, "serve", "--port", str(port), "--address", "127.0.0.1"]
+    if scale.demo:
+        args.append("--demo")
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            args,
+            cwd=common.PROJECT,
+            env=common.cli_env(scale.db_url),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_DEADLINE
+        while not _healthy(url + "/_stcore/health"):
+            if proc.poll() is not None:
+                raise common.BenchError(
+                    f"prison-monitor serve exited {proc.returncode}: {_tail(log)}"
+                )
+            if time.monotonic() > deadline:
+                raise common.BenchError(f"the dashboard did not answer in {START_DEADLINE:.0f} s")
+            time.sleep(0.5)
+        yield url
+    finally:
+        _stop(proc)
+    if "Traceback" in log.read_text(encoding="utf-8", errors="replace"):
+        raise common.BenchError(f"the dashboard logged an error: {_tail(log)}")
+
+
+def _tail(log: Path, chars: int = 3000) -> str:
+    return log.read_text(encoding="utf-8", errors="replace")[-chars:]
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 15)):
+        if proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+
+
+# ---------------------------------------------------------------- the data
+
+
+def sample_scale(tmp: Path) -> Scale:
+    folder = tmp / "sample"
+    folder.mkdir()
+    return Scale(
+        key="sample",
+        label="sample data: 24 prisons x 12 quarters",
+        user="ministry",
+        password="demo",
+        db_url=common.sqlite_url(folder),
+        demo=True,
+        facts={"database": "SQLite, `serve --demo` (init --sample) on an empty file"},
+    )
+
+
+def large_scale(tmp: Path) -> Scale:
+    """150 prisons x 40 quarters, stored by the project's own commands (not timed)."""
+    folder = tmp / "large"
+    folder.mkdir()
+    started = time.perf_counter()
+    register = folder / "register.csv"
+    codes = synthetic.write_register(register, LARGE_PRISONS)
+    files = []
+    for n, first in enumerate(range(0, len(codes), PRISONS_PER_FILE)):
+        chunk = codes[first : first + PRISONS_PER_FILE]
+        rows = len(chunk) * LARGE_QUARTERS * len(load_contract().element_codes)
+        path = folder / f"submission_{n + 1}.csv"
+        synthetic.write_submission(path, chunk, LARGE_QUARTERS, rows, seed=synthetic.SEED + n)
+        files.append(path)
+    env = common.cli_env(common.sqlite_url(folder))
+    common.run_cli(["init"], env)
+    common.run_cli(["prisons", "import", str(register)], env)
+    common.run_cli(
+        ["users", "add", LARGE_USER, "--role", "ministry", "--password-stdin"],
+        env,
+        stdin=common.BENCH_PASSWORD + "\n",
+    )
+    run = common.run_cli(["ingest", *map(str, files), "--user", LARGE_USER, "--json"], env)
+    outcomes = json.loads(run.stdout)
+    outcomes = outcomes if isinstance(outcomes, list) else [outcomes]
+    if not all(o["stored"] for o in outcomes):
+        raise common.BenchError(f"a synthetic file was not stored: {outcomes}")
+    expected = LARGE_PRISONS * LARGE_QUARTERS
+    history = json.loads(common.run_cli(["history", "--json"], env).stdout)
+    statuses = Counter(entry["status"] for entry in history)
+    if statuses != Counter({"current": expected}):
+        raise common.BenchError(f"expected {expected} current submissions, history has {statuses}")
+    rows = sum(o["rows"] for o in outcomes)
+    print(
+        f"  large data: {LARGE_PRISONS} prisons, {expected:,} prison-quarters, {rows:,} rows "
+        f"stored in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
+    return Scale(
+        key="large",
+        label=f"{LARGE_PRISONS} prisons x {LARGE_QUARTERS} quarters",
+        user=LARGE_USER,
+        password=common.BENCH_PASSWORD,
+        db_url=common.sqlite_url(folder),
+        demo=False,
+        facts={
+            "database": "SQLite; synthetic.py register and files, stored with `ingest`",
+            "prisons": LARGE_PRISONS,
+            "quarters": LARGE_QUARTERS,
+            "submissions_current": expected,
+            "values": rows,
+        },
+    )
+
+
+# ---------------------------------------------------------------- the browser
+
+
+def _log_in_form(page: Any, url: str, scale: Scale) -> None:
+    page.goto(url)
+    page.get_by_label("Username").fill(scale.user)
+    page.get_by_role("textbox", name="Password").fill(scale.password)
+
+
+def _new_context(browser: Any) -> Any:
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(INSTRUMENT_JS)
+    return context
+
+
+def _click_and_time(page: Any, target: Any, pattern: str) -> dict[str, Any]:
+    """Click, wait for the title, a new chart and the page complete; the times of it all."""
+    page.evaluate(MARK_OLD_JS)
+    page.evaluate(RESET_JS)
+    start = time.perf_counter()
+    target.click()
+    page.wait_for_function(TITLE_JS, arg=pattern, polling="raf", timeout=WAIT_MS)
+    page.wait_for_function(NEW_CHART_JS, arg=pattern, polling="raf", timeout=WAIT_MS)
+    wall = time.perf_counter() - start
+    page.wait_for_function(IDLE_JS, polling="raf", timeout=WAIT_MS)
+    times = page.evaluate(TIMES_JS)
+    if page.locator('[data-testid="stException"]').count():
+        raise common.BenchError(f"an exception is shown on {page.url}")
+    return {**times, "wall_seconds": round(wall, 3)}
+
+
+def first_chart_session(browser: Any, url: str, scale: Scale) -> dict[str, Any]:
+    """One fresh session: click "Log in", then the overview's title, first chart, all drawn."""
+    context = _new_context(browser)
+    try:
+        page = context.new_page()
+        _log_in_form(page, url, scale)
+        button = page.get_by_role("button", name="Log in")
+        button.wait_for(state="visible", timeout=WAIT_MS)
+        times = _click_and_time(page, button, OVERVIEW[1])
+        times["charts"] = page.locator('[data-testid="stMain"] .js-plotly-plot').count()
+        return times
+    finally:
+        context.close()
+
+
+def page_switches(browser: Any, url: str, scale: Scale, switches: int) -> dict[str, Any]:
+    """One logged-in session; a warm-up round over the pages, then `switches` timed clicks."""
+    context = _new_context(browser)
+    try:
+        page = context.new_page()
+        _log_in_form(page, url, scale)
+        _click_and_time(page, page.get_by_role("button", name="Log in"), OVERVIEW[1])
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        cold: list[dict[str, Any]] = []
+        timed: list[dict[str, Any]] = []
+        for i in range(len(SWITCH_CYCLE) + switches):
+            name, pattern = SWITCH_CYCLE[i % len(SWITCH_CYCLE)]
+            link = nav.get_by_role("link", name=name, exact=True)
+            link.wait_for(state="visible", timeout=WAIT_MS)
+            entry = {"page": name, **_click_and_time(page, link, pattern)}
+            warm_up = i < len(SWITCH_CYCLE)
+            (cold if warm_up else timed).append(entry)
+            print(
+                f"  switch {'warm-up' if warm_up else i - len(SWITCH_CYCLE) + 1} -> {name}: "
+                f"{_describe(entry)}",
+                file=sys.stderr,
+            )
+        return {"cold": cold, "timed": timed}
+    finally:
+        context.close()
+
+
+def _describe(t: dict[str, Any]) -> str:
+    return (
+        f"chart {t['seconds']:.2f} s (title {t['title']:.2f}, server's last message "
+        f"{t['server_last_message']}, browser long tasks {t['browser_long_tasks']:.2f}, "
+        f"complete {t['complete']:.2f}; wall {t['wall_seconds']:.2f})"
+    )
+
+
+def _median(entries: list[dict[str, Any]], key: str) -> float | None:
+    values = [e[key] for e in entries if e.get(key) is not None]
+    return round(statistics.median(values), 3) if values else None
+
+
+def _breakdown(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians of the parts of the wait, on the browser's clock (seconds from the click)."""
+    return {
+        "title_median": _median(entries, "title"),
+        "server_last_message_median": _median(entries, "server_last_message"),
+        "browser_long_tasks_median": _median(entries, "browser_long_tasks"),
+        "complete_median": _median(entries, "complete"),
+        "wall_seconds_median": _median(entries, "wall_seconds"),
+    }
+
+
+def measure_scale(
+    browser: Any, scale: Scale, sessions: int, switches: int, tmp: Path
+) -> list[dict[str, Any]]:
+    log = tmp / f"server-{scale.key}.log"
+    with dashboard(scale, log) as url, TreeLoad() as other:
+        cold = first_chart_session(browser, url, scale)
+        print(f"  first chart, warm-up session: {_describe(cold)}", file=sys.stderr)
+        runs = []
+        for n in range(sessions):
+            runs.append(first_chart_session(browser, url, scale))
+            print(f"  first chart, session {n + 1}: {_describe(runs[-1])}", file=sys.stderr)
+        switched = page_switches(browser, url, scale, switches)
+    times = [r["seconds"] for r in runs]
+    first = common.result(
+        f"dashboard: first chart after log-in ({scale.label})",
+        goal=GOAL_FIRST_CHART,
+        value=statistics.median(times),
+        unit="s",
+        command="browser: click 'Log in' -> first overview chart drawn (new context each)",
+        details={
+            **common.summary(times),
+            "runs": sessions,
+            "times": times,
+            **_breakdown(runs),
+            "charts_on_page": runs[0]["charts"],
+            "sessions": runs,
+            "cold_first_session": cold,
+            **scale.facts,
+            "other_load_cores": other.cores,
+        },
+    )
+    timed = switched["timed"]
+    switch_times = [s["seconds"] for s in timed]
+    per_page = {
+        name: _median([s for s in timed if s["page"] == name], "seconds")
+        for name, _ in SWITCH_CYCLE
+        if any(s["page"] == name for s in timed)
+    }
+    switch = common.result(
+        f"dashboard: page switch ({scale.label})",
+        goal=GOAL_PAGE_SWITCH,
+        value=statistics.median(switch_times),
+        unit="s",
+        command="browser: click a sidebar link -> the new page's chart drawn",
+        details={
+            **common.summary(switch_times),
+            "runs": len(timed),
+            "times": switch_times,
+            "median_by_page": per_page,
+            **_breakdown(timed),
+            "switches": timed,
+            "cold_round": switched["cold"],
+            **scale.facts,
+            "other_load_cores": other.cores,
+        },
+    )
+    return [first, switch]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sessions", type=int, default=SESSIONS, help=f"fresh log-ins timed (default {SESSIONS})"
+    )
+    parser.add_argument(
+        "--switches", type=int, default=SWITCHES, help=f"page switches timed (default {SWITCHES})"
+    )
+    parser.add_argument(
+        "--scale",
+        choices=["sample", "large"],
+        action="append",
+        help="measure only this scale (repeatable; default both)",
+    )
+    args = parser.parse_args()
+    if args.sessions < 5 or args.switches < 10:
+        parser.error("at least 5 sessions and 10 switches")
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
+        raise common.BenchError("Debian's chromium is not installed: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="pm-bench-dashboard-") as name:
+        tmp = Path(name)
+        scales = []
+        for key in args.scale or ["sample", "large"]:
+            scales.append(sample_scale(tmp) if key == "sample" else large_scale(tmp))
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            try:
+                for scale in scales:
+                    print(f"== {scale.label}", file=sys.stderr)
+                    results += measure_scale(browser, scale, args.sessions, args.switches, tmp)
+            finally:
+                browser.close()
+    if args.scale:  # a partial run keeps the other scale's last results
+        names = {r["name"] for r in results}
+        old = common.RESULTS_DIR / "dashboard.json"
+        kept = json.loads(old.read_text("utf-8")) if old.exists() else []
+        results = [r for r in kept if r["name"] not in names] + results
+    path = common.write_results("dashboard.json", results)
+    common.print_table(results)
+    print(f"written to {path.relative_to(common.PROJECT)}")
+    return 0 if all(r["passed"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except common.BenchError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        sys.exit(2)

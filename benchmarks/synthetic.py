@@ -1,0 +1,201 @@
+"""Seeded synthetic inputs for the benchmarks: a big register and big valid submissions.
+
+Why this exists: the sample data holds one prison-quarter per file (18 rows),
+but the contract allows files of up to 100,000 rows (a ministry back-fill), and
+the goals for `validate` and `ingest` are set on such files. The benchmarks
+need a file of any size that is *accepted*, so that what they time is the
+whole work of the checks and of storing, not an early rejection.
+
+Everything is drawn from `random.Random(seed)` in a fixed order, so one seed
+always writes the same bytes. The data elements, their kinds and the subset
+pairs (first <= second) come from the contract, never from a list written here:
+
+- counts are whole numbers; an element that is the first of one or more pairs
+  is drawn between 0 and the smallest of the values it must not exceed, after
+  those values are drawn (the pairs are walked as a graph, so chains such as
+  hcv_treatment_started <= hcv_rna_positive <= hcv_antibody_positive hold);
+- the elements that are not counts (population_average) are > 0 with one
+  decimal, and come first within each prison-quarter, so that a prison-quarter
+  cut short by the row limit still has its population row (it only draws a
+  `completeness.missing_elements` warning);
+- quarters start at 2000-Q1, long ended; the prisons have no opened/closed
+  quarters, so no `period.out_of_service` warning either.
+
+Run alone to write files by hand:
+
+    .venv/bin/python benchmarks/synthetic.py --prisons 300 --rows 100000 --out /tmp/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import random
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from data_contracts.contract import Contract, load_contract
+
+SEED = 20260101
+FIRST_YEAR = 2000
+REGISTER_HEADER = ["prison_code", "name", "region", "prison_type", "opened", "closed"]
+PRISON_TYPES = ["remand", "sentenced", "mixed", "women", "juvenile"]
+REGIONS = ["Benchmark North", "Benchmark South", "Benchmark East", "Benchmark West"]
+
+
+def prison_codes(n: int) -> list[str]:
+    """`BX-0001` … : fictional codes that cannot clash with the sample register (`NM-`)."""
+    return [f"BX-{i:04d}" for i in range(1, n + 1)]
+
+
+def quarters(n: int, first_year: int = FIRST_YEAR) -> list[str]:
+    """`n` consecutive quarters from `first_year`-Q1."""
+    return [f"{first_year + i // 4}-Q{i % 4 + 1}" for i in range(n)]
+
+
+def write_register(path: Path, n_prisons: int, seed: int = SEED) -> list[str]:
+    """Write a register CSV of `n_prisons` fictional prisons; return their codes."""
+    rng = random.Random(seed)
+    codes = prison_codes(n_prisons)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(REGISTER_HEADER)
+        for i, code in enumerate(codes, start=1):
+            writer.writerow(
+                [
+                    code,
+                    f"Benchmark Prison {i:04d}",
+                    REGIONS[(i - 1) % len(REGIONS)],
+                    rng.choice(PRISON_TYPES),
+                    "",
+                    "",
+                ]
+            )
+    return codes
+
+
+def element_order(contract: Contract) -> list[str]:
+    """The contract's elements, non-counts (population) first, then in contract order."""
+    codes = contract.element_codes
+    return [c for c in codes if c not in contract.count_codes] + contract.count_codes
+
+
+def _draw_order(contract: Contract) -> list[str]:
+    """Count elements ordered so every ceiling (second of a pair) is drawn before its subsets."""
+    ceilings = _ceilings(contract)
+    order: list[str] = []
+    pending = list(contract.count_codes)
+    while pending:
+        ready = [c for c in pending if all(p in order for p in ceilings[c])]
+        if not ready:
+            raise ValueError(f"the contract's pairs form a cycle among {pending}")
+        order += ready
+        pending = [c for c in pending if c not in ready]
+    return order
+
+
+def _ceilings(contract: Contract) -> dict[str, list[str]]:
+    ceilings: dict[str, list[str]] = {c: [] for c in contract.element_codes}
+    for first, second in contract.pairs:
+        ceilings[first].append(second)
+    return ceilings
+
+
+def quarter_values(
+    rng: random.Random, contract: Contract, ceilings: dict[str, list[str]], order: Sequence[str]
+) -> dict[str, str]:
+    """One prison-quarter's values, as the text written in the file, coherent with every pair."""
+    population = rng.uniform(50, 1500)
+    values: dict[str, float] = {}
+    text: dict[str, str] = {}
+    for code in contract.element_codes:
+        if code not in contract.count_codes:
+            text[code] = f"{max(population, 1.0):.1f}"
+    for code in order:
+        limits = [values[p] for p in ceilings[code]]
+        if limits:
+            top = int(min(limits))
+            value = round(top * rng.uniform(0.2, 1.0)) if top else 0
+        else:  # a count bounded by no other: a magnitude from the population
+            value = rng.randint(0, max(1, math.ceil(population * rng.uniform(0.05, 1.2))))
+        values[code] = value
+        text[code] = str(value)
+    return text
+
+
+def submission_rows(
+    codes: Sequence[str], periods: Sequence[str], rows: int, seed: int = SEED
+) -> Iterator[list[str]]:
+    """Up to `rows` data rows: prison-quarters in prison-then-quarter order, each element once."""
+    contract = load_contract()
+    rng = random.Random(seed)
+    ceilings = _ceilings(contract)
+    order = _draw_order(contract)
+    elements = element_order(contract)
+    written = 0
+    for code in codes:
+        for period in periods:
+            text = quarter_values(rng, contract, ceilings, order)
+            for element in elements:
+                if written >= rows:
+                    return
+                yield [code, period, element, text[element], ""]
+                written += 1
+
+
+def write_submission(
+    path: Path, codes: Sequence[str], n_quarters: int, rows: int, seed: int = SEED
+) -> int:
+    """Write a valid submission CSV of at most `rows` rows; return the number written.
+
+    Raises ValueError if the prisons and quarters cannot fill `rows`.
+    """
+    contract = load_contract()
+    capacity = len(codes) * n_quarters * len(contract.element_codes)
+    if capacity < rows:
+        raise ValueError(
+            f"{len(codes)} prisons x {n_quarters} quarters hold {capacity} rows, not {rows}"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(contract.column_names)
+        for row in submission_rows(codes, quarters(n_quarters), rows, seed):
+            writer.writerow(row)
+            written += 1
+    return written
+
+
+def quarters_needed(n_prisons: int, rows: int) -> int:
+    """The fewest quarters that let `n_prisons` prisons fill `rows` rows."""
+    per_quarter = n_prisons * len(load_contract().element_codes)
+    return max(1, math.ceil(rows / per_quarter))
+
+
+def write_bench_set(
+    folder: Path, rows: int, n_prisons: int = 300, seed: int = SEED
+) -> tuple[Path, Path, int]:
+    """Write `register.csv` and `submission_<rows>.csv` into `folder`; return both and the rows."""
+    register = folder / "register.csv"
+    codes = write_register(register, n_prisons, seed)
+    submission = folder / f"submission_{rows}.csv"
+    written = write_submission(submission, codes, quarters_needed(n_prisons, rows), rows, seed)
+    return register, submission, written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--prisons", type=int, default=300)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--out", type=Path, required=True, help="folder to write into")
+    args = parser.parse_args()
+    register, submission, written = write_bench_set(args.out, args.rows, args.prisons, args.seed)
+    print(f"{register}\n{submission} ({written} rows)")
+
+
+if __name__ == "__main__":
+    main()
