@@ -323,7 +323,7 @@ def ingest(args: argparse.Namespace) -> int:
 
 def history(args: argparse.Namespace) -> int:
     from data_contracts.periods import is_period
-    from store.history import submission_history
+    from store.history import SHOWN_COLUMNS, submission_history
 
     if args.period is not None and not is_period(args.period):
         raise CliError(f"'{args.period}' is not a quarter written YYYY-Qn; use e.g. 2025-Q3.")
@@ -334,16 +334,7 @@ def history(args: argparse.Namespace) -> int:
     if not entries:
         print("No submissions.")
         return EXIT_OK
-    columns = (
-        "prison_code",
-        "period",
-        "version",
-        "status",
-        "submitted_by",
-        "submitted_at",
-        "file_name",
-    )
-    print(_table([{c: e[c] for c in columns} for e in entries]))
+    print(_table([{c: e[c] for c in SHOWN_COLUMNS} for e in entries]))
     return EXIT_OK
 
 

@@ -142,3 +142,21 @@ def benchmark() -> str:
         format_func=lambda b: "National value" if b == "national" else "The prison's region",
         help="A prison is compared with the national value of the same quarter, or its region's.",
     )
+
+
+def indicator_rows(page_title: str):  # type: ignore[no-untyped-def]
+    """The preamble of a one-indicator page: the indicator and benchmark chosen, its title,
+    and the indicator's table as the account may see it (None when it has no data yet)."""
+    from dashboard import auth, data
+    from indicators.registry import load_registry
+
+    account = auth.current_account()
+    assert account is not None
+    ind = indicator(load_registry())
+    chosen = benchmark()
+    table = data.indicator_table(account, chosen).filter(pl.col("indicator") == ind.id)
+    st.title(f"{page_title}: {ind.title}")
+    if table.height == 0:
+        st.info("No data for this indicator yet.")
+        return account, ind, chosen, None
+    return account, ind, chosen, table

@@ -11,6 +11,17 @@ from sqlalchemy import Engine, and_, func, select
 from data_contracts.periods import period_index
 from store.schema import submissions, uploads
 
+# What a reader is shown of each attempt, in this order (the command line and the dashboard).
+SHOWN_COLUMNS = (
+    "prison_code",
+    "period",
+    "version",
+    "status",
+    "submitted_by",
+    "submitted_at",
+    "file_name",
+)
+
 
 def submission_history(
     engine: Engine, *, prison: str | None = None, period: str | None = None

@@ -5,21 +5,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, charts, data, exports, filters
+from dashboard import charts, data, exports, filters
 from indicators.funnel_curve import funnel_curve
-from indicators.registry import load_registry
 
 
 def render() -> None:
-    account = auth.current_account()
-    assert account is not None
-    registry = load_registry()
-    ind = filters.indicator(registry)
-    benchmark = filters.benchmark()
-    table = data.indicator_table(account, benchmark).filter(pl.col("indicator") == ind.id)
-    st.title(f"Compare prisons: {ind.title}")
-    if table.height == 0:
-        st.info("No data for this indicator yet.")
+    account, ind, benchmark, table = filters.indicator_rows("Compare prisons")
+    if table is None:
         return
     periods = sorted(table["period"].unique().to_list())
     period = filters.quarter("Quarter", periods, periods[-1])

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, exports
+from store.history import SHOWN_COLUMNS
 
 
 def render() -> None:
@@ -43,19 +44,9 @@ def _submissions(history: pl.DataFrame) -> None:
         " · ".join(f"{r['status']}: {r['count']:,}" for r in counts.iter_rows(named=True))
         or "No submissions yet."
     )
-    table = shown.select(
-        "prison_code",
-        "period",
-        "version",
-        "status",
-        "submitted_by",
-        "submitted_at",
-        "file_name",
-        "errors",
-        "warnings",
-        "refusal",
-        "sha256",
-    ).sort("submitted_at", descending=True)
+    table = shown.select(*SHOWN_COLUMNS, "errors", "warnings", "refusal", "sha256").sort(
+        "submitted_at", descending=True
+    )
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(
         "Download (CSV)",

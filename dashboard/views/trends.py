@@ -5,23 +5,15 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, charts, data, exports, filters
+from dashboard import charts, data, exports, filters
 from data_contracts.periods import period_index, period_label
-from indicators.registry import load_registry
 
 MAX_PRISONS = 7
 
 
 def render() -> None:
-    account = auth.current_account()
-    assert account is not None
-    registry = load_registry()
-    ind = filters.indicator(registry)
-    benchmark = filters.benchmark()
-    table = data.indicator_table(account, benchmark).filter(pl.col("indicator") == ind.id)
-    st.title(f"Trends: {ind.title}")
-    if table.height == 0:
-        st.info("No data for this indicator yet.")
+    account, ind, benchmark, table = filters.indicator_rows("Trends")
+    if table is None:
         return
     periods = sorted(table["period"].unique().to_list())
     last = period_index(periods[-1])
