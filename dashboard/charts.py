@@ -344,6 +344,37 @@ def cascade_chart(steps: list[tuple[str, float | None]], title: str) -> go.Figur
     return _layout(fig, title, "Step of the cascade", "Persons", 380)
 
 
+def judgements_chart(counts: pl.DataFrame, titles: Mapping[str, str], period: str) -> go.Figure:
+    """Per indicator, how many prisons are better, similar or worse than the benchmark."""
+    order = ["better", "similar", "worse", "higher", "lower", "not compared"]
+    ids = list(dict.fromkeys(counts["indicator"].to_list()))
+    fig = go.Figure()
+    for kind in order:
+        part = counts.filter(pl.col("judgement") == kind)
+        if part.height == 0:
+            continue
+        by_id = dict(zip(part["indicator"], part["prisons"], strict=True))
+        fig.add_trace(
+            go.Bar(
+                y=[titles[i] for i in ids],
+                x=[by_id.get(i, 0) for i in ids],
+                orientation="h",
+                name=kind,
+                marker={"color": JUDGEMENT_COLOURS[kind]},
+                hovertemplate=f"%{{y}}: %{{x}} prisons {kind}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(
+        fig,
+        f"Prisons against the benchmark, {period} (95% intervals)",
+        "Number of prisons",
+        "Indicator",
+        max(320, 34 * len(ids) + 140),
+    )
+
+
 def completeness_grid(grid: pl.DataFrame) -> go.Figure:
     """Prisons × quarters, one colour per status."""
     statuses = list(STATUS_COLOURS)

@@ -549,3 +549,28 @@ def recent_trends(
         if subset.height:
             trends.append(stats.recent_trend(subset, SERIES_KEYS, statistic))  # type: ignore[arg-type]
     return pl.concat(trends).sort(list(SERIES_KEYS), nulls_last=False)
+
+
+def judgements(table: pl.DataFrame, period: str, registry: Registry | None = None) -> pl.DataFrame:
+    """How many prisons are better, similar or worse than their benchmark, per indicator.
+
+    For one quarter's prison rows: better / similar / worse (higher / lower for an
+    indicator that makes no judgement), and `not compared` for a suppressed or not
+    computable figure. Columns: indicator, judgement, prisons; indicators in registry order.
+    """
+    spec = registry or load_registry()
+    polarity = pl.col("indicator").replace_strict({i.id: i.polarity for i in spec})
+    order = {i.id: n for n, i in enumerate(spec)}
+    return (
+        table.filter((pl.col("level") == PRISON) & (pl.col("period") == period))
+        .with_columns(
+            pl.when(polarity == "no_judgement")
+            .then(pl.col("significance"))
+            .otherwise(stats.polarity_judgement(pl.col("significance"), polarity))
+            .fill_null("not compared")
+            .alias("judgement")
+        )
+        .group_by("indicator", "judgement")
+        .agg(pl.len().cast(pl.Int64).alias("prisons"))
+        .sort(pl.col("indicator").replace_strict(order), "judgement")
+    )

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, charts, data, exports, filters
-from indicators.compute import changes
+from indicators.compute import changes, judgements
 from indicators.registry import load_registry
 
 ARROWS = {"high_is_good": "normal", "low_is_good": "inverse", "no_judgement": "off"}
@@ -37,6 +37,11 @@ def render() -> None:
         "before, in the indicator's unit (percentage points for percentages). "
         f"Data as of {data.data_as_of()}."
     )
+    counts = judgements(table, latest, registry)
+    titles = {ind.id: ind.title for ind in registry}
+    figure = charts.judgements_chart(counts, titles, latest)
+    st.plotly_chart(figure, width="stretch", key="judgements")
+    exports.chart_downloads(figure, f"overview-{latest}", filters.describe())
     rows = []
     columns = st.columns(2)
     for n, ind in enumerate(registry):
@@ -49,6 +54,7 @@ def render() -> None:
         year = move["change_on_year_before"].item() if move.height else None
         prisons = current["prisons"].item() if current.height else 0
         with columns[n % 2].container(border=True):
+            visible = series.filter(~pl.col("suppressed") & pl.col("value").is_not_null())
             st.metric(
                 f"{ind.title} ({ind.unit})",
                 "suppressed" if suppressed else fmt(value, ind.unit),
@@ -57,6 +63,10 @@ def render() -> None:
                 if previous is None or round(previous, 1) == 0
                 else ARROWS[ind.polarity],
                 help=ind.definition,
+                # a sparkline drawn by Streamlit itself: ten Plotly charts would keep the
+                # browser busy for two seconds before the page is usable
+                chart_data=visible["value"].round(2).to_list(),
+                chart_type="line",
             )
             lower = current["lower_95"].item() if current.height else None
             upper = current["upper_95"].item() if current.height else None
@@ -67,13 +77,6 @@ def render() -> None:
             )
             yoy = f" · {year:+.1f} on a year before" if year is not None else ""
             st.caption(f"{ci}{prisons} prisons reported{yoy}")
-            visible = series.filter(~pl.col("suppressed"))
-            st.plotly_chart(
-                charts.sparkline(visible["period"].to_list(), visible["value"].to_list(), ind.unit),
-                width="stretch",
-                config={"displayModeBar": False},
-                key=f"spark_{ind.id}",
-            )
         rows.append(
             {
                 "indicator": ind.title,
