@@ -90,7 +90,11 @@ def render() -> None:
                 "suppressed": suppressed,
             }
         )
-    with st.expander("The same as a table"):
+    with st.expander("The same as tables"):
+        st.dataframe(
+            counts.pivot(on="judgement", index="indicator", values="prisons").fill_null(0),
+            hide_index=True,
+        )
         frame = pl.DataFrame(rows)
         st.dataframe(frame, hide_index=True, width="stretch")
         exports.table_downloads(frame, f"overview-{latest}")
