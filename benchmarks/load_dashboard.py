@@ -1,0 +1,122 @@
+"""Load: N people using the dashboard at once; page times at the 50th and 95th percentile.
+
+Why this exists: on the last day of a quarter many people use the dashboard
+together. This script starts one `prison-monitor serve --demo` (sample data),
+opens N browser sessions at once (N = 1, 5, 10, 20; one Chromium, one context
+each, Playwright's async API), logs each in and has each switch pages
+`--switches` times, and reports p50 and p95 of the time from a click on a
+sidebar link until that page's title and chart are drawn. Traffic stays on
+127.0.0.1; the script stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common
+from bench_dashboard import (
+    CHROMIUM,
+    LAUNCH_ARGS,
+    SWITCH_CYCLE,
+    VIEWPORT,
+    WAIT_MS,
+    dashboard,
+    sample_scale,
+)
+
+LEVELS = (1, 5, 10, 20)
+CHART = '[data-testid="stMain"] .js-plotly-plot'
+
+
+async def session(browser, url: str, scale, switches: int, times: list[float]) -> None:  # type: ignore[no-untyped-def]
+    context = await browser.new_context(viewport=VIEWPORT)
+    try:
+        page = await context.new_page()
+        await page.goto(url)
+        await page.get_by_label("Username").fill(scale.user)
+        await page.get_by_role("textbox", name="Password").fill(scale.password)
+        await page.get_by_role("button", name="Log in").click()
+        await page.locator(CHART).first.wait_for(timeout=WAIT_MS)
+        for n in range(switches):
+            label, pattern = SWITCH_CYCLE[n % len(SWITCH_CYCLE)]
+            start = time.perf_counter()
+            await page.get_by_role("link", name=label).first.click()
+            await page.wait_for_function(
+                """(p) => { const h = document.querySelector('[data-testid="stMain"] h1');
+                            return h && new RegExp(p).test(h.textContent.trim()); }""",
+                arg=pattern,
+                timeout=WAIT_MS,
+            )
+            await page.locator(CHART).first.wait_for(timeout=WAIT_MS)
+            times.append(time.perf_counter() - start)
+    finally:
+        await context.close()
+
+
+async def level(url: str, scale, users: int, switches: int) -> list[float]:  # type: ignore[no-untyped-def]
+    from playwright.async_api import async_playwright
+
+    times: list[float] = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            await asyncio.gather(
+                *(session(browser, url, scale, switches, times) for _ in range(users))
+            )
+        finally:
+            await browser.close()
+    return times
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switches", type=int, default=6, help="page switches per session")
+    parser.add_argument("--levels", type=int, nargs="*", default=list(LEVELS))
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="pm-load-") as tmp:
+        scale = sample_scale(Path(tmp))
+        with dashboard(scale, Path(tmp) / "serve.log") as url:
+            for users in args.levels:
+                times = asyncio.run(level(url, scale, users, args.switches))
+                p50, p95 = percentile(times, 50), percentile(times, 95)
+                print(
+                    f"  {users:>2} sessions: p50 {p50:.2f} s, p95 {p95:.2f} s "
+                    f"({len(times)} switches)"
+                )
+                results.append(
+                    common.result(
+                        f"load: page switch p95 with {users} concurrent session(s), sample data",
+                        goal=1.5,
+                        value=round(p95, 2),
+                        unit="s",
+                        command=f"benchmarks/load_dashboard.py --levels {users}",
+                        details={
+                            "p50": round(p50, 2),
+                            "p95": round(p95, 2),
+                            "switches": len(times),
+                            "sessions": users,
+                            "median": round(p50, 2),
+                            "max": round(max(times), 2),
+                        },
+                    )
+                )
+    common.write_results("load.json", results)
+    common.print_table(results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
