@@ -102,7 +102,7 @@ def main() -> int:
                         goal=1.5,
                         value=round(p95, 2),
                         unit="s",
-                        command=f"benchmarks/load_dashboard.py --levels {users}",
+                        command=f"benchmarks/bench_load.py --levels {users}",
                         details={
                             "p50": round(p50, 2),
                             "p95": round(p95, 2),
