@@ -37,7 +37,7 @@ from common import (
     sqlite_url,
     write_results,
 )
-from synthetic import write_register, write_submission
+from synthetic import write_scale_set
 
 PRISONS, QUARTERS, FILES = 2000, 40, 16
 ROWS_PER_FILE = PRISONS // FILES * QUARTERS * 18  # 90,000
@@ -82,16 +82,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pm-scale-") as tmp:
         folder = Path(tmp)
-        register = folder / "register.csv"
-        codes = write_register(register, PRISONS)
-        per_file = PRISONS // FILES
-        files = []
-        for k in range(FILES):
-            path = folder / f"scale_{k + 1:02d}.csv"
-            write_submission(
-                path, codes[k * per_file : (k + 1) * per_file], QUARTERS, ROWS_PER_FILE, seed=k + 1
-            )
-            files.append(str(path))
+        register, paths = write_scale_set(folder, PRISONS, QUARTERS, FILES)
+        files = [str(path) for path in paths]
         env = cli_env(sqlite_url(folder))
         prepare_db(env, register, user=True)
         rows = FILES * ROWS_PER_FILE

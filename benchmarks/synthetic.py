@@ -186,6 +186,28 @@ def write_bench_set(
     return register, submission, written
 
 
+def write_scale_set(
+    folder: Path, n_prisons: int, n_quarters: int, n_files: int
+) -> tuple[Path, list[Path]]:
+    """A register of `n_prisons` and `n_files` files sharing them, every quarter of each.
+
+    File k (from 1) holds its share of the prisons for all `n_quarters` quarters, drawn with
+    seed k; the 2,000 x 40 scale is 16 files of 90,000 rows. Returns the register and the files.
+    """
+    if n_prisons % n_files:
+        raise ValueError(f"{n_prisons} prisons do not split evenly into {n_files} files")
+    register = folder / "register.csv"
+    codes = write_register(register, n_prisons)
+    per_file = n_prisons // n_files
+    rows = per_file * n_quarters * len(load_contract().element_codes)
+    files = []
+    for k in range(n_files):
+        path = folder / f"scale_{k + 1:02d}.csv"
+        write_submission(path, codes[k * per_file : (k + 1) * per_file], n_quarters, rows, k + 1)
+        files.append(path)
+    return register, files
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prisons", type=int, default=300)

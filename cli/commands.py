@@ -283,6 +283,22 @@ def _progress(enabled: bool):  # type: ignore[no-untyped-def]
     return show
 
 
+def _submissions(ids: list[int], shown: int = 4) -> str:
+    """'submission 7', or 'submissions 7–9, 12' in runs; a long list is cut with a count."""
+    if len(ids) == 1:
+        return f"submission {ids[0]}"
+    runs: list[list[int]] = []
+    for i in sorted(ids):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    text = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs[:shown])
+    if len(runs) > shown:
+        text += f" and {len(runs) - shown} more runs"
+    return f"{len(ids):,} submissions ({text})"
+
+
 def ingest(args: argparse.Namespace) -> int:
     from store.accounts import get_account
     from store.submissions import ingest_files
@@ -308,8 +324,8 @@ def ingest(args: argparse.Namespace) -> int:
         for outcome in outcomes:
             print(outcome.report.to_text())
             if outcome.stored:
-                ids = ", ".join(str(i) for i in outcome.submission_ids)
-                print(f"Stored as submission {ids} (upload {outcome.upload_id}).")
+                stored_as = _submissions(outcome.submission_ids)
+                print(f"Stored as {stored_as} (upload {outcome.upload_id}).")
             elif outcome.refusal:
                 print(f"Not stored: {outcome.refusal}")
             else:

@@ -175,6 +175,21 @@ def test_history_json_keys_through_the_cli(engine, account, tmp_path, capsys) ->
     assert history[0]["submitted_at"].endswith("+00:00")
 
 
+def test_ingest_text_names_submissions_in_runs_not_one_by_one(
+    engine, account, tmp_path, capsys
+) -> None:
+    from cli.main import main
+
+    one = write_file(tmp_path, "one.csv", good_rows(period="2024-Q1"))
+    assert main(["ingest", str(one), "--user", "min"]) == 0
+    first = capsys.readouterr().out
+    assert "Stored as submission 1 (upload 1)." in first
+    periods = ["2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2"]
+    many = write_file(tmp_path, "many.csv", [r for q in periods for r in good_rows(period=q)])
+    assert main(["ingest", str(many), "--user", "min"]) == 0
+    assert "Stored as 5 submissions (2–6) (upload 2)." in capsys.readouterr().out
+
+
 def test_outlier_against_the_prisons_own_history(engine, account, tmp_path) -> None:
     for i, period in enumerate(["2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2"]):
         rows = good_rows(period=period, receptions=str(300 + 5 * i), hcv_tested_reception="200")
