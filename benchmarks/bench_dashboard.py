@@ -72,15 +72,14 @@ from typing import Any
 import common
 import synthetic
 
-from data_contracts.contract import load_contract
-
 GOAL_FIRST_CHART = 3.0
 GOAL_PAGE_SWITCH = 1.5
 SESSIONS = 7
 SWITCHES = 15
-LARGE_PRISONS = 150
 LARGE_QUARTERS = 40
-PRISONS_PER_FILE = 50  # 50 x 40 x 18 = 36,000 rows a file, under the 100,000-row limit
+# key: (prisons, files); every file holds its prisons' 40 quarters (50 x 40 x 18 = 36,000 rows;
+# 125 x 40 x 18 = 90,000 rows: under the 100,000-row limit)
+STORED_SCALES = {"large": (150, 3), "federal": (2000, 16)}
 LARGE_USER = "ministry"
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -326,20 +325,12 @@ def sample_scale(tmp: Path) -> Scale:
     )
 
 
-def large_scale(tmp: Path) -> Scale:
-    """150 prisons x 40 quarters, stored by the project's own commands (not timed)."""
-    folder = tmp / "large"
+def stored_scale(tmp: Path, key: str, prisons: int, files: int) -> Scale:
+    """`prisons` x 40 quarters in `files` files, stored by the project's own commands (untimed)."""
+    folder = tmp / key
     folder.mkdir()
     started = time.perf_counter()
-    register = folder / "register.csv"
-    codes = synthetic.write_register(register, LARGE_PRISONS)
-    files = []
-    for n, first in enumerate(range(0, len(codes), PRISONS_PER_FILE)):
-        chunk = codes[first : first + PRISONS_PER_FILE]
-        rows = len(chunk) * LARGE_QUARTERS * len(load_contract().element_codes)
-        path = folder / f"submission_{n + 1}.csv"
-        synthetic.write_submission(path, chunk, LARGE_QUARTERS, rows, seed=synthetic.SEED + n)
-        files.append(path)
+    register, paths = synthetic.write_scale_set(folder, prisons, LARGE_QUARTERS, files)
     env = common.cli_env(common.sqlite_url(folder))
     common.run_cli(["init"], env)
     common.run_cli(["prisons", "import", str(register)], env)
@@ -348,32 +339,32 @@ def large_scale(tmp: Path) -> Scale:
         env,
         stdin=common.BENCH_PASSWORD + "\n",
     )
-    run = common.run_cli(["ingest", *map(str, files), "--user", LARGE_USER, "--json"], env)
+    run = common.run_cli(["ingest", *map(str, paths), "--user", LARGE_USER, "--json"], env)
     outcomes = json.loads(run.stdout)
     outcomes = outcomes if isinstance(outcomes, list) else [outcomes]
     if not all(o["stored"] for o in outcomes):
         raise common.BenchError(f"a synthetic file was not stored: {outcomes}")
-    expected = LARGE_PRISONS * LARGE_QUARTERS
+    expected = prisons * LARGE_QUARTERS
     history = json.loads(common.run_cli(["history", "--json"], env).stdout)
     statuses = Counter(entry["status"] for entry in history)
     if statuses != Counter({"current": expected}):
         raise common.BenchError(f"expected {expected} current submissions, history has {statuses}")
     rows = sum(o["rows"] for o in outcomes)
     print(
-        f"  large data: {LARGE_PRISONS} prisons, {expected:,} prison-quarters, {rows:,} rows "
+        f"  {key} data: {prisons} prisons, {expected:,} prison-quarters, {rows:,} rows "
         f"stored in {time.perf_counter() - started:.0f} s",
         file=sys.stderr,
     )
     return Scale(
-        key="large",
-        label=f"{LARGE_PRISONS} prisons x {LARGE_QUARTERS} quarters",
+        key=key,
+        label=f"{prisons:,} prisons x {LARGE_QUARTERS} quarters",
         user=LARGE_USER,
         password=common.BENCH_PASSWORD,
         db_url=common.sqlite_url(folder),
         demo=False,
         facts={
-            "database": "SQLite; synthetic.py register and files, stored with `ingest`",
-            "prisons": LARGE_PRISONS,
+            "database": "SQLite; synthetic.write_scale_set files, stored with `ingest`",
+            "prisons": prisons,
             "quarters": LARGE_QUARTERS,
             "submissions_current": expected,
             "values": rows,
@@ -547,9 +538,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--scale",
-        choices=["sample", "large"],
+        choices=["sample", *STORED_SCALES],
         action="append",
-        help="measure only this scale (repeatable; default both)",
+        help="measure only this scale (repeatable; default all three)",
     )
     args = parser.parse_args()
     if args.sessions < 5 or args.switches < 10:
@@ -562,8 +553,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="pm-bench-dashboard-") as name:
         tmp = Path(name)
         scales = []
-        for key in args.scale or ["sample", "large"]:
-            scales.append(sample_scale(tmp) if key == "sample" else large_scale(tmp))
+        for key in args.scale or ["sample", *STORED_SCALES]:
+            if key == "sample":
+                scales.append(sample_scale(tmp))
+            else:
+                scales.append(stored_scale(tmp, key, *STORED_SCALES[key]))
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
             try:

@@ -45,6 +45,7 @@ def log_in(name: str, password: str) -> Account | None:
 
 def login_form() -> None:
     """The log-in page: local account, or the organisation's OpenID Connect provider."""
+    data.warm_up()
     st.title("prison-monitor")
     st.write(
         "Monitoring indicators for drug services in prisons: opioid substitution treatment, "

@@ -34,6 +34,10 @@ JUDGEMENT_COLOURS = {
     "not compared": NEUTRAL,
 }
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 13}
+# Above this many prisons a chart cannot give each its own labelled line: the comparison
+# becomes a ranked caterpillar without labels (the hover and the table name them), and the
+# completeness grid shows the prisons with the most missing or late quarters.
+LABELLED_PRISONS = 60
 
 
 def judgement(significance: str | None, polarity: str) -> str:
@@ -81,6 +85,10 @@ def compare_chart(rows: pl.DataFrame, meta: Any, benchmark_label: str) -> go.Fig
     plus `name`); suppressed rows are listed on the axis without a value.
     """
     rows = rows.sort("value", descending=False, nulls_last=False)
+    many = rows.height > LABELLED_PRISONS
+    # Many prisons: y is the rank (1 = lowest value), the prison's code is in the hover.
+    rows = rows.with_columns(pl.int_range(1, pl.len() + 1).alias("_rank"))
+    y = "_rank" if many else "prison_code"
     fig = go.Figure()
     shown = rows.filter(~pl.col("suppressed") & pl.col("value").is_not_null())
     kinds = [judgement(s, meta.polarity) for s in shown["significance"].to_list()]
@@ -89,29 +97,40 @@ def compare_chart(rows: pl.DataFrame, meta: Any, benchmark_label: str) -> go.Fig
         fig.add_trace(
             go.Scatter(
                 x=part["value"],
-                y=part["prison_code"],
+                y=part[y],
                 mode="markers",
                 name=kind,
-                marker={"color": JUDGEMENT_COLOURS[kind], "size": 10, "line": {"width": 1}},
+                marker={
+                    "color": JUDGEMENT_COLOURS[kind],
+                    "size": 4 if many else 10,
+                    "line": {"width": 0 if many else 1},
+                },
                 error_x={
                     "type": "data",
                     "symmetric": False,
                     "array": (part["upper_95"] - part["value"]).to_list(),
                     "arrayminus": (part["value"] - part["lower_95"]).to_list(),
                     "color": JUDGEMENT_COLOURS[kind],
+                    "thickness": 1 if many else 2,
+                    "width": 0 if many else 4,
                 },
                 customdata=part.select(
-                    "lower_95", "upper_95", "numerator", "denominator", "significance"
+                    "lower_95",
+                    "upper_95",
+                    "numerator",
+                    "denominator",
+                    "significance",
+                    "prison_code",
                 ).rows(),
                 hovertemplate=(
-                    "%{y}: %{x:.1f} (95% CI %{customdata[0]:.1f}–%{customdata[1]:.1f})"
+                    "%{customdata[5]}: %{x:.1f} (95% CI %{customdata[0]:.1f}–%{customdata[1]:.1f})"
                     "<br>%{customdata[2]:,.0f} / %{customdata[3]:,.1f}"
                     f"<br>{kind} (%{{customdata[4]}})<extra></extra>"
                 ),
             )
         )
     hidden = rows.filter(pl.col("suppressed") | pl.col("value").is_null())
-    if hidden.height:
+    if hidden.height and not many:
         fig.add_trace(
             go.Scatter(
                 x=[None] * hidden.height,
@@ -129,6 +148,12 @@ def compare_chart(rows: pl.DataFrame, meta: Any, benchmark_label: str) -> go.Fig
             line={"color": NEUTRAL, "dash": "dash"},
             annotation_text=f"{benchmark_label} {benchmark[0]:.1f}",
         )
+    if many:
+        fig.update_yaxes(range=[0, rows.height + 1], showticklabels=False, showgrid=False)
+        label = f"{rows.height:,} prisons, ranked by value"
+        if hidden.height:
+            label += f" ({hidden.height:,} suppressed or not computable, at the bottom)"
+        return _layout(fig, meta.title, axis_label(meta), label, 720)
     fig.update_yaxes(categoryorder="array", categoryarray=rows["prison_code"].to_list())
     height = max(360, 22 * rows.height + 120)
     return _layout(fig, meta.title, axis_label(meta), "Prison", height)
@@ -375,7 +400,45 @@ def judgements_chart(counts: pl.DataFrame, titles: Mapping[str, str], period: st
     )
 
 
-def completeness_grid(grid: pl.DataFrame) -> go.Figure:
+def completeness_by_quarter(grid: pl.DataFrame) -> go.Figure:
+    """How many prisons had each status, quarter by quarter (stacked bars)."""
+    counts = grid.group_by("period", "status").agg(pl.len().alias("prisons")).sort("period")
+    fig = go.Figure()
+    for status, colour in STATUS_COLOURS.items():
+        part = counts.filter(pl.col("status") == status)
+        fig.add_trace(
+            go.Bar(
+                x=part["period"],
+                y=part["prisons"],
+                name=status,
+                marker={"color": colour},
+                hovertemplate=f"%{{x}}: %{{y:,}} prisons {status}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", categoryorder="category ascending")
+    return _layout(fig, "Prisons by submission status, per quarter", "Quarter", "Prisons", 420)
+
+
+def needing_attention(grid: pl.DataFrame, limit: int = LABELLED_PRISONS) -> pl.DataFrame:
+    """The grid of the `limit` prisons with the most missing, then late, quarters (none if all
+    are in order)."""
+    ranked = (
+        grid.group_by("prison_code")
+        .agg(
+            (pl.col("status") == "missing").sum().alias("missing"),
+            (pl.col("status") == "late").sum().alias("late"),
+        )
+        .filter((pl.col("missing") + pl.col("late")) > 0)
+        .sort(["missing", "late", "prison_code"], descending=[True, True, False])
+        .head(limit)
+    )
+    return grid.join(ranked.select("prison_code"), on="prison_code", how="semi")
+
+
+def completeness_grid(
+    grid: pl.DataFrame, title: str = "Submissions by prison and quarter"
+) -> go.Figure:
     """Prisons × quarters, one colour per status."""
     statuses = list(STATUS_COLOURS)
     codes = {s: i for i, s in enumerate(statuses)}
@@ -408,7 +471,7 @@ def completeness_grid(grid: pl.DataFrame) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     return _layout(
         fig,
-        "Submissions by prison and quarter",
+        title,
         "Quarter",
         "Prison",
         max(360, 20 * wide.height + 140),

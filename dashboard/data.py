@@ -10,8 +10,10 @@ the cache key.)
 
 from __future__ import annotations
 
+import logging
 import tempfile
-from datetime import date
+import threading
+from datetime import UTC, date
 from pathlib import Path
 
 import polars as pl
@@ -22,7 +24,7 @@ from data_contracts.validate import CheckedFile, check_file
 from store import accounts, audit
 from store import completeness as completeness_model
 from store.db import database_url, get_engine, require_schema
-from store.history import submission_history
+from store.history import latest_accepted_at, submission_history
 from store.prisons import list_prisons, load_register
 from store.submissions import IngestOutcome, current_versions, data_version, ingest_files
 
@@ -159,6 +161,42 @@ def indicator_table(account: accounts.Account, benchmark: str = "national") -> p
     return _table_for(version(), benchmark, account.role, tuple(sorted(account.prisons)))
 
 
+@st.cache_data(show_spinner=False, max_entries=1)
+def _warm(key: tuple[str, int, int]) -> bool:
+    _full_table(key, "national")  # nested in a cached function: no spinner, no script needed
+    return True
+
+
+_warming: set[tuple[str, int, int]] = set()
+_warming_lock = threading.Lock()
+
+
+def warm_up() -> None:
+    """Start computing the indicator table in the background, once per data version.
+
+    The log-in form calls it: the first person of the day types their password
+    while the table (seconds at 2,000 prisons x 40 quarters) is computed, instead of
+    waiting for it after "Log in". A page that needs the table meanwhile waits for
+    this computation (Streamlit's per-value compute lock) rather than repeating it.
+    """
+    try:
+        key = version()
+    except Exception:  # no database yet: the pages say so; nothing to warm
+        return
+    with _warming_lock:
+        if key in _warming:
+            return
+        _warming.add(key)
+
+    def run() -> None:
+        try:
+            _warm(key)
+        except Exception:  # the page that needs the table reports the problem itself
+            logging.getLogger(__name__).warning("warming the indicator table failed", exc_info=True)
+
+    threading.Thread(target=run, name="prison-monitor-warm-up", daemon=True).start()
+
+
 def funnel(account: accounts.Account, indicator: str, period: str) -> pl.DataFrame:
     """Funnel data of one indicator and quarter, computed on all prisons, shown as `account` may."""
     from indicators.compute import funnel_data
@@ -181,12 +219,17 @@ def trends(account: accounts.Account, last: str, benchmark: str = "national") ->
     return _trends(version(), benchmark, account.role, tuple(sorted(account.prisons)), last)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _as_of(key: tuple[str, int, int]) -> str:
+    newest = latest_accepted_at(engine())
+    return (
+        "no data yet" if newest is None else newest.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    )
+
+
 def data_as_of() -> str:
     """When the newest accepted file was stored: the provenance printed on every export."""
-    accepted = history().filter(pl.col("status") != "rejected")
-    if accepted.height == 0:
-        return "no data yet"
-    return str(accepted["submitted_at"].max())[:16].replace("T", " ") + " UTC"
+    return _as_of(version())
 
 
 # ---------------------------------------------------------------- uploads

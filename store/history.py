@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, select
@@ -81,15 +81,41 @@ def submission_history(
         query = query.where(submissions.c.period_index == period_index(period))
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
-    return [_entry(r) for r in rows]
+    reports: dict[int, dict[str, Any]] = {}  # one upload of many prison-quarters: parsed once
+    for r in rows:
+        if r["upload_id"] not in reports:
+            reports[r["upload_id"]] = _report_counts(r["report"])
+    return [_entry(r, reports[r["upload_id"]]) for r in rows]
 
 
-def _entry(r: Any) -> dict[str, Any]:
+def latest_accepted_at(engine: Engine) -> datetime | None:
+    """When the newest accepted file was stored (UTC), or None before the first."""
+    query = (
+        select(func.max(uploads.c.submitted_at))
+        .select_from(uploads.join(submissions, submissions.c.upload_id == uploads.c.id))
+        .where(submissions.c.accepted)
+    )
+    with engine.connect() as conn:
+        value = conn.execute(query).scalar()
+    if value is not None and value.tzinfo is None:  # SQLite keeps no zone: it is UTC
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def _report_counts(text: str) -> dict[str, Any]:
+    report = json.loads(text)
+    return {
+        "errors": len(report.get("errors", [])),
+        "warnings": len(report.get("warnings", [])),
+        "refusal": report.get("refusal"),
+    }
+
+
+def _entry(r: Any, report: dict[str, Any]) -> dict[str, Any]:
     if r["accepted"]:
         status = "current" if r["version"] == r["latest"] else "superseded"
     else:
         status = "rejected"
-    report = json.loads(r["report"])
     submitted_at = r["submitted_at"]
     if submitted_at is not None and submitted_at.tzinfo is None:  # SQLite keeps no zone: it is UTC
         submitted_at = submitted_at.replace(tzinfo=UTC)
@@ -104,7 +130,5 @@ def _entry(r: Any) -> dict[str, Any]:
         "sha256": r["sha256"],
         "submission_id": r["submission_id"],
         "upload_id": r["upload_id"],
-        "errors": len(report.get("errors", [])),
-        "warnings": len(report.get("warnings", [])),
-        "refusal": report.get("refusal"),
+        **report,
     }

@@ -34,9 +34,28 @@ def render() -> None:
         f"{grid['prison_code'].n_unique()} prisons, {period_label(first)} to {period_label(last)}; "
         f"late = first accepted file more than {deadline} days after the quarter ended."
     )
-    figure = charts.completeness_grid(grid)
-    st.plotly_chart(figure, width="stretch")
-    exports.chart_downloads(figure, "completeness", filters.describe())
+    n_prisons = grid["prison_code"].n_unique()
+    if n_prisons <= charts.LABELLED_PRISONS:
+        figure = charts.completeness_grid(grid)
+        st.plotly_chart(figure, width="stretch")
+        exports.chart_downloads(figure, "completeness", filters.describe())
+    else:  # too many prisons for one line each: the counts per quarter, then the worst
+        figure = charts.completeness_by_quarter(grid)
+        st.plotly_chart(figure, width="stretch")
+        exports.chart_downloads(figure, "completeness-by-quarter", filters.describe())
+        worst = charts.needing_attention(grid)
+        shown = worst["prison_code"].n_unique()
+        if shown:
+            title = f"The {shown} prisons with the most missing or late quarters"
+            figure = charts.completeness_grid(worst, title)
+            st.caption(
+                f"{title}, of {n_prisons:,}; every prison is in the table below "
+                "(narrow the prisons in the sidebar to see them in the grid)."
+            )
+            st.plotly_chart(figure, width="stretch")
+            exports.chart_downloads(figure, "completeness-attention", filters.describe())
+        else:
+            st.success(f"All {n_prisons:,} prisons submitted every quarter on time.")
     with st.expander("The same as a table"):
         table = grid.select(
             "prison_code",

@@ -190,6 +190,34 @@ def test_ingest_text_names_submissions_in_runs_not_one_by_one(
     assert "Stored as 5 submissions (2–6) (upload 2)." in capsys.readouterr().out
 
 
+def test_newest_accepted_time_ignores_rejected_and_refused_files(engine, account, tmp_path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from store.history import latest_accepted_at
+
+    assert latest_accepted_at(engine) is None
+    periods = ["2025-Q1", "2025-Q2", "2025-Q3"]
+    rows = [r for q in periods for r in good_rows(period=q)]
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    assert ingest(engine, write_file(tmp_path, "three.csv", rows), account("min")).stored
+    stored_at = latest_accepted_at(engine)
+    assert stored_at is not None and before <= stored_at <= datetime.now(UTC)
+    bad = write_file(tmp_path, "bad.csv", good_rows(period="2025-Q4", receptions="-1"))
+    assert not ingest(engine, bad, account("min")).stored
+    again = write_file(tmp_path, "again.csv", good_rows(period="2025-Q1"))
+    assert not ingest(engine, again, account("min")).stored  # refused: no --replace
+    assert latest_accepted_at(engine) == stored_at
+    history = submission_history(engine)
+    assert [(h["period"], h["status"], h["errors"]) for h in history] == [
+        ("2025-Q1", "current", 0),
+        ("2025-Q2", "current", 0),
+        ("2025-Q3", "current", 0),
+        ("2025-Q4", "rejected", 1),
+        ("2025-Q1", "rejected", 0),
+    ]
+    assert history[-1]["refusal"]
+
+
 def test_outlier_against_the_prisons_own_history(engine, account, tmp_path) -> None:
     for i, period in enumerate(["2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2"]):
         rows = good_rows(period=period, receptions=str(300 + 5 * i), hcv_tested_reception="200")
