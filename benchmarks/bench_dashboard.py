@@ -72,6 +72,9 @@ from typing import Any
 import common
 import synthetic
 
+sys.path.insert(0, str(common.PROJECT / "tests" / "browser"))
+import chromium  # shared with the browser tests: Debian's chromium and its flags
+
 GOAL_FIRST_CHART = 3.0
 GOAL_PAGE_SWITCH = 1.5
 SESSIONS = 7
@@ -81,17 +84,7 @@ LARGE_QUARTERS = 40
 # 125 x 40 x 18 = 90,000 rows: under the 100,000-row limit)
 STORED_SCALES = {"large": (150, 3), "federal": (2000, 16)}
 LARGE_USER = "ministry"
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1400, "height": 1000}
+VIEWPORT = chromium.VIEWPORT
 START_DEADLINE = 240.0  # seconds for `serve --demo` to load the sample data and answer
 WAIT_MS = 120_000  # no single wait in the browser may take longer
 
@@ -256,8 +249,11 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def dashboard(scale: Scale, log: Path) -> Iterator[str]:
-    """`prison-monitor serve` on a free port as its own process group; yields its URL."""
+def dashboard(scale: Scale, log: Path, cpus: set[int] | None = None) -> Iterator[str]:
+    """`prison-monitor serve` on a free port as its own process group; yields its URL.
+
+    `cpus`: the cores the server may run on (none given: any).
+    """
     port = free_port()
     args = [common.CLI, "serve", "--port", str(port), "--address", "127.0.0.1"]
     if scale.demo:
@@ -271,6 +267,7 @@ def dashboard(scale: Scale, log: Path) -> Iterator[str]:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -545,8 +542,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.sessions < 5 or args.switches < 10:
         parser.error("at least 5 sessions and 10 switches")
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        raise common.BenchError("Debian's chromium is not installed: apt-get install chromium")
+    if not chromium.installed():
+        raise common.BenchError(chromium.MISSING)
     from playwright.sync_api import sync_playwright
 
     results: list[dict[str, Any]] = []
@@ -559,7 +556,7 @@ def main() -> int:
             else:
                 scales.append(stored_scale(tmp, key, *STORED_SCALES[key]))
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            browser = p.chromium.launch(**chromium.launch_options())
             try:
                 for scale in scales:
                     print(f"== {scale.label}", file=sys.stderr)

@@ -161,11 +161,31 @@ class ValidationReport:
         ]
         if self.errors:
             lines += ["", "Errors — nothing of this file was stored; fix these and send it again:"]
-            lines += [_issue_line(i) for i in self.errors]
+            lines += _issue_lines(self.errors)
         if self.warnings:
             lines += ["", "Warnings — these do not block the file; check them:"]
-            lines += [_issue_line(i) for i in self.warnings]
+            lines += _issue_lines(self.warnings)
         return "\n".join(lines)
+
+
+# The text form lists at most this many issues of one rule; the JSON form lists them all.
+TEXT_ISSUES_PER_RULE = 20
+
+
+def _issue_lines(issues: list[Issue]) -> list[str]:
+    lines: list[str] = []
+    shown: dict[str, int] = {}
+    for issue in issues:
+        shown[issue.rule] = shown.get(issue.rule, 0) + 1
+        if shown[issue.rule] <= TEXT_ISSUES_PER_RULE:
+            lines.append(_issue_line(issue))
+    for rule, n in shown.items():
+        if n > TEXT_ISSUES_PER_RULE:
+            lines.append(
+                f"  … and {n - TEXT_ISSUES_PER_RULE:,} more [{rule}] like those above "
+                "(--json lists every one)"
+            )
+    return lines
 
 
 def _plural(n: int, word: str) -> str:

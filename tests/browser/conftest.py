@@ -30,31 +30,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import chromium
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PROJECT = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).parent / "prison-monitor"
 SCREENSHOTS = PROJECT / "test-artifacts" / "screenshots"
 # Loading the sample data takes 10-20 s on a quiet machine; allow for a busy one.
 START_DEADLINE = 180.0
-VIEWPORT = {"width": 1400, "height": 1000}
 
 
 def require_chromium() -> None:
     """Skip (or, under CI, fail) when Debian's chromium is absent."""
-    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+    if chromium.installed():
         return
-    reason = "Debian's chromium is not installed: apt-get install chromium"
+    reason = chromium.MISSING
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI must not skip the browser tests)", pytrace=False)
     pytest.skip(reason)
@@ -118,7 +108,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 @pytest.fixture(scope="session")
 def pm_chromium() -> Path:
     require_chromium()
-    return CHROMIUM
+    return chromium.CHROMIUM
 
 
 @pytest.fixture(scope="session")
@@ -169,9 +159,7 @@ def pm_browser(pm_chromium: Path):  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(pm_chromium), headless=True, args=LAUNCH_ARGS
-        )
+        browser = p.chromium.launch(**chromium.launch_options())
         try:
             yield browser
         finally:
@@ -187,7 +175,7 @@ def pm_page(pm_browser, pm_server: Server):  # type: ignore[no-untyped-def]
     page.
     """
     pm_server.new_log()
-    context = pm_browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    context = pm_browser.new_context(viewport=chromium.VIEWPORT, accept_downloads=True)
     context.set_default_timeout(30_000)
     page = context.new_page()
     try:

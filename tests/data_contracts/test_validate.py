@@ -356,6 +356,17 @@ def test_human_report_names_rows_rules_and_fixes(write, register) -> None:
     assert "[value.negative]" in text
 
 
+def test_human_report_lists_20_issues_of_a_rule_then_counts_the_rest(write, register) -> None:
+    rows = good_rows() + good_rows() * 3  # 54 duplicate rows
+    rows[5][3] = "-1"
+    report = run(write, register, "f.csv", csv_text(rows))
+    assert len(report.errors) == 55 and len(report.to_dict()["errors"]) == 55
+    text = report.to_text()
+    assert text.count("[row.duplicate]") == 21
+    assert "  … and 34 more [row.duplicate] like those above (--json lists every one)" in text
+    assert text.count("[value.negative]") == 1
+
+
 def test_unclosed_quote_is_malformed_not_empty(write, register) -> None:
     text = (
         "prison_code,period,data_element,value\n"

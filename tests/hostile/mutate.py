@@ -132,7 +132,9 @@ def csv_bytes(rows: list[list[str]], delimiter: str = ",", encoding: str = "utf-
 
 def xlsx_bytes(rows: list[list[object]], sheet: str = "data", extra_sheet: bool = False) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_numbers": False, "nan_inf_to_errors": True}
+    )
     if extra_sheet:
         book.add_worksheet("readme").write(0, 0, "Read me first")
     page = book.add_worksheet(sheet)
@@ -307,8 +309,10 @@ def make_mutant(rng: random.Random, seeds: list[Path], index: int) -> Mutant:
     rows = read_rows(seed)
     hows = [f"from {seed.name}"]
     for mutation in rng.sample(ROW_MUTATIONS, rng.randint(1, 3)):
-        if rows:
+        try:
             hows.append(mutation(rng, rows))
+        except (IndexError, ValueError):  # the rows left are too few for this one
+            hows.append(f"{mutation.__name__} skipped")
     if not rows:
         rows = [[]]
     shape = rng.choice(["csv", "csv", "semicolon", "xlsx", "xlsx", "wrong-extension"])
