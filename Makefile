@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench sample clean-db
+.PHONY: demo test lint format bench fuzz sample clean-db
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ sample: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
+
+# 300 freshly mutated files through `prison-monitor validate --json`, one process each.
+fuzz: $(STAMP)
+	$(PY) tests/hostile/mutate.py --count 300 --keep test-artifacts/mutated
 
 clean-db:
 	rm -f var/demo.db var/demo.db-wal var/demo.db-shm

@@ -6,14 +6,16 @@ of the overview is drawn (goal 3 s), and from clicking a page in the sidebar
 until that page's chart is drawn (goal 1.5 s). Both are measured in Debian's
 chromium driven by Playwright (launched as /work/shared/STACK.md says; no
 browser is downloaded), against `prison-monitor serve` running as its own
-process, at two scales:
+process, at three scales:
 
 - sample: `prison-monitor serve --demo` on a fresh SQLite database (the sample
   register of 24 prisons and its 279 submissions, 12 quarters);
 - 150 prisons x 40 quarters: a synthetic register of 150 prisons and 6,000
   prison-quarters (108,000 values) written by `synthetic.py`, stored with the
   project's own commands (`init`, `prisons import`, `users add`, then
-  `ingest FILES --user ministry`; none of that is timed).
+  `ingest FILES --user ministry`; none of that is timed);
+- 2,000 prisons x 40 quarters (federal): 80,000 prison-quarters, 1.44 M
+  values, the 16 files of 90,000 rows of bench_scale.py, stored the same way.
 
 First chart: each of SESSIONS sessions is a new browser context (a fresh
 Streamlit session and an empty browser cache, as a person opening the
@@ -23,12 +25,13 @@ chart of the overview has drawn its SVG. One untimed warm-up session comes
 first (the server's first session computes and caches the indicator table;
 its time is kept in the details as `cold_first_session`).
 
-Page switch: in one logged-in session, the sidebar links of the five pages
-with charts (Compare prisons, Trends, Prison profile, Data completeness,
+Page switch: in one logged-in session, the sidebar links of six pages
+(Compare prisons, Trends, Prison profile, Data completeness, History,
 Overview) are clicked in turn; the clock runs from the click until the new
 page's title is shown and a chart of that page (not a leftover of the one
-before) has drawn its SVG. The page is then left to finish (script run over,
-no skeletons) before the next click. One untimed warm-up round of five (each
+before) has drawn its SVG; for History, which has no chart, until its data
+grid is on the screen. The page is then left to finish (script run over, no
+skeletons) before the next click. One untimed warm-up round of six (each
 page's first visit fills the caches; kept as `cold_round`), then SWITCHES
 timed switches.
 
@@ -45,7 +48,7 @@ when the page was complete (every chart drawn, the script's run over).
 Writes results/dashboard.json.
 
     .venv/bin/python benchmarks/bench_dashboard.py [--sessions N] [--switches N]
-        [--scale sample|large]
+        [--scale sample|large|federal]
 """
 
 from __future__ import annotations
@@ -88,15 +91,20 @@ VIEWPORT = chromium.VIEWPORT
 START_DEADLINE = 240.0  # seconds for `serve --demo` to load the sample data and answer
 WAIT_MS = 120_000  # no single wait in the browser may take longer
 
-# (sidebar link, a regular expression the page's title matches)
-OVERVIEW = ("Overview", r"^Overview$")
-SWITCH_CYCLE = [
-    ("Compare prisons", r"^Compare prisons: "),
-    ("Trends", r"^Trends: "),
-    ("Prison profile", r"\([A-Z]{2}-[A-Z0-9]+\), \d{4}-Q[1-4]$"),
-    ("Data completeness", r"^Data completeness$"),
+# What shows that a page is drawn: a Plotly chart with its SVG, or (History) the data grid.
+CHART = ".js-plotly-plot"
+TABLE = '[data-testid="stDataFrame"]'
+# (sidebar link, a regular expression the page's title matches, what shows it is drawn)
+OVERVIEW = ("Overview", r"^Overview$", CHART)
+CHART_PAGES = [
+    ("Compare prisons", r"^Compare prisons: ", CHART),
+    ("Trends", r"^Trends: ", CHART),
+    ("Prison profile", r"\([A-Z]{2}-[A-Z0-9]+\), \d{4}-Q[1-4]$", CHART),
+    ("Data completeness", r"^Data completeness$", CHART),
     OVERVIEW,
 ]
+HISTORY = ("History", r"^History$", TABLE)
+SWITCH_CYCLE = [*CHART_PAGES[:-1], HISTORY, OVERVIEW]
 
 # Installed in every page before Streamlit's own code: records, on the browser's clock, the
 # click, every message from the server (Streamlit's websocket) and the main thread's long
@@ -121,14 +129,15 @@ INSTRUMENT_JS = """(() => {
 })();"""
 RESET_JS = """() => { const b = window.__bench;
     b.click = b.title = b.chart = b.done = null; b.ws = []; b.long = []; }"""
-# True once the page's title matches and a chart that was not on the screen before the click
-# (those are marked data-bench-old) has drawn its SVG.
-NEW_CHART_JS = """(pattern) => {
+# True once the page's title matches and a chart (or data grid) that was not on the screen
+# before the click (those are marked data-bench-old) is drawn: a chart with its SVG.
+NEW_CHART_JS = """([pattern, selector]) => {
     const main = document.querySelector('[data-testid="stMain"]');
     const title = main && main.querySelector('h1');
     if (!title || !new RegExp(pattern).test(title.innerText.trim())) return false;
-    for (const plot of main.querySelectorAll('.js-plotly-plot')) {
-        if (plot.hasAttribute('data-bench-old') || !plot.querySelector('.main-svg')) continue;
+    for (const plot of main.querySelectorAll(selector)) {
+        if (plot.hasAttribute('data-bench-old')) continue;
+        if (plot.matches('.js-plotly-plot') && !plot.querySelector('.main-svg')) continue;
         const box = plot.getBoundingClientRect();
         if (box.width > 0 && box.height > 0) {
             window.__bench.chart = window.__bench.chart || performance.now();
@@ -143,7 +152,7 @@ TITLE_JS = """(pattern) => {
     window.__bench.title = window.__bench.title || performance.now();
     return true;
 }"""
-MARK_OLD_JS = """() => document.querySelectorAll('.js-plotly-plot')
+MARK_OLD_JS = """() => document.querySelectorAll('.js-plotly-plot, [data-testid="stDataFrame"]')
     .forEach(p => p.setAttribute('data-bench-old', ''))"""
 # The run is over (Streamlit's own marker) and every element is drawn (no skeleton left).
 IDLE_JS = """() => {
@@ -384,14 +393,14 @@ def _new_context(browser: Any) -> Any:
     return context
 
 
-def _click_and_time(page: Any, target: Any, pattern: str) -> dict[str, Any]:
-    """Click, wait for the title, a new chart and the page complete; the times of it all."""
+def _click_and_time(page: Any, target: Any, pattern: str, selector: str = CHART) -> dict[str, Any]:
+    """Click, wait for the title, a new chart (or grid) and the page complete; the times."""
     page.evaluate(MARK_OLD_JS)
     page.evaluate(RESET_JS)
     start = time.perf_counter()
     target.click()
     page.wait_for_function(TITLE_JS, arg=pattern, polling="raf", timeout=WAIT_MS)
-    page.wait_for_function(NEW_CHART_JS, arg=pattern, polling="raf", timeout=WAIT_MS)
+    page.wait_for_function(NEW_CHART_JS, arg=[pattern, selector], polling="raf", timeout=WAIT_MS)
     wall = time.perf_counter() - start
     page.wait_for_function(IDLE_JS, polling="raf", timeout=WAIT_MS)
     times = page.evaluate(TIMES_JS)
@@ -426,10 +435,10 @@ def page_switches(browser: Any, url: str, scale: Scale, switches: int) -> dict[s
         cold: list[dict[str, Any]] = []
         timed: list[dict[str, Any]] = []
         for i in range(len(SWITCH_CYCLE) + switches):
-            name, pattern = SWITCH_CYCLE[i % len(SWITCH_CYCLE)]
+            name, pattern, selector = SWITCH_CYCLE[i % len(SWITCH_CYCLE)]
             link = nav.get_by_role("link", name=name, exact=True)
             link.wait_for(state="visible", timeout=WAIT_MS)
-            entry = {"page": name, **_click_and_time(page, link, pattern)}
+            entry = {"page": name, **_click_and_time(page, link, pattern, selector)}
             warm_up = i < len(SWITCH_CYCLE)
             (cold if warm_up else timed).append(entry)
             print(
@@ -501,7 +510,7 @@ def measure_scale(
     switch_times = [s["seconds"] for s in timed]
     per_page = {
         name: _median([s for s in timed if s["page"] == name], "seconds")
-        for name, _ in SWITCH_CYCLE
+        for name, _, _ in SWITCH_CYCLE
         if any(s["page"] == name for s in timed)
     }
     switch = common.result(

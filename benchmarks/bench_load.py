@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common
 from bench_dashboard import (
-    SWITCH_CYCLE,
+    CHART_PAGES,
     VIEWPORT,
     WAIT_MS,
     chromium,
@@ -53,7 +53,7 @@ async def session(browser, url: str, scale, switches: int, times: list[float]) -
         await page.get_by_role("button", name="Log in").click()
         await page.locator(CHART).first.wait_for(timeout=WAIT_MS)
         for n in range(switches):
-            label, pattern = SWITCH_CYCLE[n % len(SWITCH_CYCLE)]
+            label, pattern, _ = CHART_PAGES[n % len(CHART_PAGES)]
             start = time.perf_counter()
             await page.get_by_role("link", name=label).first.click()
             await page.wait_for_function(

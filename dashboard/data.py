@@ -163,7 +163,9 @@ def indicator_table(account: accounts.Account, benchmark: str = "national") -> p
 
 @st.cache_data(show_spinner=False, max_entries=1)
 def _warm(key: tuple[str, int, int]) -> bool:
-    _full_table(key, "national")  # nested in a cached function: no spinner, no script needed
+    # nested in a cached function: no spinner, and no script run is needed
+    _full_table(key, "national")
+    _history(key)
     return True
 
 
@@ -174,10 +176,12 @@ _warming_lock = threading.Lock()
 def warm_up() -> None:
     """Start computing the indicator table in the background, once per data version.
 
-    The log-in form calls it: the first person of the day types their password
-    while the table (seconds at 2,000 prisons x 40 quarters) is computed, instead of
-    waiting for it after "Log in". A page that needs the table meanwhile waits for
-    this computation (Streamlit's per-value compute lock) rather than repeating it.
+    The log-in form calls it, and so does a stored upload: the first person of the
+    day types their password while the table (seconds at 2,000 prisons x 40
+    quarters) and the submission history are computed, and after an upload they
+    are recomputed while its sender reads the confirmation. A page that needs them
+    meanwhile waits for this computation (Streamlit's per-value compute lock)
+    rather than repeating it.
     """
     try:
         key = version()
@@ -273,4 +277,6 @@ def store_upload(
             replace=replace,
             progress=progress,
         )
+    if outcome.stored:
+        warm_up()
     return outcome
