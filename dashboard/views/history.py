@@ -50,10 +50,11 @@ def _submissions(history: pl.DataFrame) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(
         "Download (CSV)",
-        exports.csv_bytes(table),
+        lambda: exports.csv_bytes(table),  # made when pressed, not on every run
         file_name="submission-history.csv",
         mime="text/csv",
         icon=":material/download:",
+        on_click="ignore",
     )
 
 
