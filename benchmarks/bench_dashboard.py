@@ -189,6 +189,33 @@ class Scale:
     facts: dict[str, Any]
 
 
+def tree_cpu(root: int) -> float:
+    """CPU seconds used so far by process `root` and every living descendant, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        parents[pid] = int(fields[1])
+        # utime, stime, cutime, cstime (the last two: children already reaped)
+        cpu[pid] = sum(int(v) for v in fields[11:15]) / ticks
+    total = cpu.get(root, 0.0)
+    for pid in cpu:
+        p, seen = parents.get(pid), 0
+        while p and p != root and seen < 64:
+            p, seen = parents.get(p), seen + 1
+        if p == root and pid != root:
+            total += cpu[pid]
+    return total
+
+
 class TreeLoad:
     """How many CPU cores processes other than this script, its server and its browser used.
 
@@ -201,30 +228,7 @@ class TreeLoad:
 
     @staticmethod
     def _tree_cpu() -> float:
-        ticks = os.sysconf("SC_CLK_TCK")
-        parents: dict[int, int] = {}
-        cpu: dict[int, float] = {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
-                    fields = fh.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            pid = int(entry)
-            parents[pid] = int(fields[1])
-            # utime, stime, cutime, cstime (the last two: children already reaped)
-            cpu[pid] = sum(int(v) for v in fields[11:15]) / ticks
-        me = os.getpid()
-        total = cpu.get(me, 0.0)
-        for pid in cpu:
-            p, seen = parents.get(pid), 0
-            while p and p != me and seen < 64:
-                p, seen = parents.get(p), seen + 1
-            if p == me and pid != me:
-                total += cpu[pid]
-        return total
+        return tree_cpu(os.getpid())
 
     def __enter__(self) -> TreeLoad:
         self._start = (time.perf_counter(), common.OtherLoad._machine_busy(), self._tree_cpu())
@@ -258,10 +262,13 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def dashboard(scale: Scale, log: Path, cpus: set[int] | None = None) -> Iterator[str]:
+def dashboard(
+    scale: Scale, log: Path, cpus: set[int] | None = None, pids: list[int] | None = None
+) -> Iterator[str]:
     """`prison-monitor serve` on a free port as its own process group; yields its URL.
 
-    `cpus`: the cores the server may run on (none given: any).
+    `cpus`: the cores the server may run on (none given: any); `pids`, if given, receives
+    the server's process id.
     """
     port = free_port()
     args = [common.CLI, "serve", "--port", str(port), "--address", "127.0.0.1"]
@@ -278,6 +285,8 @@ def dashboard(scale: Scale, log: Path, cpus: set[int] | None = None) -> Iterator
             start_new_session=True,
             preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
         )
+    if pids is not None:
+        pids.append(proc.pid)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_DEADLINE

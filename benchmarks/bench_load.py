@@ -37,6 +37,7 @@ from bench_dashboard import (
     chromium,
     dashboard,
     sample_scale,
+    tree_cpu,
 )
 
 LEVELS = (1, 5, 10, 20)
@@ -47,6 +48,7 @@ async def session(browser, url: str, scale, switches: int, times: list[float]) -
     context = await browser.new_context(viewport=VIEWPORT)
     try:
         page = await context.new_page()
+        page.set_default_timeout(WAIT_MS)
         await page.goto(url)
         await page.get_by_label("Username").fill(scale.user)
         await page.get_by_role("textbox", name="Password").fill(scale.password)
@@ -113,13 +115,17 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="pm-load-") as tmp:
         scale = sample_scale(Path(tmp))
-        with dashboard(scale, Path(tmp) / "serve.log", server_cpus) as url:
+        server: list[int] = []
+        with dashboard(scale, Path(tmp) / "serve.log", server_cpus, server) as url:
             for users in args.levels:
+                cpu0, wall0 = tree_cpu(server[0]), time.perf_counter()
                 times = asyncio.run(level(url, scale, users, args.switches))
+                # how many cores the server (and its children) kept busy during the level
+                busy = (tree_cpu(server[0]) - cpu0) / (time.perf_counter() - wall0)
                 p50, p95 = percentile(times, 50), percentile(times, 95)
                 print(
                     f"  {users:>2} sessions: p50 {p50:.2f} s, p95 {p95:.2f} s "
-                    f"({len(times)} switches)"
+                    f"({len(times)} switches; server busy {busy:.2f} cores)"
                 )
                 results.append(
                     common.result(
@@ -138,6 +144,7 @@ def main() -> int:
                             "median": round(p50, 2),
                             "max": round(max(times), 2),
                             "placement": placement,
+                            "server_cores_busy": round(busy, 2),
                         },
                     )
                 )

@@ -24,6 +24,7 @@ pairs (first <= second) come from the contract, never from a list written here:
 Run alone to write files by hand:
 
     .venv/bin/python benchmarks/synthetic.py --prisons 300 --rows 100000 --out /tmp/bench
+    .venv/bin/python benchmarks/synthetic.py --federal --out /tmp/federal   # 2,000 x 40
 """
 
 from __future__ import annotations
@@ -214,7 +215,16 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--out", type=Path, required=True, help="folder to write into")
+    parser.add_argument(
+        "--federal",
+        action="store_true",
+        help="the scale data set instead: 2,000 prisons x 40 quarters in 16 files of 90,000 rows",
+    )
     args = parser.parse_args()
+    if args.federal:
+        register, files = write_scale_set(args.out, 2000, 40, 16)
+        print("\n".join(str(p) for p in [register, *files]))
+        return
     register, submission, written = write_bench_set(args.out, args.rows, args.prisons, args.seed)
     print(f"{register}\n{submission} ({written} rows)")
 

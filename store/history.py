@@ -57,7 +57,6 @@ def submission_history(
             uploads.c.submitted_at,
             uploads.c.file_name,
             uploads.c.sha256,
-            uploads.c.report,
         )
         .select_from(uploads)
         .outerjoin(submissions, submissions.c.upload_id == uploads.c.id)
@@ -81,11 +80,19 @@ def submission_history(
         query = query.where(submissions.c.period_index == period_index(period))
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
-    reports: dict[int, dict[str, Any]] = {}  # one upload of many prison-quarters: parsed once
-    for r in rows:
-        if r["upload_id"] not in reports:
-            reports[r["upload_id"]] = _report_counts(r["report"])
+        # An upload of many prison-quarters has one report: read and parsed once, not per row.
+        reports = _reports(conn, sorted({r["upload_id"] for r in rows}))
     return [_entry(r, reports[r["upload_id"]]) for r in rows]
+
+
+def _reports(conn: Any, upload_ids: list[int], chunk: int = 5000) -> dict[int, dict[str, Any]]:
+    counts: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(upload_ids), chunk):
+        part = upload_ids[start : start + chunk]
+        query = select(uploads.c.id, uploads.c.report).where(uploads.c.id.in_(part))
+        for upload_id, text in conn.execute(query):
+            counts[upload_id] = _report_counts(text)
+    return counts
 
 
 def latest_accepted_at(engine: Engine) -> datetime | None:
