@@ -120,12 +120,17 @@ def main() -> int:
             for users in args.levels:
                 cpu0, wall0 = tree_cpu(server[0]), time.perf_counter()
                 times = asyncio.run(level(url, scale, users, args.switches))
-                # how many cores the server (and its children) kept busy during the level
-                busy = (tree_cpu(server[0]) - cpu0) / (time.perf_counter() - wall0)
+                # the server's CPU (its children included): how many cores it kept busy, and
+                # what one page view cost it (each session: the log-in form, the overview,
+                # then its switches)
+                cpu = tree_cpu(server[0]) - cpu0
+                busy = cpu / (time.perf_counter() - wall0)
+                views = users * (2 + args.switches)
                 p50, p95 = percentile(times, 50), percentile(times, 95)
                 print(
                     f"  {users:>2} sessions: p50 {p50:.2f} s, p95 {p95:.2f} s "
-                    f"({len(times)} switches; server busy {busy:.2f} cores)"
+                    f"({len(times)} switches; server busy {busy:.2f} cores, "
+                    f"{cpu / views:.3f} CPU s a page view)"
                 )
                 results.append(
                     common.result(
@@ -145,6 +150,8 @@ def main() -> int:
                             "max": round(max(times), 2),
                             "placement": placement,
                             "server_cores_busy": round(busy, 2),
+                            "server_cpu_seconds": round(cpu, 2),
+                            "server_cpu_per_page_view": round(cpu / views, 3),
                         },
                     )
                 )

@@ -26,6 +26,20 @@ def register_csv(prisons: list[Prison] = PRISONS) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The validation report's keys (submission-format.md §6), in the spec's order.
+REPORT_KEYS = ["file", "accepted", "rows", "prisons", "periods", "errors", "warnings"]
+ISSUE_KEYS = [
+    "rule",
+    "severity",
+    "row",
+    "column",
+    "prison_code",
+    "period",
+    "data_element",
+    "message",
+]
+
+
 # A complete, valid prison-quarter: every pair holds, every count whole.
 GOOD_VALUES = {
     "population_average": "412.5",

@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from submission_files import GOOD_VALUES, csv_text, good_rows
+from submission_files import GOOD_VALUES, ISSUE_KEYS, REPORT_KEYS, csv_text, good_rows
 
 from data_contracts.validate import check_file, validate_file
 
@@ -32,20 +32,11 @@ def test_a_complete_file_is_accepted_without_warnings(write, register) -> None:
 def test_json_report_has_exactly_the_keys_of_the_spec(write, register) -> None:
     rows = good_rows(ost_received="212", oud_identified="180")
     report = run(write, register, "hasselt-2025-Q3.csv", csv_text(rows)).to_dict()
-    assert list(report) == ["file", "accepted", "rows", "prisons", "periods", "errors", "warnings"]
+    assert list(report) == REPORT_KEYS
     assert report["file"] == "hasselt-2025-Q3.csv"
     assert report["accepted"] is False
     [error] = report["errors"]
-    assert list(error) == [
-        "rule",
-        "severity",
-        "row",
-        "column",
-        "prison_code",
-        "period",
-        "data_element",
-        "message",
-    ]
+    assert list(error) == ISSUE_KEYS
     assert error["rule"] == "pair.exceeds"
     assert error["row"] == 6  # ost_received is the 5th data row: spreadsheet row 6
     assert error["column"] == "value"

@@ -37,17 +37,9 @@ import xlsxwriter
 
 PROJECT = Path(__file__).resolve().parents[2]
 SAMPLES = PROJECT / "sample_data" / "submissions"
-REPORT_KEYS = {"file", "accepted", "rows", "prisons", "periods", "errors", "warnings"}
-ISSUE_KEYS = {
-    "rule",
-    "severity",
-    "row",
-    "column",
-    "prison_code",
-    "period",
-    "data_element",
-    "message",
-}
+sys.path.insert(0, str(PROJECT / "tests"))  # run as a script too
+from submission_files import ISSUE_KEYS, REPORT_KEYS  # noqa: E402
+
 TIMEOUT = 120  # seconds: a file that takes longer is a hang
 
 # Strings a person or an attacker puts into cells.
@@ -386,12 +378,12 @@ def judge(exit_code: int | None, stdout: str, stderr: str) -> str | None:
             report = json.loads(stdout)
         except json.JSONDecodeError:
             return "stdout is not JSON"
-        if not isinstance(report, dict) or set(report) != REPORT_KEYS:
+        if not isinstance(report, dict) or list(report) != REPORT_KEYS:
             return f"the report's keys are {sorted(report) if isinstance(report, dict) else report}"
         if report["accepted"] != (exit_code == 0) or report["accepted"] == bool(report["errors"]):
             return "exit code, 'accepted' and the errors disagree"
         for issue in report["errors"] + report["warnings"]:
-            if set(issue) != ISSUE_KEYS or not str(issue["message"]).strip():
+            if list(issue) != ISSUE_KEYS or not str(issue["message"]).strip():
                 return f"an issue is malformed: {issue}"
             if "\n" in issue["message"]:
                 return "an issue's message has a line break"
