@@ -216,6 +216,35 @@ def tree_cpu(root: int) -> float:
     return total
 
 
+def server_memory(root: int) -> dict[str, int]:
+    """Resident memory (MiB) of the dashboard's process tree, by kind: the Python processes
+    (`prison-monitor serve` and the Streamlit server it starts) and the headless chromium
+    that makes exported images; from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, tuple[str, int]] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                text = fh.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = (name, int(fields[21]) * page)  # field 24 of stat: resident pages
+    kinds = {"python": 0, "chromium": 0}
+    for pid, (name, size) in rss.items():
+        p, seen = pid, 0
+        while p and p != root and seen < 64:
+            p, seen = parents.get(p), seen + 1
+        if p == root:
+            kinds["chromium" if "chrom" in name else "python"] += size
+    return {kind: size // 2**20 for kind, size in kinds.items()}
+
+
 class TreeLoad:
     """How many CPU cores processes other than this script, its server and its browser used.
 
@@ -488,7 +517,8 @@ def measure_scale(
     browser: Any, scale: Scale, sessions: int, switches: int, tmp: Path
 ) -> list[dict[str, Any]]:
     log = tmp / f"server-{scale.key}.log"
-    with dashboard(scale, log) as url, TreeLoad() as other:
+    server: list[int] = []
+    with dashboard(scale, log, pids=server) as url, TreeLoad() as other:
         cold = first_chart_session(browser, url, scale)
         print(f"  first chart, warm-up session: {_describe(cold)}", file=sys.stderr)
         runs = []
@@ -496,6 +526,9 @@ def measure_scale(
             runs.append(first_chart_session(browser, url, scale))
             print(f"  first chart, session {n + 1}: {_describe(runs[-1])}", file=sys.stderr)
         switched = page_switches(browser, url, scale, switches)
+        memory = server_memory(server[0])
+    print(f"  server memory after the runs: {memory}", file=sys.stderr)
+    scale.facts["server_memory_mib"] = memory
     times = [r["seconds"] for r in runs]
     first = common.result(
         f"dashboard: first chart after log-in ({scale.label})",

@@ -14,7 +14,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, data
-from dashboard.images import figure_image, start_in_background
+from dashboard.images import figure_image
 from indicators.table import write_table
 
 SOURCE = (
@@ -45,7 +45,6 @@ def footer(title: str, filters: str) -> list[str]:
 
 def chart_downloads(fig: go.Figure, name: str, filters: str) -> None:
     """PNG and SVG buttons; the image is made only when a button is pressed."""
-    start_in_background()
     title = str(fig.layout.title.text or name)
     lines = footer(title, filters)
     col1, col2, _ = st.columns([1, 1, 4])

@@ -1,13 +1,14 @@
 """Static images of charts (PNG, SVG) with their provenance printed on them.
 
 Kaleido 1.x drives Debian's chromium; starting a browser costs 2-4 s, so one
-is started per process, in the background when a page first shows download
-buttons, and reused (~0.1 s an image after that).
+is started per process on the first export and reused (~0.1 s an image after
+that). It is not started before: it holds about 430 MiB (proportional set
+size, measured), too much to keep in every dashboard process for people who
+never export.
 """
 
 from __future__ import annotations
 
-import contextlib
 import textwrap
 import threading
 import warnings
@@ -27,19 +28,6 @@ def _ensure_server() -> None:
 
             kaleido.start_sync_server(silence_warnings=True, mathjax=False)
             _STARTED = True
-
-
-def start_in_background() -> None:
-    """Start the image browser now, in a thread, so the first PNG a person asks for does not
-    wait for it (~2-4 s); a no-op once started or starting."""
-    if not _STARTED and not _LOCK.locked():
-        threading.Thread(target=_quiet_start, name="prison-monitor-kaleido", daemon=True).start()
-
-
-def _quiet_start() -> None:
-    # without chromium the start fails here quietly; the download, when pressed, says why
-    with contextlib.suppress(Exception):
-        _ensure_server()
 
 
 def with_footer(fig: go.Figure, footer: list[str]) -> go.Figure:
