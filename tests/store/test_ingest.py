@@ -190,6 +190,35 @@ def test_ingest_text_names_submissions_in_runs_not_one_by_one(
     assert "Stored as 5 submissions (2–6) (upload 2)." in capsys.readouterr().out
 
 
+def test_values_and_notes_are_stored_exactly(engine, account, tmp_path) -> None:
+    """Commas, quotes, line breaks and unicode in notes; an empty value; a long decimal."""
+    import csv
+    import io
+
+    rows = good_rows(population_average="412.123456789012")
+    rows[1][4] = 'counted twice, "by hand"\nsee file Ω'
+    rows[2][4] = ""
+    rows[3][3] = ""  # not reported: null, with a completeness warning
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["prison_code", "period", "data_element", "value", "note"])
+    writer.writerows(rows)
+    path = tmp_path / "notes.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    outcome = ingest(engine, path, account("min"))
+    assert outcome.stored, outcome.report.to_text()
+    with engine.connect() as conn:
+        stored = {
+            r.data_element: (r.value, r.note, r.row)
+            for r in conn.execute(select(submission_values))
+        }
+    assert stored["population_average"][0] == 412.123456789012
+    assert stored["receptions"][1:] == ('counted twice, "by hand"\nsee file Ω', 3)
+    assert stored["releases"][1] == ""  # an empty note is stored empty, on both databases
+    assert stored["oud_identified"][0] is None
+    assert stored["ost_received"] == (60.0, "", 6)
+
+
 def test_newest_accepted_time_ignores_rejected_and_refused_files(engine, account, tmp_path) -> None:
     from datetime import UTC, datetime, timedelta
 
