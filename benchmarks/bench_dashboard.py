@@ -189,40 +189,10 @@ class Scale:
     facts: dict[str, Any]
 
 
-def tree_cpu(root: int) -> float:
-    """CPU seconds used so far by process `root` and every living descendant, from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    parents: dict[int, int] = {}
-    cpu: dict[int, float] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(entry)
-        parents[pid] = int(fields[1])
-        # utime, stime, cutime, cstime (the last two: children already reaped)
-        cpu[pid] = sum(int(v) for v in fields[11:15]) / ticks
-    total = cpu.get(root, 0.0)
-    for pid in cpu:
-        p, seen = parents.get(pid), 0
-        while p and p != root and seen < 64:
-            p, seen = parents.get(p), seen + 1
-        if p == root and pid != root:
-            total += cpu[pid]
-    return total
-
-
-def server_memory(root: int) -> dict[str, int]:
-    """Resident memory (MiB) of the dashboard's process tree, by kind: the Python processes
-    (`prison-monitor serve` and the Streamlit server it starts) and the headless chromium
-    that makes exported images; from /proc."""
-    parents: dict[int, int] = {}
-    rss: dict[int, tuple[str, int]] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
+def _processes() -> dict[int, tuple[int, str, list[str]]]:
+    """Every process from /proc: pid -> (parent pid, command name, the fields of its stat
+    after the name, so that fields[0] is stat's third field)."""
+    table: dict[int, tuple[int, str, list[str]]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -231,17 +201,40 @@ def server_memory(root: int) -> dict[str, int]:
                 text = fh.read()
         except OSError:
             continue
-        name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text.rsplit(")", 1)[1].split()
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = (name, int(fields[21]) * page)  # field 24 of stat: resident pages
-    kinds = {"python": 0, "chromium": 0}
-    for pid, (name, size) in rss.items():
+        table[int(entry)] = (int(fields[1]), text[text.index("(") + 1 : text.rindex(")")], fields)
+    return table
+
+
+def _tree(root: int) -> dict[int, tuple[int, str, list[str]]]:
+    """`root` and every living descendant of it, as _processes() gives them."""
+    table = _processes()
+    tree = {}
+    for pid, process in table.items():
         p, seen = pid, 0
         while p and p != root and seen < 64:
-            p, seen = parents.get(p), seen + 1
+            p, seen = table[p][0] if p in table else 0, seen + 1
         if p == root:
-            kinds["chromium" if "chrom" in name else "python"] += size
+            tree[pid] = process
+    return tree
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds used so far by process `root` and every living descendant, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    # utime, stime, cutime, cstime (the last two: children already reaped)
+    return sum(sum(int(v) for v in f[11:15]) for _, _, f in _tree(root).values()) / ticks
+
+
+def server_memory(root: int) -> dict[str, int]:
+    """Resident memory (MiB) of the dashboard's process tree, by kind: the Python processes
+    (`prison-monitor serve` and the Streamlit server it starts) and the headless chromium
+    that makes exported images; from /proc."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    kinds = {"python": 0, "chromium": 0}
+    for _, name, fields in _tree(root).values():
+        # field 24 of stat: resident pages
+        kinds["chromium" if "chrom" in name else "python"] += int(fields[21]) * page
     return {kind: size // 2**20 for kind, size in kinds.items()}
 
 
@@ -291,14 +284,9 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def dashboard(
-    scale: Scale, log: Path, cpus: set[int] | None = None, pids: list[int] | None = None
-) -> Iterator[str]:
-    """`prison-monitor serve` on a free port as its own process group; yields its URL.
-
-    `cpus`: the cores the server may run on (none given: any); `pids`, if given, receives
-    the server's process id.
-    """
+def dashboard(scale: Scale, log: Path, cpus: set[int] | None = None) -> Iterator[tuple[str, int]]:
+    """`prison-monitor serve` on a free port as its own process group; yields its URL and
+    process id. `cpus`: the cores the server may run on (none given: any)."""
     port = free_port()
     args = [common.CLI, "serve", "--port", str(port), "--address", "127.0.0.1"]
     if scale.demo:
@@ -314,8 +302,6 @@ def dashboard(
             start_new_session=True,
             preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
         )
-    if pids is not None:
-        pids.append(proc.pid)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_DEADLINE
@@ -327,7 +313,7 @@ def dashboard(
             if time.monotonic() > deadline:
                 raise common.BenchError(f"the dashboard did not answer in {START_DEADLINE:.0f} s")
             time.sleep(0.5)
-        yield url
+        yield url, proc.pid
     finally:
         _stop(proc)
     if "Traceback" in log.read_text(encoding="utf-8", errors="replace"):
@@ -517,8 +503,7 @@ def measure_scale(
     browser: Any, scale: Scale, sessions: int, switches: int, tmp: Path
 ) -> list[dict[str, Any]]:
     log = tmp / f"server-{scale.key}.log"
-    server: list[int] = []
-    with dashboard(scale, log, pids=server) as url, TreeLoad() as other:
+    with dashboard(scale, log) as (url, server), TreeLoad() as other:
         cold = first_chart_session(browser, url, scale)
         print(f"  first chart, warm-up session: {_describe(cold)}", file=sys.stderr)
         runs = []
@@ -526,7 +511,7 @@ def measure_scale(
             runs.append(first_chart_session(browser, url, scale))
             print(f"  first chart, session {n + 1}: {_describe(runs[-1])}", file=sys.stderr)
         switched = page_switches(browser, url, scale, switches)
-        memory = server_memory(server[0])
+        memory = server_memory(server)
     print(f"  server memory after the runs: {memory}", file=sys.stderr)
     scale.facts["server_memory_mib"] = memory
     times = [r["seconds"] for r in runs]

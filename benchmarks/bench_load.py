@@ -9,11 +9,12 @@ sidebar link until that page's title and chart are drawn. Traffic stays on
 127.0.0.1; the script stops by itself.
 
 With `--pin` the server runs on core 0 alone and the browsers (and this
-script) on the other cores, so the browsers do not take the server's CPU: the
-numbers are then those of one dashboard process on one core, the unit that
-docs/deploy.md multiplies behind the reverse proxy. Without it, all share
-every core (the browsers then cost the server time, and the numbers are
-pessimistic).
+script) on the other cores, so the browsers cannot take the server's CPU.
+Either way the script records the server's own CPU (its process tree, from
+/proc): the cores it kept busy and the CPU seconds per page view. On a
+2-core machine those show that the browsers, not the server, set the times:
+pinned, the browsers have one core and every time is longer
+(benchmarks/README.md, "Reading the load results").
 """
 
 from __future__ import annotations
@@ -115,15 +116,14 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="pm-load-") as tmp:
         scale = sample_scale(Path(tmp))
-        server: list[int] = []
-        with dashboard(scale, Path(tmp) / "serve.log", server_cpus, server) as url:
+        with dashboard(scale, Path(tmp) / "serve.log", server_cpus) as (url, server):
             for users in args.levels:
-                cpu0, wall0 = tree_cpu(server[0]), time.perf_counter()
+                cpu0, wall0 = tree_cpu(server), time.perf_counter()
                 times = asyncio.run(level(url, scale, users, args.switches))
                 # the server's CPU (its children included): how many cores it kept busy, and
                 # what one page view cost it (each session: the log-in form, the overview,
                 # then its switches)
-                cpu = tree_cpu(server[0]) - cpu0
+                cpu = tree_cpu(server) - cpu0
                 busy = cpu / (time.perf_counter() - wall0)
                 views = users * (2 + args.switches)
                 p50, p95 = percentile(times, 50), percentile(times, 95)

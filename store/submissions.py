@@ -229,13 +229,16 @@ def _insert(
     ]
     inserted = _insert_submissions(conn, plan)
     ids = pl.DataFrame(
-        [tuple(r) for r in inserted],
+        {
+            "submission_id": inserted,
+            "prison_code": [sub["prison_code"] for sub in plan],
+            "period_index": [sub["period_index"] for sub in plan],
+        },
         schema={"submission_id": pl.Int64, "prison_code": pl.String, "period_index": pl.Int64},
-        orient="row",
     )
     _insert_values(conn, values.join(ids, on=["prison_code", "period_index"]))
     entries = []
-    for sub, (sid, _, _) in zip(plan, inserted, strict=True):
+    for sub, sid in zip(plan, inserted, strict=True):
         subject = f"{sub['prison_code']} {sub['period']}"
         entries.append(
             (
@@ -264,9 +267,7 @@ def _insert(
                 )
             )
     audit.record_many(conn, account.name, entries)
-    return IngestOutcome(
-        report, stored=True, upload_id=upload_id, submission_ids=[r[0] for r in inserted]
-    )
+    return IngestOutcome(report, stored=True, upload_id=upload_id, submission_ids=inserted)
 
 
 def current_versions(
@@ -354,27 +355,18 @@ def _insert_upload(
 
 
 VALUE_COLUMNS = ("submission_id", "data_element", "value", "note", "row")
-SUBMISSION_COLUMNS = ("id", "upload_id", "prison_code", "period", "period_index", "version")
 
 
-def _insert_submissions(conn: Connection, plan: list[dict]) -> list[tuple[int, str, int]]:
-    """Insert the planned submissions; (id, prison_code, period_index) of each, in plan order.
+def _insert_submissions(conn: Connection, plan: list[dict]) -> list[int]:
+    """Insert the planned submissions; their ids, in plan order.
 
     SQLite: one INSERT ... RETURNING. PostgreSQL: the ids are drawn from the table's
     sequence in one round trip and the rows sent by one COPY (RETURNING over thousands of
     rows cost a second a file).
     """
     if is_sqlite(conn.engine):
-        rows = conn.execute(
-            submissions.insert().returning(
-                submissions.c.id,
-                submissions.c.prison_code,
-                submissions.c.period_index,
-                sort_by_parameter_order=True,
-            ),
-            plan,
-        ).all()
-        return [(r[0], r[1], r[2]) for r in rows]
+        returning = submissions.insert().returning(submissions.c.id, sort_by_parameter_order=True)
+        return list(conn.execute(returning, plan).scalars())
     ids = sorted(
         conn.execute(
             text(
@@ -396,8 +388,8 @@ def _insert_submissions(conn: Connection, plan: list[dict]) -> list[tuple[int, s
             "accepted": pl.Boolean,
         },
     )
-    _copy(conn, "submissions", frame, (*SUBMISSION_COLUMNS, "accepted"))
-    return list(zip(ids, frame["prison_code"], frame["period_index"], strict=True))
+    _copy(conn, "submissions", frame, tuple(frame.columns))
+    return ids
 
 
 def _copy(conn: Connection, table: str, frame: pl.DataFrame, columns: tuple[str, ...]) -> None:

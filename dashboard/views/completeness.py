@@ -27,14 +27,14 @@ def render() -> None:
     grid = data.completeness(first, last, int(deadline))
     grid = filters.prison_filter(grid)
     counts = {s: grid.filter(pl.col("status") == s).height for s in STATUSES}
+    n_prisons = grid["prison_code"].n_unique()
     cols = st.columns(len(STATUSES))
     for col, status in zip(cols, STATUSES, strict=True):
         col.metric(status.capitalize(), f"{counts[status]:,}")
     st.caption(
-        f"{grid['prison_code'].n_unique()} prisons, {period_label(first)} to {period_label(last)}; "
+        f"{n_prisons} prisons, {period_label(first)} to {period_label(last)}; "
         f"late = first accepted file more than {deadline} days after the quarter ended."
     )
-    n_prisons = grid["prison_code"].n_unique()
     if n_prisons <= charts.LABELLED_PRISONS:
         figure = charts.completeness_grid(grid)
         st.plotly_chart(figure, width="stretch")
