@@ -9,6 +9,8 @@ shows, suppression included.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
@@ -24,11 +26,28 @@ SOURCE = (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@dataclass(frozen=True)
+class ExportContext:
+    """What an exported chart or table shows, in words: printed on (or beside) every export.
+
+    Pages fill it in from what they drew; exports turn it into the title, the provenance
+    footer of images and the context lines / provenance sheet of tables.
+    """
+
+    title: str  # what is shown, e.g. "Opioid substitution treatment coverage"
+    period: str  # the quarter or range, e.g. "2026-Q2" or "2025-Q3 to 2026-Q2"
+    filters: str  # the filters in plain words (dashboard.filters.describe())
+    indicator_id: str | None = None
+    unit: str | None = None  # "%", "per 1,000 person-years", …
+    benchmark: str | None = None  # in words: "national value", "each prison's own region"
+    notes: tuple[str, ...] = ()  # footnotes: what symbols mean, the method used
+
+
 def csv_bytes(frame: pl.DataFrame) -> bytes:
     return write_table(frame, "csv") or b""
 
 
-def footer(title: str, filters: str) -> list[str]:
+def footer(context: ExportContext) -> list[str]:
     account = auth.current_account()
     suppressed = (
         "figures about 1–4 persons suppressed"
@@ -36,17 +55,16 @@ def footer(title: str, filters: str) -> list[str]:
         else "unsuppressed (ministry view; do not publish figures about 1–4 persons)"
     )
     return [
-        title,
-        f"Filters: {filters}",
+        context.title,
+        f"Filters: {context.filters}",
         f"Data as of {data.data_as_of()}; small numbers: {suppressed}.",
         SOURCE,
     ]
 
 
-def chart_downloads(fig: go.Figure, name: str, filters: str) -> None:
+def chart_downloads(fig: go.Figure, name: str, context: ExportContext) -> None:
     """PNG and SVG buttons; the image is made only when a button is pressed."""
-    title = str(fig.layout.title.text or name)
-    lines = footer(title, filters)
+    lines = footer(context)
     col1, col2, _ = st.columns([1, 1, 4])
     for col, fmt, mime in ((col1, "png", "image/png"), (col2, "svg", "image/svg+xml")):
         col.download_button(
@@ -60,7 +78,7 @@ def chart_downloads(fig: go.Figure, name: str, filters: str) -> None:
         )
 
 
-def table_downloads(frame: pl.DataFrame, name: str) -> None:
+def table_downloads(frame: pl.DataFrame, name: str, context: ExportContext) -> None:
     col1, col2, _ = st.columns([1, 1, 4])
     col1.download_button(
         "CSV",

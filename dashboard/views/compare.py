@@ -29,7 +29,14 @@ def render() -> None:
     view = st.segmented_control(
         "View", ["Intervals", "Funnel plot"], default="Intervals", key="compare_view"
     )
-    described = filters.describe()
+    context = exports.ExportContext(
+        title=ind.title,
+        period=period,
+        filters=filters.describe(),
+        indicator_id=ind.id,
+        unit=ind.unit,
+        benchmark=label,
+    )
     if view == "Funnel plot":
         funnel = data.funnel(account, ind.id, period).join(
             rows.select("prison_code", "suppressed"), on="prison_code", how="inner"
@@ -42,11 +49,11 @@ def render() -> None:
             limits = funnel_curve(ind, bench, dens.min() * 0.8, dens.max() * 1.2)
             fig = charts.funnel_chart(funnel, limits, ind, bench)
             st.plotly_chart(fig, width="stretch")
-            exports.chart_downloads(fig, f"funnel-{ind.id}-{period}", described)
+            exports.chart_downloads(fig, f"funnel-{ind.id}-{period}", context)
     else:
         fig = charts.compare_chart(rows, ind, label)
         st.plotly_chart(fig, width="stretch")
-        exports.chart_downloads(fig, f"compare-{ind.id}-{period}", described)
+        exports.chart_downloads(fig, f"compare-{ind.id}-{period}", context)
     shown = (
         rows.with_columns(
             pl.struct("significance")
@@ -75,7 +82,7 @@ def render() -> None:
     )
     st.subheader("Table")
     st.dataframe(shown, hide_index=True, width="stretch")
-    exports.table_downloads(shown, f"compare-{ind.id}-{period}")
+    exports.table_downloads(shown, f"compare-{ind.id}-{period}", context)
 
 
 render()

@@ -35,14 +35,19 @@ def render() -> None:
         f"{n_prisons} prisons, {period_label(first)} to {period_label(last)}; "
         f"late = first accepted file more than {deadline} days after the quarter ended."
     )
+    context = exports.ExportContext(
+        title="Data completeness",
+        period=f"{period_label(first)} to {period_label(last)}",
+        filters=filters.describe(),
+    )
     if n_prisons <= charts.LABELLED_PRISONS:
         figure = charts.completeness_grid(grid)
         st.plotly_chart(figure, width="stretch")
-        exports.chart_downloads(figure, "completeness", filters.describe())
+        exports.chart_downloads(figure, "completeness", context)
     else:  # too many prisons for one line each: the counts per quarter, then the worst
         figure = charts.completeness_by_quarter(grid)
         st.plotly_chart(figure, width="stretch")
-        exports.chart_downloads(figure, "completeness-by-quarter", filters.describe())
+        exports.chart_downloads(figure, "completeness-by-quarter", context)
         worst = charts.needing_attention(grid)
         shown = worst["prison_code"].n_unique()
         if shown:
@@ -53,7 +58,7 @@ def render() -> None:
                 "(narrow the prisons in the sidebar to see them in the grid)."
             )
             st.plotly_chart(figure, width="stretch")
-            exports.chart_downloads(figure, "completeness-attention", filters.describe())
+            exports.chart_downloads(figure, "completeness-attention", context)
         else:
             st.success(f"All {n_prisons:,} prisons submitted every quarter on time.")
     with st.expander("The same as a table"):
@@ -67,7 +72,7 @@ def render() -> None:
             "first_submitted_at",
         )
         st.dataframe(table, hide_index=True, width="stretch")
-        exports.table_downloads(table, "completeness")
+        exports.table_downloads(table, "completeness", context)
 
 
 render()

@@ -39,9 +39,15 @@ def render() -> None:
     )
     counts = judgements(table, latest, registry)
     titles = {ind.id: ind.title for ind in registry}
+    context = exports.ExportContext(
+        title="Overview: prisons against the benchmark",
+        period=latest,
+        filters=filters.describe(),
+        benchmark="national value",
+    )
     figure = charts.judgements_chart(counts, titles, latest)
     st.plotly_chart(figure, width="stretch", key="judgements")
-    exports.chart_downloads(figure, f"overview-{latest}", filters.describe())
+    exports.chart_downloads(figure, f"overview-{latest}", context)
     rows = []
     columns = st.columns(2)
     for n, ind in enumerate(registry):
@@ -97,7 +103,7 @@ def render() -> None:
         )
         frame = pl.DataFrame(rows)
         st.dataframe(frame, hide_index=True, width="stretch")
-        exports.table_downloads(frame, f"overview-{latest}")
+        exports.table_downloads(frame, f"overview-{latest}", context)
 
 
 render()

@@ -71,11 +71,17 @@ def render() -> None:
         "spread of all prisons (grey: lowest to highest, darker: middle half); colour says "
         "whether the prison is significantly better, worse or similar (95% interval)."
     )
+    context = exports.ExportContext(
+        title=f"{names.get(code, code)} ({code}): indicators against the benchmark",
+        period=period,
+        filters=filters.describe(),
+        benchmark="national value" if benchmark == "national" else "the prison's own region",
+    )
     drawable = rows.filter(pl.col("value").is_not_null() & pl.col("benchmark").is_not_null())
     if drawable.height:
         fig = charts.spine_chart(drawable, f"{code}: indicators against the benchmark, {period}")
         st.plotly_chart(fig, width="stretch")
-        exports.chart_downloads(fig, f"profile-{code}-{period}", filters.describe())
+        exports.chart_downloads(fig, f"profile-{code}-{period}", context)
     shown = rows.select(
         "label",
         "numerator",
@@ -89,7 +95,7 @@ def render() -> None:
         "suppressed",
     ).rename({"label": "indicator"})
     st.dataframe(shown, hide_index=True, width="stretch")
-    exports.table_downloads(shown, f"profile-{code}-{period}")
+    exports.table_downloads(shown, f"profile-{code}-{period}", context)
 
     st.subheader("Hepatitis C cascade")
     steps = []
@@ -99,7 +105,7 @@ def render() -> None:
         steps.append((label, None if value is None else float(value)))
     fig = charts.cascade_chart(steps, f"{code}: hepatitis C cascade, {period}")
     st.plotly_chart(fig, width="stretch")
-    exports.chart_downloads(fig, f"hcv-cascade-{code}-{period}", filters.describe())
+    exports.chart_downloads(fig, f"hcv-cascade-{code}-{period}", context)
 
 
 render()

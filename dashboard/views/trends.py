@@ -49,9 +49,17 @@ def render() -> None:
     if not chosen:
         st.info("Choose one or more prisons in the sidebar.")
         return
+    context = exports.ExportContext(
+        title=ind.title,
+        period=f"{period_label(first)} to {period_label(last)}",
+        filters=filters.describe(),
+        indicator_id=ind.id,
+        unit=ind.unit,
+        benchmark="national value" if benchmark == "national" else "each prison's own region",
+    )
     fig = charts.trend_chart(rows, bench, ind, marker)
     st.plotly_chart(fig, width="stretch")
-    exports.chart_downloads(fig, f"trend-{ind.id}", filters.describe())
+    exports.chart_downloads(fig, f"trend-{ind.id}", context)
     shown = rows.select(
         "prison_code",
         "period",
@@ -69,7 +77,7 @@ def render() -> None:
         .alias("recent_trend")
     )
     st.dataframe(shown, hide_index=True, width="stretch")
-    exports.table_downloads(shown, f"trend-{ind.id}")
+    exports.table_downloads(shown, f"trend-{ind.id}", context)
 
 
 render()
