@@ -1,0 +1,75 @@
+"""How every column the pages show or export is headed and formatted: one place for both.
+
+Pages keep the core's machine names (`lower_95`) in their frames; the screen
+(st.column_config) and the exports (XLSX number formats, headers) read the
+human header and the kind of number from here, so a table looks the same on
+screen and in a report. Values are rounded for display only: exports keep
+the full precision, with a number format that shows the unit's precision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Decimals shown for an indicator's value and interval, by unit.
+UNIT_DECIMALS = {"%": 1, "per 1,000 person-years": 1, "per 1,000 releases": 1}
+DEFAULT_DECIMALS = 1
+PERSON_YEAR_DECIMALS = 1
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    # text, count (whole number), value (the indicator's unit), denominator (a count of
+    # persons, or person-years for rates), change (in the unit), datetime, flag
+    kind: str
+    help: str | None = None
+
+
+COLUMNS: dict[str, Column] = {
+    "prison_code": Column("Prison", "text"),
+    "name": Column("Name", "text"),
+    "region": Column("Region", "text"),
+    "prison_type": Column("Prison type", "text"),
+    "period": Column("Quarter", "text"),
+    "indicator": Column("Indicator", "text"),
+    "indicator_id": Column("Indicator id", "text"),
+    "unit": Column("Unit", "text"),
+    "numerator": Column("Numerator", "count"),
+    "denominator": Column("Denominator", "denominator", "Persons, or person-years for rates"),
+    "value": Column("Value", "value"),
+    "lower_95": Column("95% CI lower", "value"),
+    "upper_95": Column("95% CI upper", "value"),
+    "lower_998": Column("99.8% CI lower", "value"),
+    "upper_998": Column("99.8% CI upper", "value"),
+    "benchmark": Column("Benchmark", "value"),
+    "significance": Column("Against the benchmark", "text"),
+    "judgement": Column("Judgement", "text"),
+    "funnel_significance": Column("Funnel", "text"),
+    "state": Column("Figure", "text"),
+    "suppressed": Column("Suppressed", "flag"),
+    "prisons": Column("Prisons", "count"),
+    "recent_trend": Column("Recent trend", "text"),
+    "change_on_previous_quarter": Column("Change on previous quarter", "change"),
+    "change_on_year_before": Column("Change on a year before", "change"),
+    "status": Column("Status", "text"),
+    "versions": Column("Versions", "count"),
+    "first_submitted_at": Column("First sent", "datetime"),
+    "submitted_at": Column("Sent", "datetime"),
+}
+
+
+def column(name: str) -> Column:
+    """The column's header and kind; an unlisted column keeps its name, as text."""
+    return COLUMNS.get(name, Column(name.replace("_", " ").capitalize(), "text"))
+
+
+def decimals(kind: str, unit: str | None, *, rate: bool = False) -> int | None:
+    """Decimals to show for a column kind (None: not a number)."""
+    if kind in ("value", "change"):
+        return UNIT_DECIMALS.get(unit or "", DEFAULT_DECIMALS)
+    if kind == "count":
+        return 0
+    if kind == "denominator":
+        return PERSON_YEAR_DECIMALS if rate else 0
+    return None
