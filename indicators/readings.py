@@ -1,0 +1,97 @@
+"""What a reader reads off an indicator table: judgements, a prison's profile, its benchmark.
+
+Pages draw these frames; they never group or judge by rules of their own. Every function
+takes the table as its reader sees it (suppressed where due), so nothing here can show
+more than that table does.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from indicators import stats
+from indicators.availability import prison_grid
+from indicators.registry import Registry
+
+NOT_COMPARED = "not compared"
+# The spread of prisons behind a profile's spine: lowest, quartiles, highest.
+SPREAD_QUANTILES = (("q1", 0.25), ("q3", 0.75))
+
+
+def judgement_expr(registry: Registry) -> pl.Expr:
+    """better / similar / worse from ``significance`` and the indicator's polarity; higher /
+    lower for an indicator that makes no judgement; "not compared" without a comparison."""
+    polarity = pl.col("indicator").replace_strict(
+        {i.id: i.polarity for i in registry}, default=None, return_dtype=pl.String
+    )
+    return (
+        pl.when(polarity == "no_judgement")
+        .then(pl.col("significance"))
+        .otherwise(stats.polarity_judgement(pl.col("significance"), polarity))
+        .fill_null(NOT_COMPARED)
+    )
+
+
+def with_judgement(table: pl.DataFrame, registry: Registry) -> pl.DataFrame:
+    return table.with_columns(judgement_expr(registry).alias("judgement"))
+
+
+def spread(table: pl.DataFrame, period: str) -> pl.DataFrame:
+    """Per indicator, the lowest, quartiles and highest value of the prisons shown that quarter."""
+    shown = table.filter(
+        (pl.col("level") == "prison")
+        & (pl.col("period") == period)
+        & ~pl.col("suppressed")
+        & pl.col("value").is_not_null()
+    )
+    return shown.group_by("indicator").agg(
+        pl.col("value").min().alias("minimum"),
+        *(
+            pl.col("value").quantile(q, interpolation="linear").alias(n)
+            for n, q in SPREAD_QUANTILES
+        ),
+        pl.col("value").max().alias("maximum"),
+    )
+
+
+def profile_rows(
+    table: pl.DataFrame, register: pl.DataFrame, prison: str, period: str, registry: Registry
+) -> pl.DataFrame:
+    """One prison's quarter, one row per indicator of the registry (every one, in order).
+
+    Columns: the table's, ``state`` (why a value is absent), ``judgement``, ``label``
+    ("title (unit)"), ``minimum``, ``q1``, ``q3``, ``maximum`` (the spread of the prisons
+    shown), in registry order. A row without a value keeps its place and says why.
+    """
+    ids = list(registry.ids)
+    rows = prison_grid(table, register, [period], prisons=[prison], indicators=ids)
+    labels = {i.id: f"{i.title} ({i.unit})" for i in registry}
+    return (
+        with_judgement(rows, registry)
+        .join(spread(table, period), on="indicator", how="left", maintain_order="left")
+        .with_columns(pl.col("indicator").replace_strict(labels).alias("label"))
+    )
+
+
+def own_benchmark(rows: pl.DataFrame, table: pl.DataFrame, benchmark: str) -> pl.DataFrame:
+    """``rows`` (prison rows) with ``benchmark_label``: the aggregate each row is judged against.
+
+    The table's ``benchmark`` column already holds each row's own value (national, or its
+    region's); this names it, so a chart can draw one marker per row, or one line per group.
+    """
+    if benchmark == "region":
+        return rows.with_columns(
+            pl.concat_str(pl.lit("region "), pl.col("region")).alias("benchmark_label")
+        )
+    return rows.with_columns(pl.lit("national value").alias("benchmark_label"))
+
+
+def region_benchmarks(table: pl.DataFrame, regions: list[str]) -> pl.DataFrame:
+    """The shown value of each region in ``regions`` per quarter: period, region, value."""
+    return (
+        table.filter(
+            (pl.col("level") == "region") & pl.col("region").is_in(regions) & ~pl.col("suppressed")
+        )
+        .select("period", "region", "value")
+        .sort("region", "period")
+    )
