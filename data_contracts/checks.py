@@ -59,6 +59,7 @@ def row_issues(
                 suggestion=suggestion,
                 today=today.isoformat(),
                 period_end=quarter_end(index).isoformat() if index is not None else "",
+                elements=len(contract.element_codes),
                 contract=contract,
             )
         )
@@ -161,6 +162,7 @@ def completeness_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
                     prison_code=g["prison_code"],
                     period=g["period"],
                     count=len(missing),
+                    elements=len(codes),
                     missing=", ".join(missing),
                     contract=contract,
                 )

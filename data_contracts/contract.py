@@ -29,6 +29,12 @@ class DataElement:
     code: str
     kind: str  # "count" (whole number >= 0) or "number" (> 0, decimals allowed)
     definition: str
+    title: str = ""  # a short plain name, shown beside the code
+
+    @property
+    def label(self) -> str:
+        """The code with its plain title, as messages and tables name an element."""
+        return f"{self.title} ({self.code})" if self.title else self.code
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,18 @@ class Contract:
     pairs: tuple[tuple[str, str], ...]
     rules: tuple[Rule, ...]
     register: dict[str, Any] = field(default_factory=dict)
+    # the template's helper columns: known, optional, ignored by every check
+    helper_columns: tuple[Column, ...] = ()
+    units: dict[str, str] = field(default_factory=dict)  # kind -> the template's unit text
+    base_module: str = "core"
+
+    @property
+    def helper_names(self) -> list[str]:
+        return [c.name for c in self.helper_columns]
+
+    def title(self, code: str | None) -> str:
+        """The plain title of an element code ('' for a code the contract does not have)."""
+        return next((e.title for e in self.data_elements if e.code == code), "")
 
     @property
     def required_columns(self) -> list[str]:
@@ -133,6 +151,12 @@ def contract_from_mapping(raw: dict[str, Any]) -> Contract:
             for r in raw["rules"]
         ),
         register=dict(raw.get("register", {})),
+        helper_columns=tuple(
+            Column(name=c["name"], required=False, content=c["content"])
+            for c in raw.get("helper_columns", ())
+        ),
+        units=dict(raw.get("units", {})),
+        base_module=raw.get("base_module", "core"),
     )
 
 

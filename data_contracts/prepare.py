@@ -16,7 +16,7 @@ import polars as pl
 from data_contracts.contract import Contract
 from data_contracts.periods import period_index_expr
 from data_contracts.reader import RawTable
-from data_contracts.report import Issue, make_issue
+from data_contracts.report import Issue, make_issue, quoted
 
 
 def number_regex(contract: Contract) -> str:
@@ -47,6 +47,8 @@ def map_header(raw: RawTable, contract: Contract) -> tuple[dict[str, int], list[
     found: dict[str, int] = {}
     issues: list[Issue] = []
     known = set(contract.column_names)
+    helpers = set(contract.helper_names)
+    columns = ", ".join(contract.column_names)
     extra = [f"c{i}" for i in range(len(raw.header), raw.frame.width - 1)]
     header = list(raw.header) + [None] * len(extra)
     for i, cell in enumerate(header):
@@ -54,12 +56,15 @@ def map_header(raw: RawTable, contract: Contract) -> tuple[dict[str, int], list[
         letter = column_letter(i)
         if name in known and name not in found:
             found[name] = i
+        elif name in helpers:
+            continue  # the template's own helper columns: known, and ignored without a word
         elif name in known:
             issues.append(
                 make_issue(
                     "column.unknown",
                     column=name,
                     detail=f"A second '{name}' column (column {letter})",
+                    columns=columns,
                     contract=contract,
                 )
             )
@@ -68,7 +73,8 @@ def map_header(raw: RawTable, contract: Contract) -> tuple[dict[str, int], list[
                 make_issue(
                     "column.unknown",
                     column=(cell or "").strip(),
-                    detail=f"Column '{(cell or '').strip()}' (column {letter})",
+                    detail=f"Column '{quoted((cell or '').strip())}' (column {letter})",
+                    columns=columns,
                     contract=contract,
                 )
             )
@@ -77,6 +83,7 @@ def map_header(raw: RawTable, contract: Contract) -> tuple[dict[str, int], list[
                 make_issue(
                     "column.unknown",
                     detail=f"Column {letter}, which has values but no name in the header,",
+                    columns=columns,
                     contract=contract,
                 )
             )
@@ -86,9 +93,9 @@ def map_header(raw: RawTable, contract: Contract) -> tuple[dict[str, int], list[
             continue
         near = difflib.get_close_matches(name, [n.lower() for n in named], n=1, cutoff=0.7)
         hint = (
-            f" (is '{near[0]}' meant to be '{name}'?)"
+            f" (is '{quoted(near[0])}' meant to be '{name}'?)"
             if near
-            else f" (the header has: {', '.join(named)})"
+            else f" (the header has: {', '.join(quoted(n) for n in named)})"
             if named
             else ""
         )

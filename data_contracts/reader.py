@@ -186,11 +186,46 @@ def read_csv_table(data: bytes, contract: Contract) -> RawTable:
             "The header line cannot be read as CSV; check its double quotes.",
             contract,
         )
+    if not _names_a_column(header, contract) and _looks_binary(text):
+        raise _reject(
+            "file.unreadable",
+            "The file's content is not text: no header cell names a contract column and it "
+            "holds control characters, as a binary file (a PDF, a zip, an image) renamed to "
+            ".csv does. Send the data as CSV UTF-8, .xlsx or .parquet.",
+            contract,
+        )
     frame = pl.DataFrame(
         {**{f"c{i}": col for i, col in enumerate(columns)}, "row": rows},
         schema={**{f"c{i}": pl.String for i in range(len(header))}, "row": pl.Int64},
     )
     return RawTable(header=header, frame=frame, issues=issues)
+
+
+# How much of a decoded file is looked at to tell text from binary content.
+BINARY_SAMPLE_CHARS = 65_536
+# Above this share of characters that are neither printable nor line breaks / tabs, the
+# content is binary whatever else it holds (a text file holds none of them).
+BINARY_SHARE = 0.01
+_LAYOUT = frozenset("\t\n\r")
+
+
+def _names_a_column(header: list[str | None], contract: Contract) -> bool:
+    known = {*contract.column_names, *contract.helper_names}
+    return any((cell or "").strip().lower() in known for cell in header)
+
+
+def _looks_binary(text: str) -> bool:
+    """Decoded bytes that are not text: control characters, or many unprintable ones.
+
+    Only asked of a file whose header names no contract column, so a real CSV with
+    one stray control character in a note is never refused for it.
+    """
+    sample = text[:BINARY_SAMPLE_CHARS]
+    if not sample:
+        return False
+    odd = sum(1 for ch in sample if ch not in _LAYOUT and not ch.isprintable())
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in _LAYOUT)
+    return controls > 0 or odd / len(sample) > BINARY_SHARE
 
 
 def _show(delimiter: str) -> str:

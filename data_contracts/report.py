@@ -27,6 +27,11 @@ class Issue:
         return asdict(self)
 
 
+# Message fields the engine composes itself (quoting any cell in them already): kept whole,
+# where a field holding one cell is cut to SHOWN_CHARS.
+COMPOSED_FIELDS = frozenset({"detail", "found", "missing", "columns"})
+
+
 def make_issue(
     rule_id: str,
     *,
@@ -42,7 +47,7 @@ def make_issue(
     """An Issue for `rule_id`, its message filled from the contract's template."""
     rule = (contract or load_contract()).rule(rule_id)
     values = {
-        key: quoted(value) if isinstance(value, str) and key != "detail" else value
+        key: quoted(value) if isinstance(value, str) and key not in COMPOSED_FIELDS else value
         for key, value in {
             "row": row,
             "column": column,
@@ -52,8 +57,9 @@ def make_issue(
             **fields,
         }.items()
     }
-    if isinstance(values.get("detail"), str):
-        values["detail"] = _one_line(values["detail"])
+    for key in COMPOSED_FIELDS:
+        if isinstance(values.get(key), str):
+            values[key] = _one_line(values[key])
     text = (message or rule.message).format_map(_Blank(values))
     return Issue(
         rule=rule.id,

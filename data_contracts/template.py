@@ -1,7 +1,8 @@
 """The blank submission file a prison fills in: every data element with its definition.
 
-Filled in, it passes the contract as it is; its `description` column is
-ignored with the `column.unknown` warning, as the contract says.
+Filled in, it passes the contract with no warning: its helper columns
+(`description`, `unit`, `module`) are the contract's own helper columns, which
+every check ignores (spec §2).
 """
 
 from __future__ import annotations
@@ -11,22 +12,25 @@ from pathlib import Path
 
 from data_contracts.contract import Contract, load_contract
 
-DESCRIPTION = "description"
-
 
 def template_rows(prison_code: str, period: str, contract: Contract) -> list[list[str]]:
-    header = [*contract.column_names, DESCRIPTION]
-    rows = [
-        [prison_code, period, e.code, "", "", f"{e.definition} ({_kind(e.kind)})"]
-        for e in contract.data_elements
-    ]
+    """Header and one row per element: the contract's columns, then its helper columns."""
+    header = [*contract.column_names, *contract.helper_names]
+    helpers = {
+        "description": lambda e: f"{e.title}: {e.definition}",
+        "unit": lambda e: contract.units[e.kind],
+        "module": lambda e: contract.base_module,
+    }
+    rows = []
+    for e in contract.data_elements:
+        cells = {"prison_code": prison_code, "period": period, "data_element": e.code}
+        row = [cells.get(c, "") for c in contract.column_names]
+        rows.append(row + [helpers[h](e) for h in contract.helper_names])
     return [header, *rows]
 
 
-def _kind(kind: str) -> str:
-    return (
-        "whole number, 0 or more" if kind == "count" else "number greater than 0, decimals allowed"
-    )
+# Column widths of the xlsx template (characters): the contract's columns, then the helpers.
+TEMPLATE_WIDTHS = (14, 10, 26, 12, 40, 90, 36, 10)
 
 
 def write_template(
@@ -68,7 +72,7 @@ def _write_xlsx(path: Path, rows: list[list[str]], contract: Contract) -> None:
             "error_message": "Enter a number of 0 or more; leave the cell empty if not reported.",
         },
     )
-    for c, width in enumerate((14, 10, 26, 12, 40, 90)):
+    for c, width in enumerate(TEMPLATE_WIDTHS):
         sheet.set_column(c, c, width)
     sheet.freeze_panes(1, 0)
     readme = workbook.add_worksheet("readme")
@@ -76,6 +80,11 @@ def _write_xlsx(path: Path, rows: list[list[str]], contract: Contract) -> None:
     readme.write(1, 0, "Fill in the value column of the 'data' sheet (and a note where useful).")
     readme.write(2, 0, "Leave a value empty only if it is not reported; 0 means none.")
     readme.write(3, 0, "Counts are whole numbers; only population_average may have decimals.")
-    readme.write(4, 0, "The description column is for you and is ignored when the file is checked.")
+    readme.write(
+        4,
+        0,
+        f"The {', '.join(contract.helper_names)} columns are for you; "
+        "they are ignored when the file is checked.",
+    )
     readme.set_column(0, 0, 90)
     workbook.close()

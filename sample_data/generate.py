@@ -848,9 +848,9 @@ def make_warning_files(base: list[Record], after_closing: list[Record]) -> dict[
         with_value(base, element, value_of(base, element), note),
         encoding="cp1252",
     )
-    # The template's description column left in.
+    # A column of the sender's own (the template's helper columns are known and do not warn).
     rows = [[*row, CONTRACT.element(row[2]).definition] for row in text_rows(base)]
-    out.rows("column.unknown.csv", "an extra 'description' column", [*HEADER, "description"], rows)
+    out.rows("column.unknown.csv", "an extra 'remarks' column", [*HEADER, "remarks"], rows)
     # Two elements left out that no pair needs as its larger side.
     left_out = element_roles().subsets[-2:]
     out.records(

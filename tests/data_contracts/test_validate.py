@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from submission_files import GOOD_VALUES, ISSUE_KEYS, REPORT_KEYS, csv_text, good_rows
 
+from data_contracts.contract import load_contract
 from data_contracts.validate import check_file, validate_file
 
 TODAY = date(2026, 11, 22)
@@ -175,13 +176,37 @@ def test_column_missing_one_message_per_column_and_other_rules_still_run(write, 
 
 
 def test_header_matching_ignores_case_and_spaces_and_warns_unknown_columns(write, register) -> None:
-    header = " Prison_Code , PERIOD,Data_Element, value ,Note,description"
+    header = " Prison_Code , PERIOD,Data_Element, value ,Note,comments"
     rows = [[*r, "some words"] for r in good_rows()]
     report = run(write, register, "f.csv", csv_text(rows, header=header))
     assert report.accepted, report.to_text()
     [warning] = report.warnings
-    assert (warning.rule, warning.column) == ("column.unknown", "description")
+    assert (warning.rule, warning.column) == ("column.unknown", "comments")
     assert "column F" in warning.message
+    for name in load_contract().column_names:
+        assert name in warning.message  # the contract's columns, named from the contract
+
+
+def test_the_templates_helper_columns_are_ignored_without_a_warning(write, register) -> None:
+    helpers = load_contract().helper_names
+    header = ",".join(["prison_code", "period", "data_element", "value", "note", *helpers])
+    rows = [[*r, *(f"{h} text" for h in helpers)] for r in good_rows()]
+    report = run(write, register, "f.csv", csv_text(rows, header=" ,".join(header.split(","))))
+    assert report.accepted and report.issues == [], report.to_text()
+
+
+def test_an_unknown_columns_message_quotes_its_header_cut_to_60_characters(write, register) -> None:
+    from data_contracts.report import SHOWN_CHARS
+
+    long_name = "remarks " + "x" * 200
+    header = f"prison_code,period,data_element,value,note,{long_name}"
+    rows = [[*r, ""] for r in good_rows()]
+    report = run(write, register, "f.csv", csv_text(rows, header=header))
+    [warning] = report.warnings
+    quoted_cell = warning.message.split("'")[1]
+    assert len(quoted_cell) == SHOWN_CHARS and quoted_cell.endswith("…")
+    assert long_name[: SHOWN_CHARS - 1] in warning.message
+    assert warning.column == long_name  # the JSON keeps the whole cell
 
 
 def test_no_header_is_unreadable(write, register) -> None:
@@ -367,3 +392,28 @@ def test_unclosed_quote_is_malformed_not_empty(write, register) -> None:
     report = run(write, register, "f.csv", text)
     assert errors(report) == [("row.malformed", 2, None)]
     assert "double quotes" in report.errors[0].message
+
+
+def test_binary_content_that_happens_to_decode_is_unreadable(write, register) -> None:
+    import gzip
+
+    # gzip output without NUL bytes decodes as Windows-1252: a header of garbage, no columns
+    garbage = gzip.compress(b"prison_code,period\n" * 50).replace(b"\x00", b"\x01")
+    garbage.decode("windows-1252")
+    report = run(write, register, "f.csv", garbage)
+    assert errors(report) == [("file.unreadable", None, None)]
+    assert "not text" in report.errors[0].message
+
+
+def test_a_stray_control_character_under_a_real_header_is_not_binary(write, register) -> None:
+    rows = good_rows()
+    rows[0][4] = "typed\x1aby mistake"
+    report = run(write, register, "f.csv", csv_text(rows))
+    assert report.accepted, report.to_text()
+
+
+def test_a_header_of_plain_words_without_data_is_still_empty_not_unreadable(
+    write, register
+) -> None:
+    report = run(write, register, "f.csv", "hello,world\n")
+    assert "file.empty" in report.rules and "file.unreadable" not in report.rules
