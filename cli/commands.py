@@ -130,13 +130,25 @@ def _table(rows: list[dict]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _account(engine, name: str):  # type: ignore[no-untyped-def]
+    from store.accounts import get_account
+
+    account = get_account(engine, name)
+    if account is None:
+        raise CliError(f"There is no account '{name}'; add it with 'prison-monitor users add'.")
+    return account
+
+
 def validate(args: argparse.Namespace) -> int:
-    from data_contracts.validate import validate_file
+    """A dry run of ingest: the same verdict (store.verdict.check_as), nothing stored."""
+    from store.verdict import check_as
 
     path = _existing_file(args.file)
     engine = _engine()
-    register = _register(engine)
-    report = validate_file(path, register)
+    _register(engine)
+    account = _account(engine, args.user) if args.user else None
+    [verdict] = check_as(engine, [(path, path.name)], account)
+    report = verdict.report
     if args.json:
         print_json(report.to_dict())
     else:
@@ -300,16 +312,11 @@ def _submissions(ids: list[int], shown: int = 4) -> str:
 
 
 def ingest(args: argparse.Namespace) -> int:
-    from store.accounts import get_account
     from store.submissions import ingest_files
 
     paths = [_existing_file(p) for p in args.files]
     engine = _engine()
-    account = get_account(engine, args.user)
-    if account is None:
-        raise CliError(
-            f"There is no account '{args.user}'; add it with 'prison-monitor users add'."
-        )
+    account = _account(engine, args.user)
     _register(engine)
     outcomes = ingest_files(
         engine,

@@ -61,8 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_commands("prisons_list"))
 
-    p = sub.add_parser("validate", help="check a file against the contract; stores nothing")
+    p = sub.add_parser("validate", help="a dry run of ingest: the same checks; stores nothing")
     p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "--user", default=None, metavar="NAME", help="check as this account (authz.prison)"
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(run=_commands("validate"))
 

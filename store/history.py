@@ -10,7 +10,10 @@ from sqlalchemy import Engine, and_, func, select
 
 from data_contracts.periods import period_index
 from store.schema import submissions, uploads
+from store.verdict import REFUSED, verdict_of
 
+# Every status an attempt can have, in the order a reader meets them.
+STATUSES = ("current", "superseded", "refused", "rejected")
 # What a reader is shown of each attempt, in this order (the command line and the dashboard).
 SHOWN_COLUMNS = (
     "prison_code",
@@ -30,7 +33,9 @@ def submission_history(
 
     `status` is derived, never stored: an accepted submission is `current`
     while it has the highest version of its prison-quarter, `superseded`
-    after; a refused or rejected attempt is `rejected`. Attempts that named no
+    after; an attempt that was not stored is `rejected` when the contract found
+    errors and `refused` when the contract accepted it but storing was not
+    allowed (no --replace, or not the user's prison), with why in `reason`. Attempts that named no
     readable prison-quarter (an unreadable file) are listed when no filter is
     given.
     """
@@ -111,10 +116,18 @@ def latest_accepted_at(engine: Engine) -> datetime | None:
 
 def _report_counts(text: str) -> dict[str, Any]:
     report = json.loads(text)
+    errors = report.get("errors", [])
+    refusal = report.get("refusal")
+    verdict = verdict_of((e.get("rule") for e in errors), refusal)
+    reason = None
+    if verdict == REFUSED:
+        reason = refusal or " ".join(e.get("message", "") for e in errors)
     return {
-        "errors": len(report.get("errors", [])),
+        "errors": len(errors),
         "warnings": len(report.get("warnings", [])),
-        "refusal": report.get("refusal"),
+        "refusal": refusal,
+        "verdict": verdict,
+        "reason": reason,
     }
 
 
@@ -122,7 +135,7 @@ def _entry(r: Any, report: dict[str, Any]) -> dict[str, Any]:
     if r["accepted"]:
         status = "current" if r["version"] == r["latest"] else "superseded"
     else:
-        status = "rejected"
+        status = report["verdict"]  # rejected by the contract, or refused at storage
     submitted_at = r["submitted_at"]
     if submitted_at is not None and submitted_at.tzinfo is None:  # SQLite keeps no zone: it is UTC
         submitted_at = submitted_at.replace(tzinfo=UTC)
@@ -137,5 +150,5 @@ def _entry(r: Any, report: dict[str, Any]) -> dict[str, Any]:
         "sha256": r["sha256"],
         "submission_id": r["submission_id"],
         "upload_id": r["upload_id"],
-        **report,
+        **{k: v for k, v in report.items() if k != "verdict"},
     }

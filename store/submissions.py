@@ -25,13 +25,13 @@ from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from data_contracts.register import Register
-from data_contracts.report import ValidationReport, make_issue
-from data_contracts.validate import check_files
+from data_contracts.report import ValidationReport
 from store import audit
 from store.accounts import Account
 from store.db import is_sqlite, write_transaction
 from store.prisons import load_register
 from store.schema import submissions, uploads
+from store.verdict import replaces_issues
 
 RETRIES = 8
 
@@ -58,38 +58,6 @@ class ReplaceRefused(Exception):
     """The file would supersede accepted submissions and replacing was not asked for."""
 
 
-def _authz_issues(report: ValidationReport, account: Account) -> list:
-    if account.role == "ministry":
-        return []
-    foreign = [p for p in report.prisons if not account.may_submit(p)]
-    if not account.may_submit_anything and not foreign:
-        foreign = [None]
-    allowed = (
-        f" (an {account.role} account may not submit files)"
-        if not account.may_submit_anything
-        else f" (this account may submit for {', '.join(sorted(account.prisons))})"
-    )
-    return [
-        make_issue(
-            "authz.prison",
-            prison_code=code,
-            user=account.name,
-            allowed=allowed,
-        )
-        for code in foreign
-    ]
-
-
-def _history_loader(engine: Engine) -> Callable[[list[str]], pl.DataFrame]:
-    from store.read import current_values
-
-    def load(prisons: list[str]) -> pl.DataFrame:
-        values = current_values(engine, prisons=prisons)
-        return values.select("prison_code", "period_index", "data_element", "value")
-
-    return load
-
-
 def ingest_files(
     engine: Engine,
     files: Sequence[tuple[Path, str]],
@@ -100,20 +68,20 @@ def ingest_files(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[IngestOutcome]:
     """Check each (path, name as sent) file as `account` and store it on its own."""
+    from store.verdict import check_as, refusal_reason
+
     register = load_register(engine)
-    checked = check_files(
-        files, register, today=today, history=_history_loader(engine), progress=progress
-    )
+    verdicts = check_as(engine, files, account, today=today, progress=progress, with_replaces=False)
     outcomes = []
-    for n, ((path, name), result) in enumerate(zip(files, checked, strict=True), start=1):
+    for n, ((path, name), verdict) in enumerate(zip(files, verdicts, strict=True), start=1):
         if progress:
             progress("storing", n - 1, len(files))
-        report = result.report
-        report.add(*_authz_issues(report, account))
-        report.sort()
+        result, report = verdict.checked, verdict.report
         if not report.accepted or result.values is None:
-            outcome = IngestOutcome(report)
-            outcome.upload_id = _record_refusal(engine, path, name, account, report, None)
+            # refused (only storage rules failed: not allowed) or rejected by the contract
+            refusal = refusal_reason(report)
+            outcome = IngestOutcome(report, refusal=refusal)
+            outcome.upload_id = _record_refusal(engine, path, name, account, report, refusal)
             outcomes.append(outcome)
             continue
         outcomes.append(
@@ -189,26 +157,12 @@ def _insert(
 ) -> IngestOutcome:
     _lock_quarters(conn, quarters)
     latest = _latest_versions(conn, quarters)
-    replaced = []
-    for q in quarters.iter_rows(named=True):
-        previous = latest.get((q["prison_code"], q["period_index"]))
-        if previous is not None:
-            replaced.append((q, previous))
-            report.add(
-                make_issue(
-                    "submission.replaces",
-                    prison_code=q["prison_code"],
-                    period=q["period"],
-                    version=previous["version"],
-                    submitted_by=previous["submitted_by"],
-                    submitted_at=previous["submitted_at"].isoformat(timespec="seconds")
-                    if hasattr(previous["submitted_at"], "isoformat")
-                    else previous["submitted_at"],
-                )
-            )
+    rows = list(quarters.select("prison_code", "period", "period_index").iter_rows())
+    replaced = [q for q in rows if (q[0], q[2]) in latest]
+    report.add(*replaces_issues(rows, latest))
     report.sort()
     if replaced and not replace:
-        listed = ", ".join(f"{q['prison_code']} {q['period']}" for q, _ in replaced)
+        listed = ", ".join(f"{code} {period}" for code, period, _ in replaced)
         raise ReplaceRefused(
             f"{listed} already {'has' if len(replaced) == 1 else 'have'} an accepted submission; "
             "nothing was stored. To replace it, send the file again with --replace "

@@ -73,9 +73,10 @@ def test_second_ingest_needs_replace_then_supersedes(engine, account, tmp_path) 
     history = submission_history(engine, prison="BE-HAS", period="2025-Q3")
     assert [(h["version"], h["status"]) for h in history] == [
         (1, "superseded"),
-        (None, "rejected"),
+        (None, "refused"),
         (2, "current"),
     ]
+    assert "--replace" in history[1]["reason"]
     # the indicators read the replaced values
     assert (
         current_values(engine).filter(pl.col("data_element") == "receptions")["value"].item() == 333
@@ -91,6 +92,10 @@ def test_director_may_not_submit_for_another_prison(engine, account, tmp_path) -
     [error] = outcome.report.errors
     assert (error.rule, error.prison_code) == ("authz.prison", "BE-NEW")
     assert count(engine, submission_values) == 0
+    # the contract accepted it; storing was not allowed: refused, with the reason
+    [entry, _] = submission_history(engine)
+    assert (entry["status"], entry["reason"]) == ("refused", error.message)
+    assert outcome.refusal == error.message
     own = ingest(engine, write_file(tmp_path, "own.csv", good_rows("BE-HAS")), account("dir"))
     assert own.stored
 
@@ -171,7 +176,15 @@ def test_history_json_keys_through_the_cli(engine, account, tmp_path, capsys) ->
         "sha256",
     }
     assert all(required <= set(h) for h in history)
-    assert [h["status"] for h in history] == ["current", "rejected"]
+    # the second send: accepted by the contract, not stored without --replace
+    assert [h["status"] for h in history] == ["current", "refused"]
+    assert "--replace" in history[1]["reason"]
+    bad = write_file(tmp_path, "bad.csv", good_rows(receptions="-1"))
+    assert main(["ingest", str(bad), "--user", "min"]) == 1
+    capsys.readouterr()
+    assert main(["history", "--json"]) == 0
+    last = json.loads(capsys.readouterr().out)[-1]
+    assert (last["file_name"], last["status"], last["reason"]) == ("bad.csv", "rejected", None)
     assert history[0]["submitted_at"].endswith("+00:00")
 
 
@@ -242,9 +255,10 @@ def test_newest_accepted_time_ignores_rejected_and_refused_files(engine, account
         ("2025-Q2", "current", 0),
         ("2025-Q3", "current", 0),
         ("2025-Q4", "rejected", 1),
-        ("2025-Q1", "rejected", 0),
+        ("2025-Q1", "refused", 0),
     ]
-    assert history[-1]["refusal"]
+    assert history[-1]["refusal"] and history[-1]["reason"] == history[-1]["refusal"]
+    assert history[-2]["reason"] is None
 
 
 def test_outlier_against_the_prisons_own_history(engine, account, tmp_path) -> None:

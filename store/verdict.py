@@ -1,0 +1,174 @@
+"""The one verdict on a file, as `ingest` would give it: the core of `validate` and of Upload.
+
+`validate FILE [--user NAME]`, the dashboard's check of an upload and
+`ingest` all call `check_as`: the contract, the register, the stored history
+(`outlier.history`), the account (`authz.prison`) and the accepted
+submissions a file would supersede (`submission.replaces`) are judged in one
+place, so a dry run and a real ingest cannot disagree, and a page never shows
+"meets the contract" beside a refusal.
+
+Stored history is read only for the prisons the account may submit for: a
+check must not tell a director anything about another prison's figures or
+submissions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine
+
+from data_contracts.contract import Contract, load_contract
+from data_contracts.report import Issue, ValidationReport, make_issue
+from data_contracts.validate import CheckedFile, check_files
+from store.accounts import Account
+from store.prisons import load_register
+
+# The verdicts of a file (history's statuses of an attempt that was not stored).
+ACCEPTED, REJECTED, REFUSED = "accepted", "rejected", "refused"
+
+
+def storage_rules(contract: Contract | None = None) -> frozenset[str]:
+    """Rules judged at storage time (who sends, what is stored), not by the contract's checks."""
+    contract = contract or load_contract()
+    return frozenset(r.id for r in contract.rules if r.level == "storage")
+
+
+def verdict_of(error_rules: Iterable[str], refusal: str | None = None) -> str:
+    """`rejected` when the contract found errors; `refused` when only storage stopped it."""
+    rules = set(error_rules)
+    if rules - storage_rules():
+        return REJECTED
+    if rules or refusal:
+        return REFUSED
+    return ACCEPTED
+
+
+def refusal_reason(report: ValidationReport) -> str | None:
+    """Why a file the contract accepts cannot be stored (its storage errors), or None."""
+    if verdict_of(i.rule for i in report.errors) != REFUSED:
+        return None
+    return " ".join(i.message for i in report.errors)
+
+
+def may_see(account: Account | None, prison_code: str) -> bool:
+    """Whether a check run for `account` may speak of this prison's stored data."""
+    return account is None or account.may_submit(prison_code)
+
+
+def history_loader(engine: Engine, account: Account | None) -> Callable[[list[str]], pl.DataFrame]:
+    """The stored values outlier.history compares with, of the prisons `account` may see."""
+    from store.read import current_values
+
+    def load(prisons: list[str]) -> pl.DataFrame:
+        allowed = [p for p in prisons if may_see(account, p)]
+        values = current_values(engine, prisons=allowed)
+        return values.select("prison_code", "period_index", "data_element", "value")
+
+    return load
+
+
+def authz_issues(report: ValidationReport, account: Account) -> list[Issue]:
+    if account.role == "ministry":
+        return []
+    foreign = [p for p in report.prisons if not account.may_submit(p)]
+    if not account.may_submit_anything and not foreign:
+        foreign = [None]
+    allowed = (
+        f" (an {account.role} account may not submit files)"
+        if not account.may_submit_anything
+        else f" (this account may submit for {', '.join(sorted(account.prisons))})"
+    )
+    return [
+        make_issue("authz.prison", prison_code=code, user=account.name, allowed=allowed)
+        for code in foreign
+    ]
+
+
+def replaces_issues(
+    quarters: Iterable[tuple[str, str, int]], latest: dict[tuple[str, int], dict[str, Any]]
+) -> list[Issue]:
+    """`submission.replaces` for each (prison, period, index) that has an accepted submission."""
+    issues = []
+    for code, period, index in quarters:
+        previous = latest.get((code, index))
+        if previous is None:
+            continue
+        at = previous["submitted_at"]
+        issues.append(
+            make_issue(
+                "submission.replaces",
+                prison_code=code,
+                period=period,
+                version=previous["version"],
+                submitted_by=previous["submitted_by"],
+                submitted_at=at.isoformat(timespec="seconds") if hasattr(at, "isoformat") else at,
+            )
+        )
+    return issues
+
+
+@dataclass
+class Verdict:
+    """What storing a file would do; `status` is ACCEPTED, REJECTED or REFUSED."""
+
+    checked: CheckedFile
+    # the accepted submissions (id, version, who, when) it would supersede, by (prison, index)
+    replaces: dict[tuple[str, int], dict[str, Any]]
+
+    @property
+    def report(self) -> ValidationReport:
+        return self.checked.report
+
+    @property
+    def status(self) -> str:
+        return verdict_of(i.rule for i in self.report.errors)
+
+    @property
+    def reason(self) -> str | None:
+        return refusal_reason(self.report)
+
+
+def check_as(
+    engine: Engine,
+    files: Sequence[tuple[Path, str]],
+    account: Account | None,
+    *,
+    today: date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    with_replaces: bool = True,
+) -> list[Verdict]:
+    """The verdict on each (path, name as sent) file as `account` would get it; nothing stored.
+
+    `account` None (the operator's `validate` without --user) skips `authz.prison`.
+    `with_replaces=False` leaves `submission.replaces` to the caller: ingest judges it
+    again inside its write transaction, where no other ingest can interleave.
+    """
+    from store.submissions import current_versions
+
+    register = load_register(engine)
+    checked = check_files(
+        files,
+        register,
+        today=today,
+        history=history_loader(engine, account),
+        progress=progress,
+    )
+    verdicts = []
+    for result in checked:
+        report = result.report
+        if account is not None:
+            report.add(*authz_issues(report, account))
+        replaces: dict[tuple[str, int], dict[str, Any]] = {}
+        if with_replaces and report.accepted:
+            visible = [q for q in report.quarters if may_see(account, q[0])]
+            replaces = current_versions(engine, [(q[0], q[2]) for q in visible])
+            report.add(*replaces_issues(visible, replaces))
+        report.sort()
+        verdicts.append(Verdict(result, replaces))
+    return verdicts
