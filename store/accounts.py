@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from store import audit
 from store.db import write_transaction
@@ -169,3 +169,21 @@ def list_accounts(engine: Engine) -> list[Account]:
     with engine.connect() as conn:
         names = conn.execute(select(users.c.name).order_by(users.c.name)).scalars().all()
     return [a for a in (get_account(engine, n) for n in names) if a is not None]
+
+
+def setup_version(engine: Engine) -> str:
+    """Changes whenever the register or an account changes (not when someone logs in).
+
+    Every register import and account change writes `updated_at` (and adds or removes
+    rows); a log-in writes neither table, so it leaves the dashboard's caches alone.
+    """
+    query = select(
+        select(func.max(prisons_table.c.updated_at)).scalar_subquery(),
+        select(func.count()).select_from(prisons_table).scalar_subquery(),
+        select(func.max(users.c.updated_at)).scalar_subquery(),
+        select(func.count()).select_from(users).scalar_subquery(),
+        select(func.count()).select_from(user_prisons).scalar_subquery(),
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).one()
+    return "|".join("" if v is None else str(v) for v in row)

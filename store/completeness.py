@@ -2,7 +2,10 @@
 
 Read from the submissions and the register; nothing here is stored. A
 quarter's deadline is its last day plus `deadline_days` (a setting, default
-45), and a submission is late when its first accepted version came after it.
+45), and a submission is late when its first accepted version came after it;
+a quarter with a replaced submission is `resubmitted` whatever its lateness.
+A prison's series starts at the register's `opened`, else at its first
+accepted submission; quarters before it are `not open`, not `missing`.
 """
 
 from __future__ import annotations
@@ -12,11 +15,14 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 from sqlalchemy import Engine, func, select
 
-from data_contracts.periods import last_ended_quarter, period_label, quarter_end
+from data_contracts.periods import last_ended_quarter, period_index, period_label, quarter_end
+from data_contracts.register import Prison
 from store.prisons import list_prisons
 from store.schema import submissions, uploads
 
 DEFAULT_DEADLINE_DAYS = 45
+# The series start of a prison with no `opened` and no submission: every quarter expected.
+NO_START = -(10**9)
 STATUSES = ("submitted", "resubmitted", "late", "missing", "not open")
 
 
@@ -53,6 +59,13 @@ def completeness(
             )
             .group_by(submissions.c.prison_code, submissions.c.period_index)
         ).all()
+        starts = dict(
+            conn.execute(
+                select(submissions.c.prison_code, func.min(submissions.c.period_index))
+                .where(submissions.c.accepted)
+                .group_by(submissions.c.prison_code)
+            ).all()
+        )
     sent = pl.DataFrame(
         [
             {
@@ -79,7 +92,7 @@ def completeness(
                 "prison_type": p.prison_type,
                 "period": period_label(i),
                 "period_index": i,
-                "open": p.open_in(i),
+                "open": p.open_in(i) and i >= series_start(p, starts),
                 "deadline": datetime.combine(
                     quarter_end(i) + timedelta(days=deadline_days + 1), datetime.min.time(), UTC
                 ),
@@ -104,16 +117,29 @@ def completeness(
         .with_columns(
             pl.when(pl.col("versions") == 0)
             .then(pl.when(pl.col("open")).then(pl.lit("missing")).otherwise(pl.lit("not open")))
-            .when(pl.col("first_submitted_at") >= pl.col("deadline"))
-            .then(pl.lit("late"))
+            # a replaced quarter was resubmitted, however late its first version came
             .when(pl.col("versions") > 1)
             .then(pl.lit("resubmitted"))
+            .when(pl.col("first_submitted_at") >= pl.col("deadline"))
+            .then(pl.lit("late"))
             .otherwise(pl.lit("submitted"))
             .alias("status")
         )
         .drop("open")
         .sort("prison_code", "period_index")
     )
+
+
+def series_start(prison: Prison, first_submitted: dict[str, int]) -> int:
+    """The first quarter a prison's series is expected: the register's `opened`, else its
+    first accepted submission (a prison that never submitted is expected from the start).
+
+    Quarters before it are `not open`, never `missing`: a prison added to the register
+    with its history not yet loaded is not late for years before anyone asked.
+    """
+    if prison.opened:
+        return period_index(prison.opened)
+    return first_submitted.get(prison.code, NO_START)
 
 
 def _utc(value: datetime | None) -> datetime | None:

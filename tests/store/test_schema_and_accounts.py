@@ -125,3 +125,19 @@ def test_console_script_ingest_exit_codes(engine, store_url, tmp_path) -> None:
     )
     assert missing_user.returncode == 2
     assert "no account 'ghost'" in missing_user.stderr
+
+
+def test_setup_version_moves_with_register_and_accounts_not_with_log_ins(engine) -> None:
+    from data_contracts.register import Prison
+    from store.accounts import authenticate, save_account, setup_version
+    from store.prisons import import_prisons
+
+    before = setup_version(engine)
+    assert authenticate(engine, "min", "secret-1") is not None
+    assert authenticate(engine, "min", "wrong") is None
+    assert setup_version(engine) == before
+    save_account(engine, "dir", "director", prisons=["BE-HAS", "BE-NEW"], actor="test")
+    after_account = setup_version(engine)
+    assert after_account != before
+    import_prisons(engine, [Prison("BE-HAS", "Hasselt", "Limburg", "mixed")], "test")
+    assert setup_version(engine) != after_account
