@@ -20,13 +20,14 @@ import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_contracts.validate import CheckedFile, check_file
 from store import accounts, audit
 from store import completeness as completeness_model
+from store.changes import StoredVersion
 from store.db import database_url, get_engine, require_schema
 from store.history import latest_accepted_at, submission_history
-from store.prisons import list_prisons, load_register
-from store.submissions import IngestOutcome, current_versions, data_version, ingest_files
+from store.prisons import list_prisons
+from store.submissions import IngestOutcome, data_version, ingest_files
+from store.verdict import Verdict
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,8 +42,10 @@ def engine() -> Engine:
 
 
 def version() -> tuple[str, int, int]:
-    """The cache key of everything stored: the database, its newest upload and upload count."""
-    return (database_url(), *data_version(engine()))
+    """The cache key of everything stored: the database with the state of its register and
+    accounts (a register import or an account change shows at once; a log-in changes
+    neither), its newest upload and its upload count."""
+    return (f"{database_url()}|{accounts.setup_version(engine())}", *data_version(engine()))
 
 
 # ---------------------------------------------------------------- accounts
@@ -109,6 +112,7 @@ def _history(key: tuple[str, int, int]) -> pl.DataFrame:
         "errors": pl.Int64,
         "warnings": pl.Int64,
         "refusal": pl.String,
+        "reason": pl.String,
     }
     return pl.DataFrame(entries, schema=schema)
 
@@ -246,24 +250,29 @@ def _saved(content: bytes, folder: str) -> Path:
     return path
 
 
-def check_upload(content: bytes, name: str) -> CheckedFile:
-    """What the contract says of an uploaded file (nothing stored)."""
-    from store.read import current_values
+def check_upload(content: bytes, name: str, account: accounts.Account) -> Verdict:
+    """The one verdict storing this file would get, as `account` (nothing stored).
+
+    The same core as `validate --user` and `ingest`: contract, register, the stored
+    history of the prisons this account may submit for, authz.prison, submission.replaces.
+    """
+    from store.verdict import check_as
 
     with tempfile.TemporaryDirectory(prefix="pm-upload-") as folder:
-        return check_file(
-            _saved(content, folder),
-            load_register(engine()),
-            name=name,
-            history=lambda codes: current_values(engine(), prisons=codes).select(
-                "prison_code", "period_index", "data_element", "value"
-            ),
-        )
+        [verdict] = check_as(engine(), [(_saved(content, folder), name)], account)
+    return verdict
 
 
-def replaced_by(checked: CheckedFile) -> dict[tuple[str, int], dict]:
-    """The accepted submissions an upload would supersede."""
-    return current_versions(engine(), [(q[0], q[2]) for q in checked.report.quarters])
+def replaced_by(verdict: Verdict) -> dict[tuple[str, int], dict]:
+    """The accepted submissions an upload would supersede (only of the account's prisons)."""
+    return verdict.replaces
+
+
+def stored_versions(outcome: IngestOutcome) -> list[StoredVersion]:
+    """Each prison-quarter a stored upload made: its version and what changed since the last."""
+    from store.changes import stored_versions as versions
+
+    return versions(engine(), outcome.submission_ids)
 
 
 def store_upload(

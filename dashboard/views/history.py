@@ -1,4 +1,9 @@
-"""Submissions of every prison-quarter (and, for the ministry, the audit log), filterable."""
+"""Submissions of every prison-quarter (and, for the ministry, the audit log), filterable.
+
+The statuses are the command line's (`history --json`): current, superseded,
+refused (the contract accepted the file; storing was not allowed, see reason)
+and rejected (the contract found errors).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, exports
-from store.history import SHOWN_COLUMNS
+from store.history import SHOWN_COLUMNS, STATUSES
 
 
 def render() -> None:
@@ -28,7 +33,7 @@ def _submissions(history: pl.DataFrame) -> None:
     col1, col2, col3, col4 = st.columns(4)
     prisons = col1.multiselect("Prison", sorted(history["prison_code"].drop_nulls().unique()))
     periods = col2.multiselect("Period", sorted(history["period"].drop_nulls().unique()))
-    statuses = col3.multiselect("Status", ["current", "superseded", "rejected"])
+    statuses = col3.multiselect("Status", list(STATUSES))
     senders = col4.multiselect("Sent by", sorted(history["submitted_by"].unique()))
     shown = history
     for column, chosen in (
@@ -44,7 +49,7 @@ def _submissions(history: pl.DataFrame) -> None:
         " · ".join(f"{r['status']}: {r['count']:,}" for r in counts.iter_rows(named=True))
         or "No submissions yet."
     )
-    table = shown.select(*SHOWN_COLUMNS, "errors", "warnings", "refusal", "sha256").sort(
+    table = shown.select(*SHOWN_COLUMNS, "reason", "errors", "warnings", "sha256").sort(
         "submitted_at", descending=True
     )
     st.dataframe(table, hide_index=True, width="stretch")

@@ -1,4 +1,9 @@
-"""Upload a quarterly file: see what the contract says, acknowledge warnings, confirm replacing."""
+"""Upload a quarterly file: one verdict (as ingest would give it), the problems grouped, storing.
+
+The verdict, the grouping of identical problems and what a new version
+changed are core functions (store.verdict, data_contracts.issue_groups,
+store.changes); this page shows them and asks the sender to confirm.
+"""
 
 from __future__ import annotations
 
@@ -11,37 +16,16 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, exports
+from data_contracts.issue_groups import grouped_issues
 from data_contracts.periods import is_period, last_ended_quarter, period_label
-from data_contracts.report import ValidationReport
 from data_contracts.template import write_template
+from store.verdict import ACCEPTED, REJECTED
 
-
-def issues_table(report: ValidationReport) -> pl.DataFrame:
-    return pl.DataFrame(
-        [
-            {
-                "severity": i.severity,
-                "row": i.row,
-                "column": i.column,
-                "prison": i.prison_code,
-                "period": i.period,
-                "data element": i.data_element,
-                "what to fix": i.message,
-                "rule": i.rule,
-            }
-            for i in report.issues
-        ],
-        schema={
-            "severity": pl.String,
-            "row": pl.Int64,
-            "column": pl.String,
-            "prison": pl.String,
-            "period": pl.String,
-            "data element": pl.String,
-            "what to fix": pl.String,
-            "rule": pl.String,
-        },
-    )
+REPLACES = "submission.replaces"
+# The screen lists this many distinct problems; the report download holds every one.
+SHOWN_GROUPS = 200
+# Above this many stored prison-quarters (a back-fill), one line counts them.
+SHOWN_VERSIONS = 10
 
 
 def render() -> None:
@@ -60,54 +44,66 @@ def render() -> None:
     _template(account)
 
 
-def _check_and_store(content: bytes, name: str, account) -> None:  # type: ignore[no-untyped-def]
-    key = hashlib.sha256(content).hexdigest() + name
-    if st.session_state.get("upload_key") != key:
-        with st.spinner(f"Checking {name} against the contract…"):
-            st.session_state["upload_checked"] = data.check_upload(content, name)
-        st.session_state["upload_key"] = key
-        st.session_state.pop("upload_outcome", None)
-    checked = st.session_state["upload_checked"]
-    report = checked.report
-    outcome = st.session_state.get("upload_outcome")
-    if outcome is not None:
-        _show_outcome(outcome)
-        return
+def _verdict_line(name: str, verdict) -> None:  # type: ignore[no-untyped-def]
+    report = verdict.report
     summary = (
         f"{report.rows:,} rows · prisons {', '.join(report.prisons) or '–'} · "
         f"periods {', '.join(report.periods) or '–'}"
     )
-    if report.accepted:
-        st.success(f"**{name}** meets the contract ({len(report.warnings)} warning(s)). {summary}")
+    warnings = len(report.warnings)
+    if verdict.status == ACCEPTED:
+        note = "no warnings" if not warnings else f"{warnings} warning(s) to read below"
+        st.success(f"**{name}** meets the contract and can be stored ({note}). {summary}")
+    elif verdict.status == REJECTED:
+        st.error(
+            f"**{name}** was rejected: {len(report.errors)} error(s), {warnings} warning(s). "
+            f"Nothing was stored. {summary}"
+        )
     else:
-        st.error(
-            f"**{name}** was rejected: {len(report.errors)} error(s), "
-            f"{len(report.warnings)} warning(s). Nothing was stored. {summary}"
-        )
-    if report.issues:
-        table = issues_table(report)
-        st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button(
-            "Download the report (CSV)",
-            exports.csv_bytes(table),
-            file_name=f"{Path(name).stem}-report.csv",
-            mime="text/csv",
-            icon=":material/download:",
-        )
-    foreign = [p for p in report.prisons if not account.may_submit(p)]
-    if foreign:
-        st.error(
-            f"You may not submit figures for {', '.join(foreign)}: storing this file will be "
-            "refused. Send a file that holds only your own prison's rows."
-        )
-    if not report.accepted or foreign:
+        st.error(f"**{name}** cannot be stored: {verdict.reason} {summary}")
+
+
+def _issues(name: str, verdict) -> None:  # type: ignore[no-untyped-def]
+    table = grouped_issues(verdict.report.issues)
+    if table.height == 0:
+        return
+    st.subheader("What to fix" if verdict.report.errors else "Warnings")
+    shown = table.drop("count").head(SHOWN_GROUPS)
+    st.table(shown, hide_index=True)  # a table, not a grid: every message shows whole
+    if table.height > SHOWN_GROUPS:
+        st.caption(f"{SHOWN_GROUPS} of {table.height:,} problems shown; the report has all.")
+    st.download_button(
+        "Download the report (CSV)",
+        exports.csv_bytes(table),
+        file_name=f"{Path(name).stem}-report.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+
+
+def _check_and_store(content: bytes, name: str, account) -> None:  # type: ignore[no-untyped-def]
+    key = hashlib.sha256(content).hexdigest() + name
+    if st.session_state.get("upload_key") != key:
+        with st.spinner(f"Checking {name} against the contract…"):
+            st.session_state["upload_checked"] = data.check_upload(content, name, account)
+        st.session_state["upload_key"] = key
+        st.session_state.pop("upload_outcome", None)
+    verdict = st.session_state["upload_checked"]
+    outcome = st.session_state.get("upload_outcome")
+    if outcome is not None:
+        _show_outcome(outcome)
+        return
+    _verdict_line(name, verdict)
+    _issues(name, verdict)
+    if verdict.status != ACCEPTED:
         return
     ready = True
-    if report.warnings:
+    # the replacement has its own box below; every other warning is acknowledged here
+    if [w for w in verdict.report.warnings if w.rule != REPLACES]:
         ready = st.checkbox(
             "I have read the warnings and the figures are right", key="ack_warnings"
         )
-    replaced = data.replaced_by(checked)
+    replaced = data.replaced_by(verdict)
     replace = False
     if replaced:
         rows = [
@@ -141,14 +137,46 @@ def _check_and_store(content: bytes, name: str, account) -> None:  # type: ignor
 
 
 def _show_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
-    if outcome.stored:
-        st.success(
-            f"**{outcome.report.file}** was stored as submission(s) "
-            f"{', '.join(str(i) for i in outcome.submission_ids)}. Every page shows it now."
-        )
-    else:
+    if not outcome.stored:
         reason = outcome.refusal or "; ".join(i.message for i in outcome.report.errors)
         st.error(f"**{outcome.report.file}** was not stored: {reason}")
+        return
+    versions = data.stored_versions(outcome)
+    if len(versions) > SHOWN_VERSIONS:
+        st.success(
+            f"**{outcome.report.file}**: {len(versions):,} prison-quarters stored. "
+            "Every page shows them now."
+        )
+        return
+    st.success(
+        "; ".join(v.headline for v in versions)
+        + f" (from **{outcome.report.file}**). Every page shows it now."
+    )
+    for v in versions:
+        if v.version == 1:
+            continue
+        if v.changes.height == 0:
+            st.info(f"{v.prison_code} {v.period}: no figure changed from version {v.version - 1}.")
+            continue
+        st.markdown(f"**What changed in {v.prison_code} {v.period} from version {v.version - 1}**")
+        changes = v.changes.select(
+            (pl.col("title") + " (" + pl.col("data_element") + ")").alias("data element"),
+            _figure("old").alias(f"version {v.version - 1}"),
+            _figure("new").alias(f"version {v.version}"),
+        )
+        st.table(changes, hide_index=True)
+
+
+def _figure(column: str) -> pl.Expr:
+    """A stored value as text: whole numbers without '.0', empty as 'not reported'."""
+    value = pl.col(column)
+    return (
+        pl.when(value.is_null())
+        .then(pl.lit("not reported"))
+        .when(value == value.floor())
+        .then(value.cast(pl.Int64).cast(pl.String))
+        .otherwise(value.cast(pl.String))
+    )
 
 
 def _template(account) -> None:  # type: ignore[no-untyped-def]

@@ -138,7 +138,7 @@ def test_rejected_upload_shows_what_to_fix(app) -> None:
 
     at = _upload(app("director"), "bad.csv", (INVALID_DIR / "value.negative.csv").read_bytes())
     assert "was rejected" in at.error[0].value
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert "value.negative" in table["rule"].to_list()
     assert not [b for b in at.button if b.label == "Store the file"]
 
@@ -150,7 +150,7 @@ def test_accepted_upload_then_replacement_needs_confirmation(app) -> None:
     assert not store.disabled
     store.click().run()
     no_exception(at)
-    assert "was stored as submission" in at.success[0].value
+    assert "stored as version 1" in at.success[0].value
     # the same quarter again: a replacement, which must be confirmed
     again = _upload(
         app("director"), "wfp-2023-Q3-v2.csv", _valid_new_file().replace(b"NM-WFP", b"NM-WFP")
@@ -163,7 +163,7 @@ def test_accepted_upload_then_replacement_needs_confirmation(app) -> None:
     assert not store.disabled
     store.click().run()
     no_exception(again)
-    assert "was stored" in again.success[0].value
+    assert "stored as version 2" in again.success[0].value
     at.switch_page("views/history.py").run()
     history = at.dataframe[0].value
     assert list(history.columns[:4]) == ["prison_code", "period", "version", "status"]
