@@ -25,6 +25,8 @@ GROUP_SCHEMA = {
 }
 # A group lists at most this many runs of rows, then how many more there are.
 SHOWN_RUNS = 8
+# A group over more elements than this counts them instead of listing every code.
+SHOWN_ELEMENTS = 3
 
 
 def row_runs(rows: Iterable[int], shown: int = SHOWN_RUNS) -> str:
@@ -54,6 +56,8 @@ def _where(group: list[Issue]) -> str:
 
 def _element(group: list[Issue], contract: Contract) -> str:
     codes = sorted({i.data_element for i in group if i.data_element})
+    if len(codes) > SHOWN_ELEMENTS:
+        return f"{len(codes)} data elements"
     if len(codes) != 1:
         return ", ".join(codes)
     title = contract.title(codes[0])

@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from data_contracts.contract import load_contract
+
 pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -206,7 +208,7 @@ def test_valid_file_is_stored(
     store = pm_page.get_by_role("button", name="Store the file")
     expect(store).to_be_enabled()
     store.click()
-    expect(pm_page.get_by_text("was stored as submission(s)")).to_be_visible(timeout=SLOW)
+    expect(pm_page.get_by_text("NM-WFP 2023-Q3 stored as version 1")).to_be_visible(timeout=SLOW)
     wait_idle(pm_page)
     assert_no_exception(pm_page)
     pm_page.screenshot(path=screenshots / "ministry-upload-stored.png", full_page=True)
@@ -228,16 +230,10 @@ def test_invalid_file_is_rejected_with_its_rule(
     expect(pm_page.get_by_text("was rejected")).to_be_visible(timeout=SLOW)
     wait_idle(pm_page)
     assert_no_exception(pm_page)
-    problems = pm_page.locator('[data-testid="stDataFrame"]')
+    problems = pm_page.locator('[data-testid="stTable"]')  # a table: messages show whole
     expect(problems).to_be_visible()
-    # st.dataframe draws on a canvas; its cells are mirrored in a table inside the canvas,
-    # which the browser does not render (so: hidden, but attached).
-    expect(
-        problems.get_by_role("columnheader", name="rule", exact=True, include_hidden=True)
-    ).to_be_attached()
-    expect(
-        problems.get_by_role("gridcell", name="value.negative", exact=True, include_hidden=True)
-    ).to_be_attached()
+    expect(problems.get_by_role("columnheader", name="rule", exact=True)).to_be_visible()
+    expect(problems.get_by_role("cell", name="value.negative", exact=True)).to_be_visible()
     expect(pm_page.get_by_role("button", name="Store the file")).to_have_count(0)
     pm_page.screenshot(path=screenshots / "ministry-upload-rejected.png", full_page=True)
 
@@ -245,7 +241,11 @@ def test_invalid_file_is_rejected_with_its_rule(
         pm_page.get_by_role("button", name="Download the report (CSV)").click()
     report = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text("utf-8"))))
     assert [(r["severity"], r["rule"], r["data element"]) for r in report] == [
-        ("error", "value.negative", "overdose_nonfatal")
+        (
+            "error",
+            "value.negative",
+            f"{load_contract().title('overdose_nonfatal')} (overdose_nonfatal)",
+        )
     ]
 
 

@@ -30,6 +30,17 @@ def test_identical_problems_are_one_line_with_their_rows() -> None:
     assert table["data element"][1] == f"{title} (receptions)"
 
 
+def test_a_problem_over_many_elements_counts_them() -> None:
+    from data_contracts.issue_groups import SHOWN_ELEMENTS
+
+    codes = load_contract().element_codes[: SHOWN_ELEMENTS + 1]
+    issues = [
+        make_issue("period.format", row=r, column="period", data_element=c, value="Q3-2023")
+        for r, c in enumerate(codes, start=2)
+    ]
+    assert grouped_issues(issues)["data element"].to_list() == [f"{len(codes)} data elements"]
+
+
 def test_different_messages_stay_apart() -> None:
     issues = [
         make_issue("period.format", row=2, column="period", value="Q3-2023"),
