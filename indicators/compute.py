@@ -33,7 +33,7 @@ from typing import Any, Literal
 import polars as pl
 
 from data_contracts.periods import days_in_quarter_expr, period_index, period_index_expr
-from indicators import stats
+from indicators import stats, trend
 from indicators.registry import Indicator, Registry, load_registry
 
 TABLE_COLUMNS = (
@@ -426,90 +426,11 @@ def changes(table: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def funnel_limit(indicator: Indicator, benchmark: pl.Expr, confidence: float, side: str) -> pl.Expr:
-    """The control limit at each row's denominator around a benchmark (raw ratio), in the unit."""
-    if indicator.is_rate:
-        limit = stats.funnel_rate_limit(denominator, benchmark, confidence, side)  # type: ignore[arg-type]
-    else:
-        limit = stats.funnel_proportion_limit(denominator, benchmark, confidence, side)  # type: ignore[arg-type]
-    return limit * indicator.multiplier
+def funnel_data(table: pl.DataFrame, indicator: str, period: str, **options: Any) -> pl.DataFrame:
+    """The funnel of one indicator and quarter: see ``indicators.funnel.funnel_data``."""
+    from indicators.funnel import funnel_data as build  # the funnel module builds on this one
 
-
-FUNNEL_LIMITS = tuple((f"{name}_limit", confidence, side) for name, confidence, side in INTERVALS)
-
-
-def funnel_data(
-    table: pl.DataFrame,
-    indicator: str,
-    period: str,
-    *,
-    shown: pl.DataFrame | None = None,
-    registry: Registry | None = None,
-) -> pl.DataFrame:
-    """The prisons of one indicator and quarter for a funnel plot (Spiegelhalter 2005).
-
-    Columns: prison_code, region, numerator, denominator, value, benchmark (the sum over
-    all prisons, i.e. the national value), the 95% and 99.8% control limits at each
-    prison's denominator (``lower_95_limit`` … ``upper_998_limit``), and
-    ``funnel_significance``, PHEindicatormethods' label from ``stats.funnel_significance``.
-
-    Give the unsuppressed ``table``: the benchmark and the labels must be computed over
-    every prison. For a reader who sees figures suppressed, pass their table as ``shown``:
-    prisons suppressed there keep only what that table shows, and when the national figure
-    is suppressed there, the benchmark and limits (which would reveal it) are null too.
-    """
-    spec = (registry or load_registry())[indicator]
-    rows = table.filter(
-        (pl.col("level") == PRISON)
-        & (pl.col("indicator") == indicator)
-        & (pl.col("period") == period)
-    ).select("prison_code", "region", "numerator", "denominator")
-    ratio = stats.funnel_benchmark(numerator, denominator)
-    funnel = rows.with_columns(
-        pl.when(computable(spec)).then(numerator / denominator * spec.multiplier).alias("value"),
-        (ratio * spec.multiplier).alias("benchmark"),
-        *(
-            funnel_limit(spec, ratio, confidence, side).alias(name)
-            for name, confidence, side in FUNNEL_LIMITS
-        ),
-        stats.funnel_significance(numerator, denominator, spec.statistic).alias(
-            "funnel_significance"
-        ),
-    ).sort("prison_code")
-    return funnel if shown is None else funnel_as_shown(funnel, shown, indicator, period)
-
-
-def funnel_as_shown(
-    funnel: pl.DataFrame, shown: pl.DataFrame, indicator: str, period: str
-) -> pl.DataFrame:
-    """A funnel with what a reader's (suppressed) table hides hidden here too."""
-    quarter = shown.filter((pl.col("indicator") == indicator) & (pl.col("period") == period))
-    national_hidden = quarter.filter(pl.col("level") == NATIONAL)["suppressed"].any()
-    visible = quarter.filter(pl.col("level") == PRISON).select(
-        "prison_code",
-        pl.col("suppressed").alias("_hidden"),
-        pl.col("denominator").alias("_shown_denominator"),
-    )
-    hidden = pl.col("_hidden").fill_null(True)
-    limits = [name for name, _, _ in FUNNEL_LIMITS]
-    return (
-        funnel.join(visible, on="prison_code", how="left")
-        .with_columns(
-            *(pl.when(~hidden).then(pl.col(c)).alias(c) for c in ("numerator", "value")),
-            pl.col("_shown_denominator").alias("denominator"),
-            pl.when(~hidden & ~pl.lit(national_hidden))
-            .then(pl.col("funnel_significance"))
-            .alias("funnel_significance"),
-            *(
-                pl.when(~pl.lit(national_hidden) & pl.col("_shown_denominator").is_not_null())
-                .then(pl.col(c))
-                .alias(c)
-                for c in limits
-            ),
-            pl.when(~pl.lit(national_hidden)).then(pl.col("benchmark")).alias("benchmark"),
-        )
-        .drop("_hidden", "_shown_denominator")
-    )
+    return build(table, indicator, period, **options)
 
 
 def recent_trends(
@@ -527,11 +448,11 @@ def recent_trends(
     """
     rows = with_period_index(table)
     if rows.height == 0:
-        return pl.DataFrame(schema={**{k: pl.String for k in SERIES_KEYS}, stats.TREND: pl.String})
+        return pl.DataFrame(schema={**{k: pl.String for k in SERIES_KEYS}, trend.TREND: pl.String})
     end = rows["period_index"].max() if last is None else as_period_index(last)
-    window = rows.filter(pl.col("period_index").is_between(end - stats.TREND_POINTS + 1, end))
+    window = rows.filter(pl.col("period_index").is_between(end - trend.TREND_POINTS + 1, end))
     quarters = pl.DataFrame(
-        {"period_index": list(range(end - stats.TREND_POINTS + 1, end + 1))},
+        {"period_index": list(range(end - trend.TREND_POINTS + 1, end + 1))},
         schema={"period_index": pl.Int64},
     )
     grid = rows.select(SERIES_KEYS).unique().join(quarters, how="cross")
@@ -547,7 +468,7 @@ def recent_trends(
         ids = [i.id for i in spec if i.statistic == statistic]
         subset = points.filter(pl.col("indicator").is_in(ids))
         if subset.height:
-            trends.append(stats.recent_trend(subset, SERIES_KEYS, statistic))  # type: ignore[arg-type]
+            trends.append(trend.recent_trend(subset, SERIES_KEYS, statistic))  # type: ignore[arg-type]
     return pl.concat(trends).sort(list(SERIES_KEYS), nulls_last=False)
 
 

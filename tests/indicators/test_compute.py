@@ -13,7 +13,7 @@ from indicator_frames import PRISONS, deaths, ost, row, values
 from scipy.stats import chi2
 
 from data_contracts.register import Prison
-from indicators import compute, stats
+from indicators import compute, funnel_stats
 from indicators.compute import (
     TABLE_COLUMNS,
     TABLE_SCHEMA,
@@ -342,12 +342,12 @@ def test_funnel_data_labels_prisons_as_stats_does() -> None:
     assert funnel["prison_code"].to_list() == ["N-A", "N-B", "S-A"]
     assert funnel["benchmark"].to_list() == pytest.approx([50.0] * 3)
     expected = pl.DataFrame({"x": [90, 10, 50], "n": [100, 100, 100]}).select(
-        stats.funnel_significance(pl.col("x"), pl.col("n"))
+        funnel_stats.funnel_significance(pl.col("x"), pl.col("n"))
     )
     assert funnel["funnel_significance"].to_list() == expected.to_series().to_list()
     assert funnel["funnel_significance"].to_list()[:2] == ["High (0.001)", "Low (0.001)"]
     limit = pl.DataFrame({"n": [100.0]}).select(
-        stats.funnel_proportion_limit(pl.col("n"), 0.5, 0.95, "lower") * 100
+        funnel_stats.funnel_proportion_limit(pl.col("n"), 0.5, 0.95, "lower") * 100
     )
     assert funnel["lower_95_limit"][0] == pytest.approx(limit.item())
     assert (funnel["lower_998_limit"] < funnel["lower_95_limit"]).all()

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators import stats
+from indicators import funnel_stats, stats, trend
 
 # The published values come from R; our arithmetic is the same, so the match is far
 # tighter than the 1e-6 the spec asks for.
@@ -190,7 +190,7 @@ def test_intervals_are_null_never_zero_exactly_when_not_computable(
 @pytest.fixture(scope="module")
 def funnel_labels() -> list[str]:
     labels = FUNNEL_ROWS.select(
-        stats.funnel_significance(pl.col("numerator"), pl.col("denominator"))
+        funnel_stats.funnel_significance(pl.col("numerator"), pl.col("denominator"))
     )
     return labels.to_series().to_list()
 
@@ -212,8 +212,8 @@ def test_funnel_proportion_limits_are_inverted_wilson_limits(
     confidence: float, benchmark: float, size: int
 ) -> None:
     limits = pl.DataFrame({"n": [float(size)]}).select(
-        lo=stats.funnel_proportion_limit(n, benchmark, confidence, "lower"),
-        hi=stats.funnel_proportion_limit(n, benchmark, confidence, "upper"),
+        lo=funnel_stats.funnel_proportion_limit(n, benchmark, confidence, "lower"),
+        hi=funnel_stats.funnel_proportion_limit(n, benchmark, confidence, "upper"),
     )
     lo, hi = limits.row(0)
     # Numerators on the lower limit, on the upper limit, and at the two extremes.
@@ -246,8 +246,8 @@ def test_funnel_rate_limits_match_phe_funnels_at_whole_counts(
     population_high = chi2.ppf(tail, 2 * events) / 2 / benchmark
     frame = pl.DataFrame({"n": [population_low, population_high]})
     limits = frame.select(
-        lo=stats.funnel_rate_limit(n, benchmark, confidence, "lower").first(),
-        hi=stats.funnel_rate_limit(n, benchmark, confidence, "upper").last(),
+        lo=funnel_stats.funnel_rate_limit(n, benchmark, confidence, "lower").first(),
+        hi=funnel_stats.funnel_rate_limit(n, benchmark, confidence, "upper").last(),
     )
     assert limits.row(0) == (
         pytest.approx(events / population_low, rel=1e-8),
@@ -264,7 +264,7 @@ def test_funnel_limits_bracket_the_benchmark_and_nest(
     benchmark: float, denominators: list[float]
 ) -> None:
     frame = pl.DataFrame({"n": denominators})
-    for limit in (stats.funnel_proportion_limit, stats.funnel_rate_limit):
+    for limit in (funnel_stats.funnel_proportion_limit, funnel_stats.funnel_rate_limit):
         result = frame.select(
             lo998=limit(n, benchmark, stats.CONFIDENCE_998, "lower"),
             lo95=limit(n, benchmark, stats.CONFIDENCE_95, "lower"),
@@ -273,13 +273,13 @@ def test_funnel_limits_bracket_the_benchmark_and_nest(
         )
         for r in result.iter_rows(named=True):
             assert 0.0 <= r["lo998"] <= r["lo95"] <= benchmark <= r["hi95"] <= r["hi998"]
-            if limit is stats.funnel_proportion_limit:
+            if limit is funnel_stats.funnel_proportion_limit:
                 assert r["hi998"] <= 1.0
 
 
 def test_funnel_limits_narrow_as_the_denominator_grows() -> None:
     frame = pl.DataFrame({"n": [50.0, 500.0, 5_000.0, 50_000.0]})
-    for limit in (stats.funnel_proportion_limit, stats.funnel_rate_limit):
+    for limit in (funnel_stats.funnel_proportion_limit, funnel_stats.funnel_rate_limit):
         result = frame.select(
             lo=limit(n, 0.3, stats.CONFIDENCE_998, "lower"),
             hi=limit(n, 0.3, stats.CONFIDENCE_998, "upper"),
@@ -291,9 +291,9 @@ def test_funnel_limits_narrow_as_the_denominator_grows() -> None:
 def test_funnel_limits_are_null_without_a_denominator() -> None:
     frame = pl.DataFrame({"n": [0.0, None, 100.0]}, schema={"n": pl.Float64})
     limits = frame.select(
-        proportion=stats.funnel_proportion_limit(n, 0.3, stats.CONFIDENCE_95, "lower"),
-        rate=stats.funnel_rate_limit(n, 0.3, stats.CONFIDENCE_95, "upper"),
-        overdispersed=stats.overdispersed_funnel_limit(n, 0.3, stats.CONFIDENCE_95, "upper"),
+        proportion=funnel_stats.funnel_proportion_limit(n, 0.3, stats.CONFIDENCE_95, "lower"),
+        rate=funnel_stats.funnel_rate_limit(n, 0.3, stats.CONFIDENCE_95, "upper"),
+        overdispersed=funnel_stats.overdispersed_funnel_limit(n, 0.3, stats.CONFIDENCE_95, "upper"),
     )
     assert limits.null_count().row(0) == (2, 2, 2)
     assert limits.drop_nulls().height == 1
@@ -304,11 +304,13 @@ def test_funnel_rate_limit_takes_the_benchmark_of_each_quarter() -> None:
         {"q": ["a", "a", "b", "b"], "x": [10, 30, 100, 300], "n": [1000.0, 1000.0, 1000.0, 1000.0]}
     )
     per_quarter = units.select(
-        stats.funnel_rate_limit(n, stats.funnel_benchmark(x, n), 0.998, "upper").over("q")
+        funnel_stats.funnel_rate_limit(n, funnel_stats.funnel_benchmark(x, n), 0.998, "upper").over(
+            "q"
+        )
     ).to_series()
     fixed = units.select(
-        a=stats.funnel_rate_limit(n, 0.02, 0.998, "upper"),
-        b=stats.funnel_rate_limit(n, 0.2, 0.998, "upper"),
+        a=funnel_stats.funnel_rate_limit(n, 0.02, 0.998, "upper"),
+        b=funnel_stats.funnel_rate_limit(n, 0.2, 0.998, "upper"),
     )
     assert per_quarter.to_list() == [*fixed["a"][:2], *fixed["b"][2:]]
 
@@ -319,7 +321,7 @@ def test_funnel_rate_labels_compare_the_benchmark_with_each_interval() -> None:
         {"events": [0, 10, 25, 5, 60, 34], "person_years": [1000.0] * 6},
     )
     labels = units.select(
-        stats.funnel_significance(pl.col("events"), pl.col("person_years"), "rate")
+        funnel_stats.funnel_significance(pl.col("events"), pl.col("person_years"), "rate")
     )
     assert labels.to_series().to_list() == [
         stats.LOW_001,  # exact 99.8% upper limit of 0 events is 6.9
@@ -337,8 +339,8 @@ def test_funnel_leaves_units_without_a_value_out_of_the_benchmark() -> None:
         schema={"x": pl.Int64, "n": pl.Int64},
     )
     result = units.select(
-        benchmark=stats.funnel_benchmark(x, n),
-        label=stats.funnel_significance(x, n),
+        benchmark=funnel_stats.funnel_benchmark(x, n),
+        label=funnel_stats.funnel_significance(x, n),
     )
     assert result["benchmark"][0] == pytest.approx(0.3)
     assert result["label"].to_list() == [stats.NOT_SIGNIFICANT] * 3 + [None, None]
@@ -348,11 +350,11 @@ def test_funnel_significance_over_quarters_uses_each_quarters_benchmark() -> Non
     quarter_a = pl.DataFrame({"x": [100, 300, 200], "n": [1000, 1000, 1000]})
     quarter_b = pl.DataFrame({"x": [500, 520, 480], "n": [1000, 1000, 1000]})
     both = pl.concat([quarter_a.with_columns(q=pl.lit("a")), quarter_b.with_columns(q=pl.lit("b"))])
-    over = both.select(stats.funnel_significance(x, n).over("q")).to_series().to_list()
+    over = both.select(funnel_stats.funnel_significance(x, n).over("q")).to_series().to_list()
     alone = [
         label
         for quarter in (quarter_a, quarter_b)
-        for label in quarter.select(stats.funnel_significance(x, n)).to_series().to_list()
+        for label in quarter.select(funnel_stats.funnel_significance(x, n)).to_series().to_list()
     ]
     assert over == alone
     assert over[:3] == [stats.LOW_001, stats.HIGH_001, stats.NOT_SIGNIFICANT]
@@ -370,15 +372,17 @@ OVERDISPERSED = pl.DataFrame(
 @pytest.mark.parametrize("statistic", ["proportion", "rate"])
 def test_overdispersion_widens_the_funnel(statistic: stats.Statistic) -> None:
     estimates = OVERDISPERSED.select(
-        benchmark=stats.funnel_benchmark(x, n),
-        phi=stats.overdispersion_phi(x, n, statistic),
-        tau2=stats.overdispersion_tau2(x, n, statistic),
+        benchmark=funnel_stats.funnel_benchmark(x, n),
+        phi=funnel_stats.overdispersion_phi(x, n, statistic),
+        tau2=funnel_stats.overdispersion_tau2(x, n, statistic),
     ).row(0, named=True)
     assert estimates["phi"] > 1
     assert estimates["tau2"] > 0
 
     plain_limit = (
-        stats.funnel_proportion_limit if statistic == "proportion" else stats.funnel_rate_limit
+        funnel_stats.funnel_proportion_limit
+        if statistic == "proportion"
+        else funnel_stats.funnel_rate_limit
     )
     grid = pl.DataFrame({"n": [100.0, 1_000.0, 10_000.0]})
     for spread in ({"phi": estimates["phi"]}, {"tau2": estimates["tau2"]}):
@@ -386,10 +390,10 @@ def test_overdispersion_widens_the_funnel(statistic: stats.Statistic) -> None:
             limits = grid.select(
                 plain_lo=plain_limit(n, estimates["benchmark"], confidence, "lower"),
                 plain_hi=plain_limit(n, estimates["benchmark"], confidence, "upper"),
-                wide_lo=stats.overdispersed_funnel_limit(
+                wide_lo=funnel_stats.overdispersed_funnel_limit(
                     n, estimates["benchmark"], confidence, "lower", statistic, **spread
                 ),
-                wide_hi=stats.overdispersed_funnel_limit(
+                wide_hi=funnel_stats.overdispersed_funnel_limit(
                     n, estimates["benchmark"], confidence, "upper", statistic, **spread
                 ),
             )
@@ -399,7 +403,7 @@ def test_overdispersion_widens_the_funnel(statistic: stats.Statistic) -> None:
 
     def flagged(overdispersion: stats.Overdispersion) -> int:
         labels = OVERDISPERSED.select(
-            stats.funnel_significance(x, n, statistic, overdispersion)
+            funnel_stats.funnel_significance(x, n, statistic, overdispersion)
         ).to_series()
         return (labels != stats.NOT_SIGNIFICANT).sum()
 
@@ -410,12 +414,12 @@ def test_overdispersion_widens_the_funnel(statistic: stats.Statistic) -> None:
 def test_overdispersion_never_narrows_the_funnel() -> None:
     at_benchmark = pl.DataFrame({"x": [300, 150, 600], "n": [1000, 500, 2000]})
     estimates = at_benchmark.select(
-        phi=stats.overdispersion_phi(x, n), tau2=stats.overdispersion_tau2(x, n)
+        phi=funnel_stats.overdispersion_phi(x, n), tau2=funnel_stats.overdispersion_tau2(x, n)
     )
     assert estimates.row(0) == (0.0, 0.0)
     limits = pl.DataFrame({"n": [1000.0]}).select(
-        adjusted=stats.overdispersed_funnel_limit(n, 0.3, 0.998, "upper", phi=0.0),
-        unadjusted=stats.overdispersed_funnel_limit(n, 0.3, 0.998, "upper"),
+        adjusted=funnel_stats.overdispersed_funnel_limit(n, 0.3, 0.998, "upper", phi=0.0),
+        unadjusted=funnel_stats.overdispersed_funnel_limit(n, 0.3, 0.998, "upper"),
     )
     assert limits["adjusted"][0] == limits["unadjusted"][0]
     assert limits["unadjusted"][0] == pytest.approx(
@@ -495,7 +499,7 @@ def _series(numerators: list[int | None], denominators: list[float | None]) -> p
 
 
 def _trend(frame: pl.DataFrame, statistic: stats.Statistic, **options: float) -> str:
-    return stats.recent_trend(frame, ["prison"], statistic, **options)["trend"].item()
+    return trend.recent_trend(frame, ["prison"], statistic, **options)["trend"].item()
 
 
 THOUSAND = [1000.0] * 5
@@ -571,7 +575,7 @@ def test_recent_trend_gives_one_label_per_series() -> None:
     falling = _series([300, 250, 200, 150, 100], THOUSAND).with_columns(prison=pl.lit("B"))
     short = _series([1, 2], THOUSAND[:2]).with_columns(prison=pl.lit("C"))
     frame = pl.concat([short, falling, rising]).with_columns(indicator=pl.lit("ost_coverage"))
-    result = stats.recent_trend(frame, ["indicator", "prison"], "proportion")
+    result = trend.recent_trend(frame, ["indicator", "prison"], "proportion")
     assert result.to_dicts() == [
         {"indicator": "ost_coverage", "prison": "A", "trend": stats.INCREASING},
         {"indicator": "ost_coverage", "prison": "B", "trend": stats.DECREASING},
@@ -581,7 +585,7 @@ def test_recent_trend_gives_one_label_per_series() -> None:
 
 def test_recent_trend_of_a_single_series() -> None:
     frame = _series([100, 150, 200, 250, 300], THOUSAND).drop("prison")
-    result = stats.recent_trend(frame, [], "proportion")
+    result = trend.recent_trend(frame, [], "proportion")
     assert result.to_dicts() == [{"trend": stats.INCREASING}]
 
 
@@ -590,4 +594,4 @@ def test_recent_trend_refuses_two_rows_for_one_period() -> None:
         period_index=pl.Series([1, 2, 3, 4, 4])
     )
     with pytest.raises(ValueError, match="period_index"):
-        stats.recent_trend(frame, ["prison"], "proportion")
+        trend.recent_trend(frame, ["prison"], "proportion")

@@ -1,0 +1,265 @@
+"""The funnel of one indicator and quarter: every prison against its benchmark group.
+
+A funnel plot (Spiegelhalter 2005) compares prisons with one benchmark; which benchmark
+is the user's choice (indicators.md §4.2: never silently the national one). With
+``national`` the whole country is one group; with ``region`` each region is its own
+funnel: its benchmark (the region's sum / sum), the control limits at each prison's
+denominator and each label are computed within the region, and so is the overdispersion
+estimate. A peer-group benchmark (issue 12) is one more entry in ``GROUP_COLUMNS``, a
+``peer_group`` column of the table, and its aggregate level in ``GROUP_LEVELS``.
+
+A reader who sees figures suppressed gets the funnel through ``funnel_as_shown``: what
+their table hides stays hidden, a group whose benchmark is suppressed in their table has
+no benchmark, limits or labels, and overdispersion is estimated from the prisons they
+see (phi and tau^2 are sums over prisons: estimated over hidden ones they would be one
+more published equation about them).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import polars as pl
+
+from indicators import funnel_stats
+from indicators.compute import INTERVALS, NATIONAL, PRISON, REGION, computable, denominator
+from indicators.compute import numerator as numerator_col
+from indicators.registry import Indicator, Registry, load_registry
+from indicators.stats import OVERDISPERSIONS, Overdispersion, Side
+
+FunnelBenchmark = Literal["national", "region"]
+# The table column whose value names each prison's benchmark group (None: one group).
+GROUP_COLUMNS: dict[str, str | None] = {"national": None, "region": "region"}
+# The level of the table's rows that hold each group's published aggregate.
+GROUP_LEVELS = {"national": NATIONAL, "region": REGION}
+GROUP = "group"
+NATIONAL_GROUP = "national"
+FUNNEL_LIMITS = tuple((f"{name}_limit", confidence, side) for name, confidence, side in INTERVALS)
+LIMIT_COLUMNS = tuple(name for name, _, _ in FUNNEL_LIMITS)
+FUNNEL_COLUMNS = (
+    "prison_code",
+    "region",
+    GROUP,
+    "numerator",
+    "denominator",
+    "value",
+    "benchmark",
+    *LIMIT_COLUMNS,
+    "funnel_significance",
+    "overdispersion",
+    "phi",
+    "tau2",
+)
+PHI_DIGITS = 2
+TAU2_SIGNIFICANT_DIGITS = 3
+
+
+def group_expr(benchmark: str) -> pl.Expr:
+    """Each row's benchmark group: 'national', or the value of the group column."""
+    if benchmark not in GROUP_COLUMNS:
+        raise ValueError(f"benchmark must be one of {', '.join(GROUP_COLUMNS)}, not {benchmark!r}")
+    column = GROUP_COLUMNS[benchmark]
+    return pl.lit(NATIONAL_GROUP) if column is None else pl.col(column)
+
+
+def funnel_limit(
+    indicator: Indicator,
+    benchmark: pl.Expr,
+    confidence: float,
+    side: Side,
+    *,
+    overdispersion: Overdispersion = "none",
+    phi: float | pl.Expr | None = None,
+    tau2: float | pl.Expr | None = None,
+) -> pl.Expr:
+    """The control limit at each row's ``denominator`` around a benchmark (raw ratio), in the
+    indicator's unit. With overdispersion, the wider of the exact and the widened limit."""
+    if indicator.is_rate:
+        limit = funnel_stats.funnel_rate_limit(denominator, benchmark, confidence, side)
+    else:
+        limit = funnel_stats.funnel_proportion_limit(denominator, benchmark, confidence, side)
+    if overdispersion != "none":
+        widened = funnel_stats.overdispersed_funnel_limit(
+            denominator,
+            benchmark,
+            confidence,
+            side,
+            indicator.statistic,
+            phi=1.0 if phi is None else phi,
+            tau2=0.0 if tau2 is None else tau2,
+        )
+        limit = funnel_stats.widest(limit, widened, side)
+    return limit * indicator.multiplier
+
+
+def describe_overdispersion(
+    overdispersion: Overdispersion, phi: float | None, tau2: float | None
+) -> str:
+    """What §7's ``overdispersion`` column says: 'none', 'multiplicative phi=2.31', …"""
+    if overdispersion == "multiplicative" and phi is not None:
+        return f"multiplicative phi={max(phi, 1.0):.{PHI_DIGITS}f}"
+    if overdispersion == "additive" and tau2 is not None:
+        return f"additive tau2={tau2:.{TAU2_SIGNIFICANT_DIGITS}g}"
+    return overdispersion
+
+
+def _spread(
+    spec: Indicator, overdispersion: Overdispersion, visible: pl.Expr
+) -> tuple[pl.Expr, pl.Expr]:
+    """phi and tau^2 of each group, estimated over its visible prisons against its benchmark."""
+    seen = pl.when(visible).then(numerator_col)
+    benchmark = funnel_stats.funnel_benchmark(numerator_col, denominator)
+    none = pl.lit(None, dtype=pl.Float64)
+    spread = funnel_stats.overdispersion_spread(
+        seen, denominator, spec.statistic, overdispersion, benchmark=benchmark
+    )
+    phi = spread.get("phi", none)
+    tau2 = spread.get("tau2", none)
+    return phi.over(GROUP), tau2.over(GROUP)
+
+
+def funnel_data(
+    table: pl.DataFrame,
+    indicator: str,
+    period: str,
+    *,
+    shown: pl.DataFrame | None = None,
+    registry: Registry | None = None,
+    benchmark: FunnelBenchmark = "national",
+    overdispersion: Overdispersion = "none",
+) -> pl.DataFrame:
+    """The prisons of one indicator and quarter for a funnel plot (Spiegelhalter 2005).
+
+    Columns FUNNEL_COLUMNS: prison_code, region, group (the benchmark group: 'national'
+    or the region), numerator, denominator, value, benchmark (the group's sum / sum), the
+    95% and 99.8% control limits at each prison's denominator (``lower_95_limit`` …
+    ``upper_998_limit``, in the indicator's unit), ``funnel_significance``
+    (PHEindicatormethods' label), ``overdispersion`` (the option and its value, e.g.
+    'multiplicative phi=2.31') and the group's ``phi`` / ``tau2`` (raw scale, null unless
+    that option), which ``funnel_curve`` takes to draw the same limits.
+
+    Give the unsuppressed ``table``: benchmarks and labels are computed over every prison.
+    For a reader who sees figures suppressed, pass their table as ``shown``.
+    """
+    if overdispersion not in OVERDISPERSIONS:
+        raise ValueError(
+            f"overdispersion must be one of {', '.join(OVERDISPERSIONS)}, not {overdispersion!r}"
+        )
+    spec = (registry or load_registry())[indicator]
+    rows = table.filter(
+        (pl.col("level") == PRISON)
+        & (pl.col("indicator") == indicator)
+        & (pl.col("period") == period)
+    ).with_columns(group_expr(benchmark).alias(GROUP))
+    visible = _visible_prisons(rows, shown, indicator, period)
+    phi, tau2 = _spread(spec, overdispersion, pl.col("_visible"))
+    ratio = funnel_stats.funnel_benchmark(numerator_col, denominator).over(GROUP)
+    funnel = (
+        rows.join(visible, on="prison_code", how="left")
+        .with_columns(pl.col("_visible").fill_null(False))
+        .with_columns(_ratio=ratio, phi=phi, tau2=tau2)
+        .with_columns(
+            pl.when(computable(spec))
+            .then(numerator_col / denominator * spec.multiplier)
+            .alias("value"),
+            (pl.col("_ratio") * spec.multiplier).alias("benchmark"),
+            *(
+                funnel_limit(
+                    spec,
+                    pl.col("_ratio"),
+                    confidence,
+                    side,  # type: ignore[arg-type]
+                    overdispersion=overdispersion,
+                    phi=pl.col("phi"),
+                    tau2=pl.col("tau2"),
+                ).alias(name)
+                for name, confidence, side in FUNNEL_LIMITS
+            ),
+            funnel_stats.funnel_significance(
+                numerator_col,
+                denominator,
+                spec.statistic,
+                overdispersion,
+                benchmark=pl.col("_ratio"),
+                phi=pl.col("phi"),
+                tau2=pl.col("tau2"),
+            )
+            .over(GROUP)
+            .alias("funnel_significance"),
+            pl.struct("phi", "tau2")
+            .map_elements(
+                lambda s: describe_overdispersion(overdispersion, s["phi"], s["tau2"]),
+                return_dtype=pl.String,
+            )
+            .alias("overdispersion"),
+        )
+        .sort("prison_code")
+    )
+    if shown is not None:
+        funnel = funnel_as_shown(funnel, shown, indicator, period, benchmark=benchmark)
+    return funnel.select(FUNNEL_COLUMNS)
+
+
+def _visible_prisons(
+    rows: pl.DataFrame, shown: pl.DataFrame | None, indicator: str, period: str
+) -> pl.DataFrame:
+    """prison_code and ``_visible``: whether the reader sees the prison's figures."""
+    if shown is None:
+        return rows.select("prison_code", pl.lit(True).alias("_visible"))
+    return shown.filter(
+        (pl.col("level") == PRISON)
+        & (pl.col("indicator") == indicator)
+        & (pl.col("period") == period)
+    ).select("prison_code", (~pl.col("suppressed")).alias("_visible"))
+
+
+def funnel_as_shown(
+    funnel: pl.DataFrame,
+    shown: pl.DataFrame,
+    indicator: str,
+    period: str,
+    *,
+    benchmark: FunnelBenchmark = "national",
+) -> pl.DataFrame:
+    """A funnel with what a reader's (suppressed) table hides hidden here too.
+
+    A prison suppressed (or absent) there keeps only the denominator that table shows,
+    and no label; a group whose aggregate is suppressed there loses its benchmark, its
+    limits, its labels and its phi / tau^2 (which would reveal the benchmark).
+    """
+    quarter = shown.filter((pl.col("indicator") == indicator) & (pl.col("period") == period))
+    groups = quarter.filter(pl.col("level") == GROUP_LEVELS[benchmark]).select(
+        group_expr(benchmark).alias(GROUP), pl.col("suppressed").alias("_group_hidden")
+    )
+    visible = quarter.filter(pl.col("level") == PRISON).select(
+        "prison_code",
+        pl.col("suppressed").alias("_hidden"),
+        pl.col("denominator").alias("_shown_denominator"),
+    )
+    hidden = pl.col("_hidden").fill_null(True)
+    group_hidden = pl.col("_group_hidden").fill_null(True)
+    kind = pl.col("overdispersion").str.split(" ").list.first()
+    return (
+        funnel.drop("_visible", "_ratio", strict=False)
+        .join(visible, on="prison_code", how="left")
+        .join(groups, on=GROUP, how="left")
+        .with_columns(
+            *(pl.when(~hidden).then(pl.col(c)).alias(c) for c in ("numerator", "value")),
+            pl.col("_shown_denominator").alias("denominator"),
+            pl.when(~hidden & ~group_hidden)
+            .then(pl.col("funnel_significance"))
+            .alias("funnel_significance"),
+            *(
+                pl.when(~group_hidden & pl.col("_shown_denominator").is_not_null())
+                .then(pl.col(c))
+                .alias(c)
+                for c in LIMIT_COLUMNS
+            ),
+            *(
+                pl.when(~group_hidden).then(pl.col(c)).alias(c)
+                for c in ("benchmark", "phi", "tau2")
+            ),
+            pl.when(group_hidden).then(kind).otherwise(pl.col("overdispersion")),
+        )
+        .drop("_hidden", "_shown_denominator", "_group_hidden")
+    )
