@@ -50,6 +50,9 @@ FUNNEL_COLUMNS = (
     "phi",
     "tau2",
 )
+# The other option's parameter is null; it then changes nothing (phi 1, tau^2 0).
+PHI_USED = pl.col("phi").fill_null(1.0)
+TAU2_USED = pl.col("tau2").fill_null(0.0)
 PHI_DIGITS = 2
 TAU2_SIGNIFICANT_DIGITS = 3
 
@@ -170,8 +173,8 @@ def funnel_data(
                     confidence,
                     side,  # type: ignore[arg-type]
                     overdispersion=overdispersion,
-                    phi=pl.col("phi"),
-                    tau2=pl.col("tau2"),
+                    phi=PHI_USED,
+                    tau2=TAU2_USED,
                 ).alias(name)
                 for name, confidence, side in FUNNEL_LIMITS
             ),
@@ -181,8 +184,8 @@ def funnel_data(
                 spec.statistic,
                 overdispersion,
                 benchmark=pl.col("_ratio"),
-                phi=pl.col("phi"),
-                tau2=pl.col("tau2"),
+                phi=PHI_USED,
+                tau2=TAU2_USED,
             )
             .over(GROUP)
             .alias("funnel_significance"),
