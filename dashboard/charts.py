@@ -1,23 +1,36 @@
-"""Plotly figures, built from frames the core computed: no Streamlit, no statistics here.
+"""Plotly figures of the comparison pages, built from frames the core computed.
 
-Colours are the Okabe–Ito palette (safe for the common colour-vision
-deficiencies), and colour is never the only signal: significance is also
-written in the hover text and the tables beside each chart. Every chart has
-a title and axis titles with units.
+No Streamlit and no statistics here: the rows come with their values, intervals,
+benchmarks, judgements and states (indicators.readings, indicators.availability). The
+shared look (colours, symbols, layout) is dashboard.chart_style; trends are
+dashboard.time_charts, a prison's profile dashboard.profile_charts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import html
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
+from plotly.subplots import make_subplots
 
-BETTER, SIMILAR, WORSE = "#0072B2", "#8C8C8C", "#D55E00"
-HIGHER, LOWER = "#56B4E9", "#CC79A7"  # compared, but the indicator makes no judgement
-NEUTRAL, BAND = "#4D4D4D", "rgba(0, 114, 178, 0.15)"
-LIMIT_95, LIMIT_998 = "#E69F00", "#009E73"
+from dashboard.chart_style import (
+    HIGHLIGHT,
+    JUDGEMENT_COLOURS,
+    LABELLED_PRISONS,
+    LIMIT_95,
+    LIMIT_998,
+    NEUTRAL,
+    STATE_SYMBOLS,
+    absent_marker,
+    axis_label,
+    bold,
+    layout,
+)
+from indicators.availability import SHOWN, STATES
+
 STATUS_COLOURS = {
     "submitted": "#0072B2",
     "resubmitted": "#56B4E9",
@@ -25,75 +38,76 @@ STATUS_COLOURS = {
     "missing": "#D55E00",
     "not open": "#E6E6E6",
 }
-JUDGEMENT_COLOURS = {
-    "better": BETTER,
-    "similar": SIMILAR,
-    "worse": WORSE,
-    "higher": HIGHER,
-    "lower": LOWER,
-    "not compared": NEUTRAL,
-}
-FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 13}
-# Above this many prisons a chart cannot give each its own labelled line: the comparison
-# becomes a ranked caterpillar without labels (the hover and the table name them), and the
-# completeness grid shows the prisons with the most missing or late quarters.
-LABELLED_PRISONS = 60
+_layout = layout
+# Prisons per funnel panel up to which each point carries its code as a label.
+LABELLED_FUNNEL_POINTS = 40
+# Per-row benchmark markers: a vertical tick at each prison's own group's value.
+BENCHMARK_TICK = "line-ns-open"
 
 
-def judgement(significance: str | None, polarity: str) -> str:
-    """better / worse / similar, or higher / lower where the indicator makes no judgement."""
-    if significance in (None, ""):
-        return "not compared"
-    if significance == "similar" or polarity == "no_judgement":
-        return significance
-    good = "higher" if polarity == "high_is_good" else "lower"
-    return "better" if significance == good else "worse"
+def _hover_code(rows: pl.DataFrame) -> list[str]:
+    return [html.escape(str(c)) for c in rows["prison_code"].to_list()]
 
 
-def funnel_judgement(label: str | None, polarity: str) -> str:
-    """PHEindicatormethods' funnel label as better / worse / similar (or higher / lower)."""
-    if not label:
-        return "not compared"
-    side = (
-        "higher" if label.startswith("High") else "lower" if label.startswith("Low") else "similar"
-    )
-    return judgement(side, polarity)
+def _x_range(rows: pl.DataFrame, columns: tuple[str, ...]) -> tuple[float, float]:
+    """The value axis: every interval and benchmark, with room on the left for the symbols of
+    prisons without a value."""
+    values = pl.concat([rows[c].cast(pl.Float64) for c in columns]).drop_nulls()
+    low, high = (float(values.min()), float(values.max())) if values.len() else (0.0, 1.0)
+    pad = (high - low) * 0.06 or 1.0
+    return low - 2 * pad, high + pad
 
 
-def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 480) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
-        xaxis_title=x,
-        yaxis_title=y,
-        font=FONT,
-        height=height,
-        template="plotly_white",
-        margin={"l": 10, "r": 10, "t": 60, "b": 40},
-        legend={"orientation": "h", "y": -0.15},
-    )
-    return fig
+def _absent_traces(fig: go.Figure, rows: pl.DataFrame, x: float, y: str, **where: Any) -> None:
+    """One trace per kind of absent figure: its symbol at ``x``, its word in the legend."""
+    for state in STATE_SYMBOLS:
+        part = rows.filter(pl.col("state") == state)
+        if part.height == 0:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[x] * part.height,
+                y=part[y].to_list(),
+                mode="markers",
+                name=STATES[state].word,
+                legendgroup=state,
+                marker=absent_marker(state),
+                customdata=_hover_code(part),
+                hovertemplate=f"%{{customdata}}: {STATES[state].word}<extra></extra>",
+            ),
+            **where,
+        )
 
 
-def axis_label(meta: Any) -> str:
-    return f"{meta.title} ({meta.unit})"
-
-
-def compare_chart(rows: pl.DataFrame, meta: Any, benchmark_label: str) -> go.Figure:
+def compare_chart(
+    rows: pl.DataFrame,
+    meta: Any,
+    benchmark_label: str,
+    *,
+    per_row_benchmark: bool = False,
+    highlight: Collection[str] = (),
+) -> go.Figure:
     """Each prison's value with its 95% interval against the benchmark, sorted by value.
 
-    `rows`: prison rows of one indicator and quarter (the indicator table's columns
-    plus `name`); suppressed rows are listed on the axis without a value.
+    ``rows``: prison rows of one indicator and quarter with ``state`` and ``judgement``
+    (indicators.readings); a prison without a value keeps its line and shows the symbol of
+    its state. With ``per_row_benchmark`` (a regional benchmark) each prison's own
+    benchmark is a tick on its line; otherwise one dashed line. Prisons in ``highlight``
+    (a director's own) are ringed and their labels bold.
     """
     rows = rows.sort("value", descending=False, nulls_last=False)
     many = rows.height > LABELLED_PRISONS
     # Many prisons: y is the rank (1 = lowest value), the prison's code is in the hover.
     rows = rows.with_columns(pl.int_range(1, pl.len() + 1).alias("_rank"))
     y = "_rank" if many else "prison_code"
+    low, high = _x_range(rows, ("lower_95", "upper_95", "benchmark"))
     fig = go.Figure()
-    shown = rows.filter(~pl.col("suppressed") & pl.col("value").is_not_null())
-    kinds = [judgement(s, meta.polarity) for s in shown["significance"].to_list()]
-    for kind in dict.fromkeys(kinds):
-        part = shown.filter(pl.Series(kinds) == kind)
+    shown = rows.filter(pl.col("state") == SHOWN)
+    for kind in JUDGEMENT_COLOURS:  # the legend reads better, similar, worse
+        part = shown.filter(pl.col("judgement") == kind)
+        if part.height == 0:
+            continue
+        colour = JUDGEMENT_COLOURS[kind]
         fig.add_trace(
             go.Scatter(
                 x=part["value"],
@@ -101,7 +115,7 @@ def compare_chart(rows: pl.DataFrame, meta: Any, benchmark_label: str) -> go.Fig
                 mode="markers",
                 name=kind,
                 marker={
-                    "color": JUDGEMENT_COLOURS[kind],
+                    "color": colour,
                     "size": 4 if many else 10,
                     "line": {"width": 0 if many else 1},
                 },
@@ -110,263 +124,214 @@ def compare_chart(rows: pl.DataFrame, meta: Any, benchmark_label: str) -> go.Fig
                     "symmetric": False,
                     "array": (part["upper_95"] - part["value"]).to_list(),
                     "arrayminus": (part["value"] - part["lower_95"]).to_list(),
-                    "color": JUDGEMENT_COLOURS[kind],
+                    "color": colour,
                     "thickness": 1 if many else 2,
                     "width": 0 if many else 4,
                 },
                 customdata=part.select(
-                    "lower_95",
-                    "upper_95",
-                    "numerator",
-                    "denominator",
-                    "significance",
-                    "prison_code",
+                    "lower_95", "upper_95", "numerator", "denominator", "benchmark"
                 ).rows(),
+                text=_hover_code(part),
                 hovertemplate=(
-                    "%{customdata[5]}: %{x:.1f} (95% CI %{customdata[0]:.1f}–%{customdata[1]:.1f})"
+                    "%{text}: %{x:.1f} (95% CI %{customdata[0]:.1f}–%{customdata[1]:.1f})"
                     "<br>%{customdata[2]:,.0f} / %{customdata[3]:,.1f}"
-                    f"<br>{kind} (%{{customdata[4]}})<extra></extra>"
+                    f"<br>{kind} against %{{customdata[4]:.1f}}<extra></extra>"
                 ),
             )
         )
-    hidden = rows.filter(pl.col("suppressed") | pl.col("value").is_null())
-    if hidden.height and not many:
+    if not many:
+        _absent_traces(fig, rows.filter(pl.col("state") != SHOWN), low, y)
+    mine = shown.filter(pl.col("prison_code").is_in(list(highlight)))
+    if mine.height:
         fig.add_trace(
             go.Scatter(
-                x=[None] * hidden.height,
-                y=hidden["prison_code"],
+                x=mine["value"],
+                y=mine[y],
                 mode="markers",
-                name="suppressed or not computable",
-                marker={"color": NEUTRAL, "symbol": "x-thin"},
-                showlegend=True,
+                name="your prison",
+                marker={
+                    "symbol": "circle-open",
+                    "size": 18,
+                    "color": HIGHLIGHT,
+                    "line": {"width": 2},
+                },
+                hoverinfo="skip",
             )
         )
-    benchmark = rows["benchmark"].drop_nulls()
-    if benchmark.len():
-        fig.add_vline(
-            x=benchmark[0],
-            line={"color": NEUTRAL, "dash": "dash"},
-            annotation_text=f"{benchmark_label} {benchmark[0]:.1f}",
+    benchmarks = rows.filter(pl.col("benchmark").is_not_null())
+    if per_row_benchmark and benchmarks.height:
+        fig.add_trace(
+            go.Scatter(
+                x=benchmarks["benchmark"],
+                y=benchmarks[y],
+                mode="markers",
+                name=benchmark_label,
+                marker={
+                    "symbol": BENCHMARK_TICK,
+                    "size": 16,
+                    "color": HIGHLIGHT,
+                    "line": {"width": 2},
+                },
+                text=benchmarks["benchmark_label"] if "benchmark_label" in rows.columns else None,
+                hovertemplate="%{text}: %{x:.1f}<extra></extra>",
+            )
         )
+    elif benchmarks.height:
+        value = benchmarks["benchmark"][0]
+        fig.add_vline(
+            x=value,
+            line={"color": NEUTRAL, "dash": "dash"},
+            annotation_text=f"{benchmark_label} {value:.1f}",
+            annotation_position="top",
+        )
+    fig.update_xaxes(range=[low, high])
     if many:
+        hidden = rows.height - shown.height
         fig.update_yaxes(range=[0, rows.height + 1], showticklabels=False, showgrid=False)
         label = f"{rows.height:,} prisons, ranked by value"
-        if hidden.height:
-            label += f" ({hidden.height:,} suppressed or not computable, at the bottom)"
-        return _layout(fig, meta.title, axis_label(meta), label, 720)
-    fig.update_yaxes(categoryorder="array", categoryarray=rows["prison_code"].to_list())
+        if hidden:
+            label += f" ({hidden:,} without a value, at the bottom)"
+        return layout(fig, meta.title, axis_label(meta), label, 720)
+    codes = rows["prison_code"].to_list()
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=codes,
+        tickmode="array",
+        tickvals=codes,
+        ticktext=[bold(c) if c in highlight else c for c in codes],
+    )
     height = max(360, 22 * rows.height + 120)
-    return _layout(fig, meta.title, axis_label(meta), "Prison", height)
+    return layout(fig, meta.title, axis_label(meta), "Prison", height)
 
 
-def funnel_chart(
-    rows: pl.DataFrame, limits: pl.DataFrame, meta: Any, benchmark: float
-) -> go.Figure:
-    """Funnel plot: value against denominator with 95% and 99.8% control limits."""
-    fig = go.Figure()
+def _funnel_panel(
+    fig: go.Figure,
+    rows: pl.DataFrame,
+    curve: pl.DataFrame,
+    benchmark: float | None,
+    highlight: Collection[str],
+    *,
+    first: bool,
+    where: dict[str, int],
+) -> None:
     for column, colour, name, dash in (
         ("lower_998", LIMIT_998, "99.8% limits", "solid"),
         ("upper_998", LIMIT_998, None, "solid"),
         ("lower_95", LIMIT_95, "95% limits", "dot"),
         ("upper_95", LIMIT_95, None, "dot"),
     ):
+        if curve.height:
+            fig.add_trace(
+                go.Scatter(
+                    x=curve["denominator"],
+                    y=curve[column],
+                    mode="lines",
+                    line={"color": colour, "dash": dash, "width": 1.5},
+                    name=name or column,
+                    legendgroup=name or column.split("_")[1],
+                    showlegend=first and name is not None,
+                    hoverinfo="skip",
+                ),
+                **where,
+            )
+    if benchmark is not None and curve.height:
         fig.add_trace(
             go.Scatter(
-                x=limits["denominator"],
-                y=limits[column],
+                x=[curve["denominator"].min(), curve["denominator"].max()],
+                y=[benchmark, benchmark],
                 mode="lines",
-                line={"color": colour, "dash": dash, "width": 1.5},
-                name=name or column,
-                showlegend=name is not None,
-                hoverinfo="skip",
-            )
+                line={"color": NEUTRAL, "dash": "dash"},
+                name="benchmark",
+                legendgroup="benchmark",
+                showlegend=first,
+                hovertemplate=f"benchmark {benchmark:.1f}<extra></extra>",
+            ),
+            **where,
         )
-    fig.add_hline(y=benchmark, line={"color": NEUTRAL, "dash": "dash"})
     shown = rows.filter(pl.col("value").is_not_null())
-    kinds = [funnel_judgement(s, meta.polarity) for s in shown["funnel_significance"].to_list()]
-    for kind in dict.fromkeys(kinds):
-        part = shown.filter(pl.Series(kinds) == kind)
+    labelled = shown.height <= LABELLED_FUNNEL_POINTS
+    for kind in JUDGEMENT_COLOURS:
+        part = shown.filter(pl.col("judgement") == kind)
+        if part.height == 0:
+            continue
+        codes = _hover_code(part)
         fig.add_trace(
             go.Scatter(
                 x=part["denominator"],
                 y=part["value"],
-                mode="markers",
-                name=f"{kind} (funnel)",
-                marker={"color": JUDGEMENT_COLOURS[kind], "size": 10, "line": {"width": 1}},
-                text=part["prison_code"],
+                mode="markers+text" if labelled else "markers",
+                name=kind,
+                legendgroup=kind,
+                showlegend=first or kind not in _legend_names(fig),
+                marker={
+                    "color": JUDGEMENT_COLOURS[kind],
+                    "size": 10,
+                    "line": {
+                        "width": [3 if c in highlight else 1 for c in part["prison_code"]],
+                        "color": [
+                            HIGHLIGHT if c in highlight else "white" for c in part["prison_code"]
+                        ],
+                    },
+                },
+                text=[bold(c) if c in highlight else c for c in codes],
+                textposition="top center",
+                textfont={"size": 10, "color": NEUTRAL},
                 customdata=part.select("funnel_significance").rows(),
                 hovertemplate=(
                     "%{text}: %{y:.1f} (n = %{x:,.1f})<br>%{customdata[0]}<extra></extra>"
                 ),
-            )
+            ),
+            **where,
+        )
+
+
+def _legend_names(fig: go.Figure) -> set[str]:
+    return {t.name for t in fig.data if t.showlegend is not False}
+
+
+def funnel_chart(
+    rows: pl.DataFrame,
+    curves: pl.DataFrame,
+    meta: Any,
+    *,
+    groups: Mapping[str, float | None],
+    title: str,
+    highlight: Collection[str] = (),
+) -> go.Figure:
+    """Funnel plot(s): value against denominator with 95% and 99.8% control limits.
+
+    ``groups`` maps each benchmark group (``"national"``, or each region) to its
+    benchmark value; with more than one group, one panel per group. ``rows`` and
+    ``curves`` carry a ``group`` column; rows carry ``judgement`` and ``funnel_significance``.
+    """
+    names = list(groups)
+    columns = 1 if len(names) == 1 else min(3, len(names))
+    lines = -(-len(names) // columns)
+    fig = make_subplots(
+        rows=lines,
+        cols=columns,
+        subplot_titles=None if len(names) == 1 else [html.escape(n) for n in names],
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+        vertical_spacing=0.12 if lines > 1 else 0.0,
+    )
+    for n, name in enumerate(names):
+        where = {"row": n // columns + 1, "col": n % columns + 1}
+        _funnel_panel(
+            fig,
+            rows.filter(pl.col("group") == name),
+            curves.filter(pl.col("group") == name),
+            groups[name],
+            highlight,
+            first=n == 0,
+            where=where,
         )
     denominator = "person-years" if meta.statistic == "rate" else "denominator (persons)"
-    return _layout(fig, f"{meta.title}: funnel plot", denominator, axis_label(meta))
-
-
-def trend_chart(
-    rows: pl.DataFrame, benchmark: pl.DataFrame, meta: Any, trends: Mapping[str, str]
-) -> go.Figure:
-    """Value over the quarters for each chosen prison, with its 95% band and the benchmark."""
-    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
-    fig = go.Figure()
-    for i, (code, part) in enumerate(
-        rows.sort("period").group_by("prison_code", maintain_order=True)
-    ):
-        colour = palette[i % len(palette)]
-        code = code[0]
-        part = part.filter(~pl.col("suppressed"))
-        fig.add_trace(
-            go.Scatter(
-                x=part["period"].to_list() + part["period"].to_list()[::-1],
-                y=part["upper_95"].to_list() + part["lower_95"].to_list()[::-1],
-                fill="toself",
-                fillcolor=_rgba(colour, 0.15),
-                line={"width": 0},
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=part["period"],
-                y=part["value"],
-                mode="lines+markers",
-                name=f"{code} ({trends.get(code, 'trend not computed')})",
-                line={"color": colour},
-                customdata=part.select("lower_95", "upper_95").rows(),
-                hovertemplate=(
-                    f"{code} %{{x}}: %{{y:.1f}} (95% CI %{{customdata[0]:.1f}}–"
-                    "%{customdata[1]:.1f})<extra></extra>"
-                ),
-            )
-        )
-    if benchmark.height:
-        fig.add_trace(
-            go.Scatter(
-                x=benchmark["period"],
-                y=benchmark["value"],
-                mode="lines",
-                name="benchmark",
-                line={"color": NEUTRAL, "dash": "dash"},
-            )
-        )
-    return _layout(fig, f"{meta.title} over time", "Quarter", axis_label(meta))
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r}, {g}, {b}, {alpha})"
-
-
-def sparkline(periods: list[str], values: list[float | None], unit: str) -> go.Figure:
-    fig = go.Figure(
-        go.Scatter(
-            x=periods,
-            y=values,
-            mode="lines+markers",
-            line={"color": BETTER, "width": 2},
-            marker={"size": 4},
-            hovertemplate=f"%{{x}}: %{{y:.1f}} {unit}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        height=70,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        template="plotly_white",
-        xaxis={"visible": False, "title": "Quarter"},
-        yaxis={"visible": False, "title": unit},
-        showlegend=False,
-    )
+    height = 480 if lines == 1 else 330 * lines + 80
+    fig = layout(fig, title, "", "", height)
+    fig.update_xaxes(title_text=denominator, row=lines)
+    fig.update_yaxes(title_text=axis_label(meta), col=1)
     return fig
-
-
-def spine_chart(rows: pl.DataFrame, title: str) -> go.Figure:
-    """Fingertips-style spine: each indicator's spread of prisons, centred on the benchmark.
-
-    `rows` has per indicator: label, value, benchmark, minimum, q1, q3, maximum,
-    judgement. Positions are scaled so the prison farthest from the benchmark on
-    either side sits at ±1, so indicators of different units share one axis.
-    """
-    fig = go.Figure()
-    labels = rows["label"].to_list()
-    half = [
-        max(abs(r["benchmark"] - r["minimum"]), abs(r["maximum"] - r["benchmark"])) or 1.0
-        for r in rows.iter_rows(named=True)
-    ]
-
-    def pos(column: str) -> list[float | None]:
-        return [
-            None
-            if r[column] is None or r["benchmark"] is None
-            else (r[column] - r["benchmark"]) / h
-            for r, h in zip(rows.iter_rows(named=True), half, strict=True)
-        ]
-
-    low, q1, q3, high = pos("minimum"), pos("q1"), pos("q3"), pos("maximum")
-    for start, end, colour, name in (
-        (low, q1, "#D9D9D9", "lowest to 25th percentile"),
-        (q1, q3, "#A6A6A6", "25th to 75th percentile"),
-        (q3, high, "#D9D9D9", "75th percentile to highest"),
-    ):
-        fig.add_trace(
-            go.Bar(
-                y=labels,
-                x=[
-                    (e - s) if s is not None and e is not None else None
-                    for s, e in zip(start, end, strict=True)
-                ],
-                base=start,
-                orientation="h",
-                marker={"color": colour},
-                name=name,
-                hoverinfo="skip",
-            )
-        )
-    kinds = rows["judgement"].to_list()
-    fig.add_trace(
-        go.Scatter(
-            y=labels,
-            x=pos("value"),
-            mode="markers",
-            marker={
-                "color": [JUDGEMENT_COLOURS.get(k, NEUTRAL) for k in kinds],
-                "size": 13,
-                "line": {"width": 1, "color": "white"},
-            },
-            name="this prison",
-            customdata=rows.select("value", "benchmark", "judgement").rows(),
-            hovertemplate=(
-                "%{y}: %{customdata[0]:.1f} (benchmark %{customdata[1]:.1f}; "
-                "%{customdata[2]})<extra></extra>"
-            ),
-        )
-    )
-    fig.add_vline(x=0, line={"color": NEUTRAL})
-    fig.update_layout(barmode="overlay")
-    fig.update_xaxes(range=[-1.1, 1.1], showticklabels=False)
-    return _layout(
-        fig,
-        title,
-        "Lower ← benchmark → higher (scaled per indicator)",
-        "Indicator",
-        max(360, 48 * len(labels) + 120),
-    )
-
-
-def cascade_chart(steps: list[tuple[str, float | None]], title: str) -> go.Figure:
-    """The HCV cascade: tested, antibody-positive, RNA-positive, treated."""
-    fig = go.Figure(
-        go.Bar(
-            x=[s[0] for s in steps],
-            y=[s[1] for s in steps],
-            marker={"color": [BETTER, HIGHER, LOWER, "#009E73"]},
-            text=["suppressed" if s[1] is None else f"{s[1]:,.0f}" for s in steps],
-            textposition="outside",
-            hovertemplate="%{x}: %{y:,.0f} persons<extra></extra>",
-        )
-    )
-    return _layout(fig, title, "Step of the cascade", "Persons", 380)
 
 
 def judgements_chart(counts: pl.DataFrame, titles: Mapping[str, str], period: str) -> go.Figure:

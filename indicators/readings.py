@@ -14,8 +14,14 @@ from indicators.availability import prison_grid
 from indicators.registry import Registry
 
 NOT_COMPARED = "not compared"
+# What each benchmark is called in captions, titles and export footers.
+BENCHMARK_WORDS = {"national": "national value", "region": "prison's own region"}
 # The spread of prisons behind a profile's spine: lowest, quartiles, highest.
 SPREAD_QUANTILES = (("q1", 0.25), ("q3", 0.75))
+
+
+def benchmark_words(benchmark: str) -> str:
+    return BENCHMARK_WORDS[benchmark]
 
 
 def judgement_expr(registry: Registry) -> pl.Expr:
@@ -34,6 +40,29 @@ def judgement_expr(registry: Registry) -> pl.Expr:
 
 def with_judgement(table: pl.DataFrame, registry: Registry) -> pl.DataFrame:
     return table.with_columns(judgement_expr(registry).alias("judgement"))
+
+
+# A funnel label as the side of the benchmark it puts a unit on.
+FUNNEL_SIDES = {
+    stats.HIGH_001: stats.HIGHER,
+    stats.HIGH_025: stats.HIGHER,
+    stats.LOW_001: stats.LOWER,
+    stats.LOW_025: stats.LOWER,
+    stats.NOT_SIGNIFICANT: stats.SIMILAR,
+}
+
+
+def with_funnel_judgement(funnel: pl.DataFrame, indicator: str, registry: Registry) -> pl.DataFrame:
+    """Funnel rows with ``judgement`` (better / similar / worse …) from their funnel label."""
+    return with_judgement(
+        funnel.with_columns(
+            pl.lit(indicator).alias("indicator"),
+            pl.col("funnel_significance")
+            .replace_strict(FUNNEL_SIDES, default=None, return_dtype=pl.String)
+            .alias("significance"),
+        ),
+        registry,
+    )
 
 
 def spread(table: pl.DataFrame, period: str) -> pl.DataFrame:
@@ -86,12 +115,26 @@ def own_benchmark(rows: pl.DataFrame, table: pl.DataFrame, benchmark: str) -> pl
     return rows.with_columns(pl.lit("national value").alias("benchmark_label"))
 
 
-def region_benchmarks(table: pl.DataFrame, regions: list[str]) -> pl.DataFrame:
-    """The shown value of each region in ``regions`` per quarter: period, region, value."""
-    return (
-        table.filter(
-            (pl.col("level") == "region") & pl.col("region").is_in(regions) & ~pl.col("suppressed")
-        )
-        .select("period", "region", "value")
-        .sort("region", "period")
+def benchmark_lines(table: pl.DataFrame, rows: pl.DataFrame, benchmark: str) -> pl.DataFrame:
+    """The benchmark series ``rows`` (prison rows of one indicator) are judged against.
+
+    National: the national value of each quarter of ``rows``. Region: the value of each
+    region that ``rows`` has a prison in, one series per region. Suppressed benchmarks
+    are left out (a gap). Columns: period, label, value.
+    """
+    indicator = rows["indicator"].drop_nulls().unique().to_list()
+    quarter = (
+        pl.col("indicator").is_in(indicator)
+        & pl.col("period").is_in(rows["period"].unique().to_list())
+        & ~pl.col("suppressed")
     )
+    if benchmark == "region":
+        regions = rows["region"].drop_nulls().unique().to_list()
+        chosen = table.filter(
+            quarter & (pl.col("level") == "region") & pl.col("region").is_in(regions)
+        )
+        label = pl.concat_str(pl.lit("region "), pl.col("region"))
+    else:
+        chosen = table.filter(quarter & (pl.col("level") == "national"))
+        label = pl.lit(BENCHMARK_WORDS["national"])
+    return chosen.select("period", label.alias("label"), "value").sort("label", "period")

@@ -5,14 +5,30 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, charts, data, exports, filters
+from dashboard import auth, data, exports, filters, tables
+from dashboard.profile_charts import cascade_chart, spine_chart
+from indicators.availability import footnotes
+from indicators.readings import benchmark_words, profile_rows
 from indicators.registry import load_registry
 
+# (step, indicator, which of its counts) of the hepatitis C cascade.
 CASCADE = (
     ("Tested at reception", "hcv_testing_coverage", "numerator"),
     ("Antibody-positive", "hcv_antibody_positivity", "numerator"),
     ("RNA-positive", "hcv_treatment_uptake", "denominator"),
     ("Started treatment", "hcv_treatment_uptake", "numerator"),
+)
+SHOWN_COLUMNS = (
+    "label",
+    "state",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_95",
+    "upper_95",
+    "benchmark",
+    "significance",
+    "judgement",
 )
 
 
@@ -35,77 +51,48 @@ def render() -> None:
     )
     periods = sorted(table["period"].unique().to_list())
     period = filters.quarter("Quarter", periods, periods[-1])
-    st.title(f"{names.get(code, code)} ({code}), {period}")
-    quarter = table.filter(pl.col("period") == period)
-    mine = quarter.filter((pl.col("level") == "prison") & (pl.col("prison_code") == code))
-    spread = (
-        quarter.filter((pl.col("level") == "prison") & ~pl.col("suppressed"))
-        .group_by("indicator")
-        .agg(
-            pl.col("value").min().alias("minimum"),
-            pl.col("value").quantile(0.25).alias("q1"),
-            pl.col("value").quantile(0.75).alias("q3"),
-            pl.col("value").max().alias("maximum"),
-        )
-    )
-    order = {ind.id: n for n, ind in enumerate(registry)}
-    rows = (
-        mine.join(spread, on="indicator", how="left")
-        .with_columns(
-            pl.col("indicator").replace_strict(order, return_dtype=pl.Int64).alias("order"),
-            pl.col("indicator")
-            .replace_strict({i.id: f"{i.title} ({i.unit})" for i in registry})
-            .alias("label"),
-            pl.struct("significance", "indicator")
-            .map_elements(
-                lambda r: charts.judgement(r["significance"], registry[r["indicator"]].polarity),
-                return_dtype=pl.String,
-            )
-            .alias("judgement"),
-        )
-        .sort("order")
-    )
+    name = names.get(code, code)
+    st.title(f"{name} ({code}), {period}", anchor=False)
+    rows = profile_rows(table, prisons, code, period, registry)
+    against = benchmark_words(benchmark)
     st.caption(
-        "Each indicator's value for this prison (dot) against the "
-        f"{'national value' if benchmark == 'national' else 'region'} (centre line), with the "
-        "spread of all prisons (grey: lowest to highest, darker: middle half); colour says "
-        "whether the prison is significantly better, worse or similar (95% interval)."
+        f"Each indicator's value for this prison (dot) against the {against} (centre line), "
+        "with the spread of all prisons shown (grey: lowest to highest, darker: middle half); "
+        "colour says whether the prison is significantly better, worse or similar (95% "
+        "interval). An indicator without a value says why."
     )
+    notes = footnotes(rows["state"].to_list())
     context = exports.ExportContext(
-        title=f"{names.get(code, code)} ({code}): indicators against the benchmark",
+        title=f"{name} ({code}): indicators against the {against}",
         period=period,
         filters=filters.describe(),
-        benchmark="national value" if benchmark == "national" else "the prison's own region",
+        benchmark=against,
+        notes=tuple(notes),
     )
-    drawable = rows.filter(pl.col("value").is_not_null() & pl.col("benchmark").is_not_null())
-    if drawable.height:
-        fig = charts.spine_chart(drawable, f"{code}: indicators against the benchmark, {period}")
-        st.plotly_chart(fig, width="stretch")
-        exports.chart_downloads(fig, f"profile-{code}-{period}", context)
-    shown = rows.select(
-        "label",
-        "numerator",
-        "denominator",
-        "value",
-        "lower_95",
-        "upper_95",
-        "benchmark",
-        "significance",
-        "judgement",
-        "suppressed",
-    ).rename({"label": "indicator"})
-    st.dataframe(shown, hide_index=True, width="stretch")
-    exports.table_downloads(shown, f"profile-{code}-{period}", context)
+    fig = spine_chart(rows, f"{code}: indicators against the {against}, {period}")
+    st.plotly_chart(fig, width="stretch")
+    exports.chart_downloads(fig, f"profile-{code}-{period}", context)
+    tables.notes(notes)
+    shown = rows.select(SHOWN_COLUMNS).rename({"label": "indicator"})
+    tables.show(shown, f"profile-{code}-{period}", context)
 
     st.subheader("Hepatitis C cascade")
     steps = []
     for label, indicator, column in CASCADE:
-        row = mine.filter(pl.col("indicator") == indicator)
-        value = row[column].item() if row.height else None
-        steps.append((label, None if value is None else float(value)))
-    fig = charts.cascade_chart(steps, f"{code}: hepatitis C cascade, {period}")
+        row = rows.filter(pl.col("indicator") == indicator).row(0, named=True)
+        value = row[column]
+        state = row["state"] if value is None else "shown"
+        steps.append((label, None if value is None else float(value), state))
+    cascade = exports.ExportContext(
+        title=f"{name} ({code}): hepatitis C cascade (persons)",
+        period=period,
+        filters=filters.describe(),
+        notes=tuple(footnotes([s[2] for s in steps])),
+    )
+    fig = cascade_chart(steps, f"{code}: hepatitis C cascade, {period}")
     st.plotly_chart(fig, width="stretch")
-    exports.chart_downloads(fig, f"hcv-cascade-{code}-{period}", context)
+    exports.chart_downloads(fig, f"hcv-cascade-{code}-{period}", cascade)
+    tables.notes(list(cascade.notes))
 
 
 render()

@@ -5,10 +5,25 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, exports, filters
+from dashboard import data, exports, filters, tables
+from dashboard.time_charts import trend_chart
 from data_contracts.periods import period_index, period_label
+from indicators.availability import footnotes, prison_grid
+from indicators.readings import benchmark_lines, benchmark_words
 
 MAX_PRISONS = 7
+SHOWN_COLUMNS = (
+    "prison_code",
+    "period",
+    "state",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_95",
+    "upper_95",
+    "benchmark",
+    "significance",
+)
 
 
 def render() -> None:
@@ -21,18 +36,27 @@ def render() -> None:
     codes = sorted(table.filter(pl.col("level") == "prison")["prison_code"].unique().to_list())
     default = sorted(account.prisons) if account.prisons else codes[:3]
     chosen = filters.choices(
-        "Prisons (up to 7)", codes, "prison", max_selections=MAX_PRISONS, default=default
+        f"Prisons (up to {MAX_PRISONS})",
+        codes,
+        "prison",
+        max_selections=MAX_PRISONS,
+        default=default,
     )
-    window = table.filter(
-        pl.col("period").is_between(pl.lit(period_label(first)), pl.lit(period_label(last)))
+    quarters = [period_label(i) for i in range(first, last + 1)]
+    against = benchmark_words(benchmark)
+    st.caption(
+        f"{ind.definition} Bands are 95% confidence intervals; dashed lines are the benchmark "
+        f"({'the region of each prison shown' if benchmark == 'region' else against}). "
+        "A line stops at a quarter "
+        "without a value; the row under the chart says why it is absent. Trend markers test "
+        f"the last five quarters up to {period_label(last)} (chi-square test for linear trend "
+        "for percentages, weighted regression for rates; 99.8% level)."
     )
-    rows = window.filter((pl.col("level") == "prison") & pl.col("prison_code").is_in(chosen))
-    if benchmark == "national":
-        bench = window.filter(pl.col("level") == "national")
-    else:
-        regions = rows["region"].unique().to_list()
-        bench = window.filter((pl.col("level") == "region") & pl.col("region").is_in(regions))
-    bench = bench.filter(~pl.col("suppressed")).select("period", "value").sort("period")
+    if not chosen:
+        st.info("Choose one or more prisons in the sidebar.")
+        return
+    grid = prison_grid(table, data.prisons(), quarters, prisons=chosen, indicators=[ind.id])
+    lines = benchmark_lines(table, grid, benchmark)
     markers = data.trends(account, period_label(last), benchmark)
     marker = {
         r["prison_code"]: r["trend"]
@@ -40,44 +64,34 @@ def render() -> None:
             (pl.col("level") == "prison") & (pl.col("indicator") == ind.id)
         ).iter_rows(named=True)
     }
-    st.caption(
-        f"{ind.definition} Bands are 95% confidence intervals; the dashed line is the "
-        f"{'national value' if benchmark == 'national' else 'region'}. Trend markers test the "
-        f"last five quarters up to {period_label(last)} (chi-square test for linear trend for "
-        "percentages, weighted regression for rates; 99.8% level)."
-    )
-    if not chosen:
-        st.info("Choose one or more prisons in the sidebar.")
-        return
+    notes = footnotes(grid["state"].to_list())
+    span = f"{quarters[0]} to {quarters[-1]}"
     context = exports.ExportContext(
         title=ind.title,
-        period=f"{period_label(first)} to {period_label(last)}",
+        period=span,
         filters=filters.describe(),
         indicator_id=ind.id,
         unit=ind.unit,
-        benchmark="national value" if benchmark == "national" else "each prison's own region",
+        benchmark=against,
+        notes=tuple(notes),
     )
-    fig = charts.trend_chart(rows, bench, ind, marker)
+    fig = trend_chart(
+        grid,
+        lines,
+        ind,
+        marker,
+        title=f"{ind.title} ({ind.unit}), {span}",
+        highlight=account.prisons,
+    )
     st.plotly_chart(fig, width="stretch")
     exports.chart_downloads(fig, f"trend-{ind.id}", context)
-    shown = rows.select(
-        "prison_code",
-        "period",
-        "numerator",
-        "denominator",
-        "value",
-        "lower_95",
-        "upper_95",
-        "benchmark",
-        "significance",
-        "suppressed",
-    ).with_columns(
+    tables.notes(notes)
+    shown = grid.select(SHOWN_COLUMNS).with_columns(
         pl.col("prison_code")
-        .replace_strict(marker, default="cannot be calculated")
+        .replace_strict(marker, default="cannot be calculated", return_dtype=pl.String)
         .alias("recent_trend")
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
-    exports.table_downloads(shown, f"trend-{ind.id}", context)
+    tables.show(shown, f"trend-{ind.id}", context)
 
 
 render()

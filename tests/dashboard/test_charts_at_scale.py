@@ -24,6 +24,8 @@ def compare_rows(n: int, suppressed: int = 0) -> pl.DataFrame:
             "significance": ["higher" if v > 40 else "similar" for v in values],
             "benchmark": [30.0] * n,
             "suppressed": [i < suppressed for i in range(n)],
+            "state": ["suppressed" if i < suppressed else "shown" for i in range(n)],
+            "judgement": ["better" if v > 40 else "similar" for v in values],
         }
     )
 
@@ -33,7 +35,7 @@ def test_a_few_prisons_get_one_labelled_line_each() -> None:
     assert fig.layout.yaxis.showticklabels is not False
     assert list(fig.layout.yaxis.categoryarray)[:2] == ["BX-0000", "BX-0001"]
     assert fig.layout.height == 22 * 24 + 120
-    assert any(t.name == "suppressed or not computable" for t in fig.data)
+    assert any(t.name == "suppressed" for t in fig.data), "each kind of absence has its entry"
 
 
 def test_thousands_of_prisons_become_a_ranked_caterpillar_of_fixed_height() -> None:
@@ -41,14 +43,14 @@ def test_thousands_of_prisons_become_a_ranked_caterpillar_of_fixed_height() -> N
     assert fig.layout.height == 720
     assert fig.layout.yaxis.showticklabels is False
     assert fig.layout.yaxis.title.text == (
-        "2,000 prisons, ranked by value (7 suppressed or not computable, at the bottom)"
+        "2,000 prisons, ranked by value (7 without a value, at the bottom)"
     )
     points = [(x, y) for t in fig.data for x, y in zip(t.x, t.y, strict=True)]
     assert len(points) == 2000 - 7
     ranks = sorted(points, key=lambda p: p[1])
     assert ranks[0][1] == 8, "ranks 1-7 are the suppressed prisons, drawn without a point"
     assert [x for x, _ in ranks] == sorted(x for x, _ in ranks), "rank follows the value"
-    codes = {row[5] for t in fig.data for row in t.customdata}
+    codes = {code for t in fig.data for code in t.text}
     assert "BX-1999" in codes and "BX-0000" not in codes, "the hover names each drawn prison"
 
 

@@ -1,0 +1,185 @@
+"""The trend chart: one indicator over the quarters, for a few prisons and their benchmarks.
+
+A line and its 95% band stop where a quarter has no value: nothing is drawn across a gap
+(a band bridging a missing quarter would look like a narrow interval there). Each quarter
+without a value is marked, under the chart, with the symbol of why it is absent
+(suppressed, not computable, not reported, not in service).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from dashboard.chart_style import (
+    NEUTRAL,
+    SERIES_PALETTE,
+    STATE_SYMBOLS,
+    absent_marker,
+    axis_label,
+    bold,
+    layout,
+    rgba,
+)
+from indicators.availability import SHOWN, STATES
+
+BAND_ALPHA = 0.15
+STRIP_SHARE = 0.22  # of the plot's height, for the row of absent quarters
+BENCHMARK_DASHES = ("dash", "dot", "dashdot", "longdash")
+
+
+def runs(states: Sequence[str]) -> list[tuple[int, int]]:
+    """(first, last) positions of each run of consecutive shown quarters."""
+    found, start = [], None
+    for i, state in enumerate([*states, None]):
+        if state == SHOWN and start is None:
+            start = i
+        elif state != SHOWN and start is not None:
+            found.append((start, i - 1))
+            start = None
+    return found
+
+
+def _series(fig: go.Figure, part: pl.DataFrame, code: str, colour: str, name: str, mine: bool):
+    periods = part["period"].to_list()
+    states = part["state"].to_list()
+    values = [v if s == SHOWN else None for v, s in zip(part["value"], states, strict=True)]
+    lower, upper = part["lower_95"].to_list(), part["upper_95"].to_list()
+    for first, last in runs(states):
+        xs = periods[first : last + 1]
+        if first == last:  # a lone quarter: its interval as an error bar
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=[values[first]],
+                    mode="markers",
+                    marker={"color": colour, "size": 1},
+                    error_y={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": [upper[first] - values[first]],
+                        "arrayminus": [values[first] - lower[first]],
+                        "color": rgba(colour, 0.5),
+                        "thickness": 6,
+                        "width": 0,
+                    },
+                    hoverinfo="skip",
+                    showlegend=False,
+                ),
+                row=1,
+                col=1,
+            )
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=xs + xs[::-1],
+                y=upper[first : last + 1] + lower[first : last + 1][::-1],
+                fill="toself",
+                fillcolor=rgba(colour, BAND_ALPHA),
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+            ),
+            row=1,
+            col=1,
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=periods,
+            y=values,
+            mode="lines+markers",
+            connectgaps=False,
+            name=name,
+            line={"color": colour, "width": 3.5 if mine else 2},
+            marker={"size": 9 if mine else 6},
+            customdata=list(zip(lower, upper, strict=True)),
+            hovertemplate=(
+                f"{code} %{{x}}: %{{y:.1f}} (95% CI %{{customdata[0]:.1f}}–"
+                "%{customdata[1]:.1f})<extra></extra>"
+            ),
+        ),
+        row=1,
+        col=1,
+    )
+
+
+def trend_chart(
+    grid: pl.DataFrame,
+    benchmarks: pl.DataFrame,
+    meta: Any,
+    trends: Mapping[str, str],
+    *,
+    title: str,
+    highlight: Collection[str] = (),
+) -> go.Figure:
+    """Value over the quarters for each prison of ``grid``, with its 95% band.
+
+    ``grid``: prison_grid rows (every prison × quarter, with ``state``), one indicator.
+    ``benchmarks``: period, label, value — one dashed line per label (the national value,
+    or each region's). ``trends``: prison code -> recent trend in words.
+    """
+    grid = grid.sort("prison_code", "period")
+    periods = sorted(grid["period"].unique().to_list())
+    absent = grid.filter(pl.col("state") != SHOWN)
+    strip = absent.height > 0
+    fig = make_subplots(
+        rows=2 if strip else 1,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[1 - STRIP_SHARE, STRIP_SHARE] if strip else None,
+        vertical_spacing=0.04,
+    )
+    codes = list(dict.fromkeys(grid["prison_code"].to_list()))
+    for i, code in enumerate(codes):
+        part = grid.filter(pl.col("prison_code") == code)
+        label = f"{code} ({trends.get(code, 'trend not computed')})"
+        name = bold(html.escape(label)) if code in highlight else html.escape(label)
+        colour = SERIES_PALETTE[i % len(SERIES_PALETTE)]
+        _series(fig, part, code, colour, name, code in highlight)
+    for n, (label, part) in enumerate(
+        benchmarks.sort("period").group_by("label", maintain_order=True)
+    ):
+        by_period = dict(zip(part["period"], part["value"], strict=True))
+        fig.add_trace(
+            go.Scatter(
+                x=periods,
+                y=[by_period.get(p) for p in periods],
+                mode="lines",
+                connectgaps=False,
+                name=html.escape(str(label[0])),
+                line={"color": NEUTRAL, "dash": BENCHMARK_DASHES[n % len(BENCHMARK_DASHES)]},
+                hovertemplate=f"{html.escape(str(label[0]))} %{{x}}: %{{y:.1f}}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+    if strip:
+        for state in STATE_SYMBOLS:
+            part = absent.filter(pl.col("state") == state)
+            if part.height:
+                fig.add_trace(
+                    go.Scatter(
+                        x=part["period"],
+                        y=part["prison_code"],
+                        mode="markers",
+                        name=STATES[state].word,
+                        marker=absent_marker(state),
+                        hovertemplate=f"%{{y}} %{{x}}: {STATES[state].word}<extra></extra>",
+                    ),
+                    row=2,
+                    col=1,
+                )
+        fig.update_yaxes(
+            title_text="No value", type="category", categoryarray=codes[::-1], row=2, col=1
+        )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
+    height = 520 if strip else 480
+    fig = layout(fig, title, "", "", height)
+    fig.update_xaxes(title_text="Quarter", row=2 if strip else 1, col=1)
+    fig.update_yaxes(title_text=axis_label(meta), row=1, col=1)
+    return fig
