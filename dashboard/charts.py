@@ -354,7 +354,7 @@ def judgements_chart(counts: pl.DataFrame, titles: Mapping[str, str], period: st
                 hovertemplate=f"%{{y}}: %{{x}} prisons {kind}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(autorange="reversed")
     return _layout(
         fig,

@@ -205,13 +205,27 @@ def warm_up() -> None:
     threading.Thread(target=run, name="prison-monitor-warm-up", daemon=True).start()
 
 
-def funnel(account: accounts.Account, indicator: str, period: str) -> pl.DataFrame:
-    """Funnel data of one indicator and quarter, computed on all prisons, shown as `account` may."""
-    from indicators.compute import funnel_data
+def funnel(
+    account: accounts.Account,
+    indicator: str,
+    period: str,
+    benchmark: str = "national",
+    overdispersion: str = "none",
+) -> pl.DataFrame:
+    """Funnel data of one indicator and quarter against the chosen benchmark (one funnel per
+    region when by region), computed on all prisons, shown as ``account`` may see it."""
+    from indicators.funnel import funnel_data
 
-    full = _full_table(version(), "national")
-    shown = indicator_table(account, "national")
-    return funnel_data(full, indicator, period, shown=shown)
+    full = _full_table(version(), benchmark)
+    shown = indicator_table(account, benchmark)
+    return funnel_data(
+        full,
+        indicator,
+        period,
+        shown=shown,
+        benchmark=benchmark,  # type: ignore[arg-type]
+        overdispersion=overdispersion,  # type: ignore[arg-type]
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 import streamlit as st
 
@@ -93,30 +95,74 @@ def render() -> None:
 def _funnel(account, ind, period, benchmark, rows, context) -> None:  # type: ignore[no-untyped-def]
     from indicators.funnel_curve import funnel_curve
 
-    funnel = data.funnel(account, ind.id, period).join(
+    overdispersion = filters.choice(
+        "Overdispersion",
+        list(OVERDISPERSION_WORDS),
+        "od",
+        "none",
+        format_func=OVERDISPERSION_WORDS.get,
+        sidebar=False,
+        help="Spiegelhalter (2005): widen the control limits when prisons vary more than "
+        "chance alone would make them (multiplicative phi, or additive tau²). It only ever "
+        "widens the limits.",
+    )
+    funnel = data.funnel(account, ind.id, period, benchmark, overdispersion).join(
         rows.select("prison_code"), on="prison_code", how="semi"
     )
-    funnel = with_funnel_judgement(funnel, ind.id, load_registry()).with_columns(
-        pl.lit("national").alias("group")
-    )
-    if funnel["benchmark"].drop_nulls().len() == 0:
+    funnel = with_funnel_judgement(funnel, ind.id, load_registry())
+    groups, curves, used = {}, [], []
+    for (group,), part in funnel.group_by("group", maintain_order=True):
+        bench = part["benchmark"].drop_nulls()
+        dens = part["denominator"].drop_nulls()
+        groups[group] = bench[0] if bench.len() else None
+        used.append(f"{group}: {part['overdispersion'][0]}")
+        if bench.len() and dens.len():
+            first = part.row(0, named=True)
+            curves.append(
+                funnel_curve(
+                    ind,
+                    bench[0],
+                    dens.min() * 0.8,
+                    dens.max() * 1.2,
+                    overdispersion=overdispersion,
+                    phi=first["phi"],
+                    tau2=first["tau2"],
+                ).with_columns(pl.lit(group).alias("group"))
+            )
+    if not curves:
         st.info("The benchmark of this quarter is suppressed, so no funnel is drawn.")
         return
-    bench = funnel["benchmark"].drop_nulls()[0]
-    dens = funnel["denominator"].drop_nulls()
-    curve = funnel_curve(ind, bench, dens.min() * 0.8, dens.max() * 1.2).with_columns(
-        pl.lit("national").alias("group")
+    groups = dict(sorted(groups.items(), key=lambda g: str(g[0])))
+    method = "; ".join(used) if benchmark == "region" else used[0].split(": ", 1)[1]
+    note = (
+        f"Overdispersion: {method}."
+        if overdispersion != "none"
+        else "No overdispersion adjustment."
+    )
+    st.caption(
+        f"Control limits at 95% and 99.8% around the {benchmark_words(benchmark)}"
+        f"{', one funnel per region' if benchmark == 'region' else ''}. {note}"
     )
     fig = charts.funnel_chart(
         funnel,
-        curve,
+        pl.concat(curves),
         ind,
-        groups={"national": bench},
-        title=f"{ind.title} ({ind.unit}), {period}: funnel plot against the national value",
+        groups=groups,
+        title=f"{ind.title} ({ind.unit}), {period}: funnel plot against the "
+        f"{benchmark_words(benchmark)}",
         highlight=account.prisons,
     )
     st.plotly_chart(fig, width="stretch")
-    exports.chart_downloads(fig, f"funnel-{ind.id}-{period}", context)
+    exports.chart_downloads(
+        fig, f"funnel-{ind.id}-{period}", replace(context, notes=(*context.notes, note))
+    )
+
+
+OVERDISPERSION_WORDS = {
+    "none": "None (exact limits)",
+    "multiplicative": "Multiplicative (phi)",
+    "additive": "Additive (tau²)",
+}
 
 
 render()
