@@ -6,7 +6,10 @@ import polars as pl
 import streamlit as st
 
 from data_contracts.contract import load_contract
+from indicators.availability import STATES
+from indicators.changes import CHANGE_TESTS
 from indicators.registry import load_registry
+from indicators.suppression import SUPPRESSION_THRESHOLD
 
 POLARITY = {
     "high_is_good": "higher is better",
@@ -36,7 +39,7 @@ def render() -> None:
         st.dataframe(
             pl.DataFrame(
                 [
-                    {"code": e.code, "kind": e.kind, "definition": e.definition}
+                    {"code": e.code, "title": e.title, "kind": e.kind, "definition": e.definition}
                     for e in contract.data_elements
                 ]
             ),
@@ -66,7 +69,18 @@ def render() -> None:
             width="stretch",
         )
     with tab_methods:
-        st.markdown(METHODS)
+        st.markdown(METHODS.format(tests=CHANGE_TESTS, small=SUPPRESSION_THRESHOLD - 1))
+        st.markdown("**A figure without a value** is one of four things, each with its own word:")
+        st.dataframe(
+            pl.DataFrame(
+                {
+                    "word": [s.word for s in STATES.values()],
+                    "meaning": [s.footnote for s in STATES.values()],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 METHODS = """
@@ -86,12 +100,17 @@ England's public-health indicators (PHEindicatormethods / Fingertips).
 **Comparison.** A prison is *similar* to the benchmark (the national value of the same quarter,
 or its region's) when the benchmark lies inside its 95% interval, otherwise *higher* or
 *lower*; the indicator's polarity turns that into *better* or *worse*. Funnel plots draw 95%
-and 99.8% control limits around the benchmark that depend on the denominator.
+and 99.8% control limits around the chosen benchmark (national, or one funnel per region) that
+depend on the denominator; they can be widened for overdispersion (Spiegelhalter 2005,
+multiplicative φ or additive τ²), which never makes a prison more significant.
+
+**Changes.** A change on the previous quarter or on a year before is coloured only when it is
+significant at 95% ({tests}).
 
 **Trends.** The recent trend uses the last five quarters: a chi-square test for linear trend
 for percentages, a weighted regression for rates (99.8% level, as Fingertips).
 
-**Small numbers.** A prison's figure about 1–4 persons (numerator, or denominator for a
+**Small numbers.** A prison's figure about 1–{small} persons (numerator, or denominator for a
 percentage) is suppressed wherever it reaches someone who may not see it, and a second
 figure is suppressed with it where one alone could be recovered by subtraction from a
 published total. Ministry staff see every figure; directors see their own prison's.
