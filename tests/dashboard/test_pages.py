@@ -191,6 +191,7 @@ def test_exports_carry_provenance_and_are_formula_safe(sample_db, monkeypatch) -
     assert "'=HYPERLINK(1)" in text
     fig = go.Figure(go.Bar(x=["a"], y=[1]))
     fig.update_layout(title="T")
-    footed = with_footer(fig, ["T", "Filters: ind=ost_coverage", "Data as of x", exports.SOURCE])
+    footer = ["T", "Filters: ind=ost_coverage", "Data as of x", "Source: prison-monitor"]
+    footed = with_footer(fig, footer)
     note = footed.layout.annotations[-1].text
     assert "Filters: ind=ost_coverage" in note and "Source: prison-monitor" in note
