@@ -266,6 +266,8 @@ def serve(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.showErrorDetails",
+        "none",
     ]
     env = {**os.environ, "PRISON_MONITOR_DB": database_url()}
     # Run from the project folder so .streamlit/config.toml (theme, upload limit) applies.

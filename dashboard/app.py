@@ -1,41 +1,69 @@
 """The dashboard's entry point: `streamlit run dashboard/app.py` (or `prison-monitor serve`).
 
-Log-in first; then the pages a role may open, through st.navigation. Pages
-(dashboard/views/*.py, each a small script) are thin: they read widgets, call
-the core through dashboard.data, and draw.
+Log-in first; then the pages of the page registry (dashboard/pages.py) through
+st.navigation. Pages (dashboard/views/*.py, each a small script) are thin: they read
+widgets, call the core through dashboard.data, and draw. Whatever goes wrong in a page,
+the browser gets one plain sentence and the traceback goes to the server's log only.
 """
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, filters
+from dashboard.pages import PAGES, PageSpec
 
 st.set_page_config(page_title="prison-monitor", page_icon=":material/monitoring:", layout="wide")
+LOG = logging.getLogger("prison_monitor.dashboard")
+FAILED = (
+    "Something went wrong on this page; it has been logged for the team. Try another "
+    "quarter or filter, or go back to the Overview."
+)
 
 
-def page(name: str, title: str, icon: str, **kwargs) -> st.Page:  # type: ignore[no-untyped-def]
-    return st.Page(f"views/{name}.py", title=title, icon=f":material/{icon}:", **kwargs)
+def refused_page(spec: PageSpec, account) -> st.Page:  # type: ignore[no-untyped-def]
+    def refuse() -> None:
+        st.title(spec.title)
+        st.warning(spec.refusal(account))
+
+    return st.Page(
+        refuse,
+        title=spec.title,
+        icon=f":material/{spec.icon}:",
+        url_path=spec.name,
+        visibility="hidden",
+    )
+
+
+def build_navigation(account):  # type: ignore[no-untyped-def]
+    sections: dict[str, list[st.Page]] = {}
+    for spec in PAGES:
+        if account is None or spec.opens_for(account):
+            page = st.Page(
+                f"views/{spec.name}.py",
+                title=spec.title,
+                icon=f":material/{spec.icon}:",
+                default=spec.default,
+            )
+        else:
+            page = refused_page(spec, account)
+        sections.setdefault(spec.section, []).append(page)
+    # Every page is registered before log-in too, so a shared link (its page and its filters
+    # in the URL) survives the log-in form and opens where it pointed.
+    return st.navigation(sections, position="sidebar" if account else "hidden")
 
 
 account = auth.current_account()
-indicators = [
-    page("overview", "Overview", "dashboard", default=True),
-    page("compare", "Compare prisons", "bar_chart"),
-    page("trends", "Trends", "show_chart"),
-    page("profile", "Prison profile", "apartment"),
-]
-data = [page("completeness", "Data completeness", "grid_on")]
-if account is None or account.may_submit_anything:
-    data.append(page("upload", "Upload", "upload_file"))
-data += [page("history", "History", "history"), page("definitions", "Definitions", "menu_book")]
-# Every page is registered before log-in too, so a shared link (its page and its filters in
-# the URL) survives the log-in form and opens where it pointed.
-navigation = st.navigation(
-    {"Indicators": indicators, "Data": data}, position="sidebar" if account else "hidden"
-)
+navigation = build_navigation(account)
 if account is None:
     auth.login_form()
 else:
     auth.sidebar(account)
-    navigation.run()
+    filters.start_page()
+    try:
+        navigation.run()
+    except Exception:  # st.rerun / st.stop are BaseExceptions and pass through
+        LOG.exception("page %s failed", navigation.title)
+        st.error(FAILED)

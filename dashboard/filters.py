@@ -1,22 +1,81 @@
 """Filters that live in the URL (st.query_params), so a view can be shared and reopened.
 
-Each widget starts from the URL's value (when it is valid) and writes its
-value back; a default value is left out of the URL to keep links short.
+Each widget starts from the URL's value when it is valid and writes its value back; a
+default value is left out of the URL to keep links short. A link is text anyone can
+write, so nothing from it is trusted: a number is clamped to its widget's range, a list
+is cut to its limit, an unknown code is dropped, and each such change is told to the
+person in one plain sentence (the offending text shown cut short and as text, never as
+Markdown). The filters a page used are kept, in words, for the provenance of its exports
+(describe()); raw URL text never reaches them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
 from data_contracts.periods import is_period, period_index, period_label
+from indicators.readings import benchmark_words
+
+# How much of an ignored value a note quotes, and how many values a list parameter may
+# carry before the rest is ignored unread.
+QUOTED_CHARACTERS = 40
+MAX_LIST_VALUES = 200
+MAX_VALUE_CHARACTERS = 200
+QUARTERS_OFFERED = 40
+_DESCRIBED = "_filters_described"
+_NOTES = "_filters_notes"
+# Characters that Markdown would read as formatting, escaped in every note.
+_MARKDOWN = set("\\`*_{}[]()<>#+-.!|~$:")
+
+
+def start_page() -> None:
+    """Forget the previous run's filters and notes (app.py calls it before each page)."""
+    st.session_state[_DESCRIBED] = {}
+    st.session_state[_NOTES] = []
+
+
+def quoted(text: str) -> str:
+    """``text`` safe to print inside a note: printable, cut short, Markdown escaped."""
+    clean = "".join(c if unicodedata.category(c)[0] not in "CZ" or c == " " else "?" for c in text)
+    if len(clean) > QUOTED_CHARACTERS:
+        clean = clean[:QUOTED_CHARACTERS] + "…"
+    return "".join(f"\\{c}" if c in _MARKDOWN else c for c in clean)
+
+
+def note(message: str) -> None:
+    """Tell the person, once per run, that something in the link was ignored or changed."""
+    notes = st.session_state.setdefault(_NOTES, [])
+    if message not in notes:
+        notes.append(message)
+        st.sidebar.warning(message, icon=":material/link_off:")
+
+
+def _described(label: str, words: str) -> None:
+    st.session_state.setdefault(_DESCRIBED, {})[label] = words
+
+
+def _values(name: str) -> list[str]:
+    values = st.query_params.get_all(name)
+    if len(values) > MAX_LIST_VALUES:
+        note(
+            f"The link gave {len(values):,} values for '{quoted(name)}'; only the first "
+            f"{MAX_LIST_VALUES} were read."
+        )
+        values = values[:MAX_LIST_VALUES]
+    return [v for v in values if len(v) <= MAX_VALUE_CHARACTERS] + [
+        v[:MAX_VALUE_CHARACTERS] for v in values if len(v) > MAX_VALUE_CHARACTERS
+    ]
 
 
 def _param(name: str) -> str | None:
-    return st.query_params.get(name)
+    values = _values(name)
+    return values[-1] if values else None
 
 
 def set_param(name: str, value: Any, default: Any = None) -> None:
@@ -29,11 +88,27 @@ def set_param(name: str, value: Any, default: Any = None) -> None:
         st.query_params[name] = str(value)
 
 
-def int_param(name: str, default: int) -> int:
-    try:
-        return int(_param(name) or default)
-    except ValueError:
+def int_param(name: str, default: int, *, low: int | None = None, high: int | None = None) -> int:
+    """A whole number from the URL, clamped to low..high (the default when it is not one)."""
+    raw = _param(name)
+    if raw is None:
         return default
+    try:
+        number = float(raw.strip())
+        if math.isnan(number) or math.isinf(number) or number != int(number):
+            raise ValueError
+        value = int(number)
+    except (ValueError, OverflowError):
+        note(
+            f"The link's '{quoted(name)}' = '{quoted(raw)}' is not a whole number; "
+            f"{default} is used."
+        )
+        return default
+    clamped = max(low, value) if low is not None else value
+    clamped = min(high, clamped) if high is not None else clamped
+    if clamped != value:
+        note(f"The link's '{quoted(name)}' = {value:,} is out of range; {clamped} is used.")
+    return clamped
 
 
 def choice(
@@ -42,7 +117,7 @@ def choice(
     param: str,
     default: Any,
     *,
-    format_func=str,
+    format_func: Callable[[Any], Any] = str,
     sidebar: bool = True,
     help: str | None = None,
 ) -> Any:
@@ -51,9 +126,14 @@ def choice(
     if not options:
         return None
     from_url = _param(param)
-    value = next((o for o in options if str(o) == from_url), default)
-    if value not in options:
-        value = options[0]
+    value = next((o for o in options if str(o) == from_url), None)
+    if from_url is not None and value is None:
+        note(
+            f"The link asked for {label.lower()} '{quoted(from_url)}', which is not one of "
+            "the choices; it was left out."
+        )
+    if value is None:
+        value = default if default in options else options[0]
     where = st.sidebar if sidebar else st
     chosen = where.selectbox(
         label,
@@ -64,6 +144,7 @@ def choice(
         help=help,
     )
     set_param(param, chosen, default)
+    _described(label, str(format_func(chosen)))
     return chosen
 
 
@@ -78,20 +159,34 @@ def choices(
 ) -> list[str]:
     """A multiselect whose values are kept in the URL under `param` (repeated)."""
     options = list(options)
-    from_url = [v for v in st.query_params.get_all(param) if v in options]
-    initial = from_url or [d for d in default if d in options]
+    asked = _values(param)
+    known = list(dict.fromkeys(v for v in asked if v in options))
+    unknown = [v for v in asked if v not in options]
+    if unknown:
+        shown = ", ".join(f"'{quoted(v)}'" for v in unknown[:3])
+        more = f" and {len(unknown) - 3:,} more" if len(unknown) > 3 else ""
+        note(f"The link named {label.lower()} {shown}{more} that do not exist; they were left out.")
+    if max_selections is not None and len(known) > max_selections:
+        note(f"The link chose {len(known)} for '{label}'; the first {max_selections} are shown.")
+        known = known[:max_selections]
+    initial = known or [d for d in default if d in options][: max_selections or None]
     where = st.sidebar if sidebar else st
     chosen = where.multiselect(
         label, options, default=initial, key=f"f_{param}", max_selections=max_selections
     )
     set_param(param, chosen, list(default))
+    _described(label, ", ".join(chosen) if chosen else "all")
     return chosen
 
 
 def quarter_range(default_first: int, default_last: int) -> tuple[int, int]:
     """From and to quarters (indexes), kept in the URL as `from` and `to`."""
-    options = [period_label(i) for i in range(default_last - 39, default_last + 1)]
-    first = choice("From quarter", options, "from", period_label(default_first))
+    options = [
+        period_label(i) for i in range(default_last - QUARTERS_OFFERED + 1, default_last + 1)
+    ]
+    first = choice(
+        "From quarter", options, "from", period_label(max(default_first, period_index(options[0])))
+    )
     last = choice("To quarter", options, "to", period_label(default_last))
     a, b = period_index(first), period_index(last)
     return (a, b) if a <= b else (b, a)
@@ -104,24 +199,19 @@ def quarter(label: str, options: Sequence[str], default: str) -> str:
 
 def prison_filter(frame: pl.DataFrame, *, regions: Sequence[str] | None = None) -> pl.DataFrame:
     """Region and prison type filters (in the URL) applied to a frame of prisons."""
+    from indicators.readings import prisons_in
+
     all_regions = sorted(frame["region"].drop_nulls().unique().to_list())
     chosen_regions = choices("Region", all_regions, "region")
     types = sorted(frame["prison_type"].drop_nulls().unique().to_list())
     chosen_types = choices("Prison type", types, "type")
-    if chosen_regions:
-        frame = frame.filter(pl.col("region").is_in(chosen_regions))
-    if chosen_types:
-        frame = frame.filter(pl.col("prison_type").is_in(chosen_types))
-    return frame
+    return prisons_in(frame, regions=chosen_regions, types=chosen_types)
 
 
 def describe() -> str:
-    """The filters of the current view, for the footer of an export."""
-    parts = []
-    for key in sorted(st.query_params.keys()):
-        values = st.query_params.get_all(key)
-        parts.append(f"{key}={','.join(values)}")
-    return "; ".join(parts) or "no filters"
+    """The filters of the current view in words, for the provenance of an export."""
+    described = st.session_state.get(_DESCRIBED, {})
+    return "; ".join(f"{label}: {words}" for label, words in described.items()) or "none"
 
 
 def indicator(registry, *, sidebar: bool = True):  # type: ignore[no-untyped-def]
@@ -139,8 +229,9 @@ def benchmark() -> str:
         ["national", "region"],
         "bench",
         "national",
-        format_func=lambda b: "National value" if b == "national" else "The prison's region",
-        help="A prison is compared with the national value of the same quarter, or its region's.",
+        format_func=lambda b: benchmark_words(b).capitalize(),
+        help="A prison is compared with the national value of the same quarter, or with its "
+        "own region's.",
     )
 
 
@@ -155,7 +246,7 @@ def indicator_rows(page_title: str):  # type: ignore[no-untyped-def]
     ind = indicator(load_registry())
     chosen = benchmark()
     table = data.indicator_table(account, chosen).filter(pl.col("indicator") == ind.id)
-    st.title(f"{page_title}: {ind.title}")
+    st.title(f"{page_title}: {ind.title}", anchor=False)
     if table.height == 0:
         st.info("No data for this indicator yet.")
         return account, ind, chosen, None

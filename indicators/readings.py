@@ -138,3 +138,14 @@ def benchmark_lines(table: pl.DataFrame, rows: pl.DataFrame, benchmark: str) -> 
         chosen = table.filter(quarter & (pl.col("level") == "national"))
         label = pl.lit(BENCHMARK_WORDS["national"])
     return chosen.select("period", label.alias("label"), "value").sort("label", "period")
+
+
+def prisons_in(
+    prisons: pl.DataFrame, *, regions: list[str] | None = None, types: list[str] | None = None
+) -> pl.DataFrame:
+    """The prisons of the chosen regions and prison types (all when none is chosen)."""
+    if regions:
+        prisons = prisons.filter(pl.col("region").is_in(regions))
+    if types:
+        prisons = prisons.filter(pl.col("prison_type").is_in(types))
+    return prisons

@@ -11,6 +11,8 @@ from dashboard import charts, data, exports, filters
 from data_contracts.periods import last_ended_quarter, period_label
 from store.completeness import DEFAULT_DEADLINE_DAYS, STATUSES
 
+MAX_DEADLINE_DAYS = 365
+
 
 def render() -> None:
     st.title("Data completeness")
@@ -19,8 +21,8 @@ def render() -> None:
     deadline = st.sidebar.number_input(
         "Deadline (days after the quarter ends)",
         min_value=0,
-        max_value=365,
-        value=filters.int_param("deadline", DEFAULT_DEADLINE_DAYS),
+        max_value=MAX_DEADLINE_DAYS,
+        value=filters.int_param("deadline", DEFAULT_DEADLINE_DAYS, low=0, high=MAX_DEADLINE_DAYS),
         step=5,
     )
     filters.set_param("deadline", int(deadline), DEFAULT_DEADLINE_DAYS)

@@ -1,0 +1,54 @@
+"""The page registry: every page of the dashboard, once, with who may open it.
+
+app.py builds the navigation from it and the tests walk it. A page a role may not open
+is still registered (hidden from the menu), so a shared link to it says why it does not
+open instead of silently landing on another page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.accounts import Account
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    name: str  # dashboard/views/<name>.py, and the page's URL path
+    title: str
+    icon: str  # a Material icon name
+    section: str
+    default: bool = False
+    # The Account property that must be true to open the page (who may do what is decided
+    # by the account, store.accounts), and whom that means, in words.
+    requires: str | None = None
+    for_whom: str = ""
+
+    def opens_for(self, account: Account) -> bool:
+        return self.requires is None or bool(getattr(account, self.requires))
+
+    def refusal(self, account: Account) -> str:
+        article = "an" if account.role[0] in "aeiou" else "a"
+        return (
+            f"The {self.title} page is for {self.for_whom}; you are logged in as {article} "
+            f"{account.role}. Choose a page in the menu."
+        )
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("overview", "Overview", "dashboard", "Indicators", default=True),
+    PageSpec("compare", "Compare prisons", "bar_chart", "Indicators"),
+    PageSpec("trends", "Trends", "show_chart", "Indicators"),
+    PageSpec("profile", "Prison profile", "apartment", "Indicators"),
+    PageSpec("completeness", "Data completeness", "grid_on", "Data"),
+    PageSpec(
+        "upload",
+        "Upload",
+        "upload_file",
+        "Data",
+        requires="may_submit_anything",
+        for_whom="ministry staff and prison directors",
+    ),
+    PageSpec("history", "History", "history", "Data"),
+    PageSpec("definitions", "Definitions", "menu_book", "Data"),
+)
