@@ -41,6 +41,10 @@ STATUS_COLOURS = {
 _layout = layout
 # Prisons per funnel panel up to which each point carries its code as a label.
 LABELLED_FUNNEL_POINTS = 40
+# Room left of the values for the symbols of absent figures (in pads of 6% of the span),
+# and where the symbols stand in it (a share of the whole axis).
+ABSENT_PADS = 3
+ABSENT_INSET = 0.04
 # Per-row benchmark markers: a vertical tick at each prison's own group's value.
 BENCHMARK_TICK = "line-ns-open"
 
@@ -55,7 +59,7 @@ def _x_range(rows: pl.DataFrame, columns: tuple[str, ...]) -> tuple[float, float
     values = pl.concat([rows[c].cast(pl.Float64) for c in columns]).drop_nulls()
     low, high = (float(values.min()), float(values.max())) if values.len() else (0.0, 1.0)
     pad = (high - low) * 0.06 or 1.0
-    return low - 2 * pad, high + pad
+    return low - ABSENT_PADS * pad, high + pad
 
 
 def _absent_traces(fig: go.Figure, rows: pl.DataFrame, x: float, y: str, **where: Any) -> None:
@@ -101,6 +105,8 @@ def compare_chart(
     rows = rows.with_columns(pl.int_range(1, pl.len() + 1).alias("_rank"))
     y = "_rank" if many else "prison_code"
     low, high = _x_range(rows, ("lower_95", "upper_95", "benchmark"))
+    # The symbols of prisons without a value stand inside the axis, left of every interval.
+    absent_at = low + (high - low) * ABSENT_INSET
     fig = go.Figure()
     shown = rows.filter(pl.col("state") == SHOWN)
     for kind in JUDGEMENT_COLOURS:  # the legend reads better, similar, worse
@@ -140,7 +146,7 @@ def compare_chart(
             )
         )
     if not many:
-        _absent_traces(fig, rows.filter(pl.col("state") != SHOWN), low, y)
+        _absent_traces(fig, rows.filter(pl.col("state") != SHOWN), absent_at, y)
     mine = shown.filter(pl.col("prison_code").is_in(list(highlight)))
     if mine.height:
         fig.add_trace(
@@ -330,7 +336,9 @@ def funnel_chart(
     height = 480 if lines == 1 else 330 * lines + 80
     fig = layout(fig, title, "", "", height)
     fig.update_xaxes(title_text=denominator, row=lines)
-    fig.update_yaxes(title_text=axis_label(meta), col=1)
+    # One panel: the whole title; several rows of panels: the unit alone on each row (the
+    # chart's title names the indicator), so no title runs into the next row.
+    fig.update_yaxes(title_text=axis_label(meta) if lines == 1 else meta.unit, col=1)
     return fig
 
 

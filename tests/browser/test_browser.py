@@ -295,7 +295,7 @@ def test_table_downloads_as_csv(pm_page: Page, pm_server: Any) -> None:
         "lower_95",
         "upper_95",
         "benchmark",
-        "suppressed",
+        "state",  # shown, suppressed, not computable, not reported or not in service
     ):
         assert column in header, header
     assert body, "the table has no rows"
