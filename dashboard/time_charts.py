@@ -79,6 +79,7 @@ def _series(fig: go.Figure, part: pl.DataFrame, code: str, colour: str, name: st
             go.Scatter(
                 x=xs + xs[::-1],
                 y=upper[first : last + 1] + lower[first : last + 1][::-1],
+                mode="lines",  # a band: its corners are not points
                 fill="toself",
                 fillcolor=rgba(colour, BAND_ALPHA),
                 line={"width": 0},
