@@ -266,3 +266,81 @@ def funnel_as_shown(
         )
         .drop("_hidden", "_shown_denominator", "_group_hidden")
     )
+
+
+# --- The funnel table of indicators.md §7 ------------------------------------------------
+
+TABLE_COLUMNS_7 = (
+    "prison_code",
+    "region",
+    "peer_group",
+    "numerator",
+    "denominator",
+    "value",
+    "benchmark",
+    "lower_998",
+    "lower_95",
+    "upper_95",
+    "upper_998",
+    "funnel_significance",
+    "overdispersion",
+)
+
+
+def funnel_table(
+    values: pl.DataFrame | pl.LazyFrame,
+    register_prisons: object,
+    indicator: str,
+    period: str,
+    *,
+    benchmark: FunnelBenchmark = "national",
+    overdispersion: Overdispersion = "none",
+    suppress: bool = False,
+    registry: Registry | None = None,
+) -> pl.DataFrame:
+    """§7's table: one row per prison that reported both figures, columns TABLE_COLUMNS_7.
+
+    The whole quarter is computed (every indicator: suppression links figures shared by
+    two indicators), suppressed when asked, then the funnel of ``indicator`` is taken.
+    ``peer_group`` stays empty until the register has peer groups (issue 12).
+    """
+    from indicators.compute import indicator_values
+    from indicators.suppression import suppress as suppressed
+    from indicators.table import quarters_between
+
+    full = indicator_values(
+        quarters_between(values, period, period), register_prisons, registry=registry
+    )
+    shown = suppressed(full, benchmark=benchmark, registry=registry) if suppress else None
+    funnel = funnel_data(
+        full,
+        indicator,
+        period,
+        shown=shown,
+        registry=registry,
+        benchmark=benchmark,
+        overdispersion=overdispersion,
+    )
+    reported = full.filter(
+        (pl.col("level") == PRISON)
+        & (pl.col("indicator") == indicator)
+        & (pl.col("period") == period)
+        & pl.col("numerator").is_not_null()
+        & pl.col("denominator").is_not_null()
+    ).select("prison_code")
+    return funnel.join(reported, on="prison_code", how="semi").select(
+        "prison_code",
+        "region",
+        # The register has no peer groups yet (issue 12): the column is there, empty.
+        pl.lit(None, dtype=pl.String).alias("peer_group"),
+        "numerator",
+        "denominator",
+        "value",
+        "benchmark",
+        *(
+            pl.col(f"{c}_limit").alias(c)
+            for c in ("lower_998", "lower_95", "upper_95", "upper_998")
+        ),
+        "funnel_significance",
+        "overdispersion",
+    )

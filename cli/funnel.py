@@ -1,0 +1,72 @@
+"""`prison-monitor funnel`: the funnel table of indicators.md §7, a thin layer over the core.
+
+Kept out of cli/commands.py, which holds the other commands and is near its size limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+
+from cli.main import EXIT_OK, CliError
+
+# How alike an unknown id must be to a known one to be suggested (difflib's ratio).
+SUGGESTION_CUTOFF = 0.6
+
+
+def _check_indicator(indicator: str, ids: list[str]) -> None:
+    if indicator in ids:
+        return
+    near = difflib.get_close_matches(indicator, ids, n=1, cutoff=SUGGESTION_CUTOFF)
+    hint = f"did you mean '{near[0]}'?" if near else f"choose from {', '.join(ids)}."
+    raise CliError(f"'{indicator}' is not an indicator; {hint}")
+
+
+def funnel_command(args: argparse.Namespace) -> int:
+    from cli.commands import _engine
+    from data_contracts.periods import is_period, suggest_period
+    from indicators.funnel import funnel_table
+    from indicators.registry import load_registry
+    from indicators.table import write_table
+    from store.prisons import list_prisons
+    from store.read import current_values
+
+    registry = load_registry()
+    _check_indicator(args.indicator, list(registry.ids))
+    if not is_period(args.period):
+        guess = suggest_period(args.period)
+        hint = f"did you mean '{guess}'?" if guess else "use e.g. 2025-Q3."
+        raise CliError(f"--period '{args.period}' is not a quarter written YYYY-Qn; {hint}")
+    if args.benchmark == "peer":
+        raise CliError(
+            "The prison register has no peer groups yet, so there is no peer benchmark; "
+            "use --benchmark national or --benchmark region."
+        )
+    if args.output is not None and args.output.is_dir():
+        raise CliError(f"'{args.output}' is a folder; give a file name for --output.")
+    engine = _engine()
+    # Nothing else in this process holds the SQLite file, so the fast (ADBC) read is safe.
+    values = current_values(engine, exclusive=True)
+    table = funnel_table(
+        values,
+        list_prisons(engine),
+        args.indicator,
+        args.period,
+        benchmark=args.benchmark,
+        overdispersion=args.overdispersion,
+        suppress=args.suppress,
+        registry=registry,
+    )
+    if table.height == 0:
+        raise CliError(
+            f"No prison reported both figures of {args.indicator} for {args.period}; "
+            f"see 'prison-monitor history --period {args.period}' for what is stored."
+        )
+    if args.output is None:
+        sys.stdout.buffer.write(write_table(table, args.format) or b"")
+        sys.stdout.flush()
+    else:
+        write_table(table, args.format, args.output)
+        print(f"{table.height:,} rows written to {args.output} ({args.format}).", file=sys.stderr)
+    return EXIT_OK
