@@ -228,6 +228,12 @@ def indicators(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def funnel(args: argparse.Namespace) -> int:
+    from cli.funnel import funnel_command
+
+    return funnel_command(args)
+
+
 def serve(args: argparse.Namespace) -> int:
     import subprocess
 

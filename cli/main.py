@@ -116,6 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
     p.set_defaults(run=_commands("indicators"))
 
+    p = sub.add_parser("funnel", help="the funnel table of one indicator and quarter (section 7)")
+    p.add_argument("--indicator", required=True, metavar="ID")
+    p.add_argument("--period", required=True, metavar="P", help="the quarter, YYYY-Qn")
+    p.add_argument("--benchmark", choices=("national", "region", "peer"), default="national")
+    p.add_argument(
+        "--overdispersion", choices=("none", "multiplicative", "additive"), default="none"
+    )
+    p.add_argument("--suppress", action="store_true", help="small-number suppression")
+    p.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
+    p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+    p.set_defaults(run=_commands("funnel"))
+
     p = sub.add_parser("serve", help="start the dashboard")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="localhost", help="address to listen on")
