@@ -98,11 +98,15 @@ def funnel_limit(
 def describe_overdispersion(
     overdispersion: Overdispersion, phi: float | None, tau2: float | None
 ) -> str:
-    """What §7's ``overdispersion`` column says: 'none', 'multiplicative phi=2.31', …"""
-    if overdispersion == "multiplicative" and phi is not None:
-        return f"multiplicative phi={max(phi, 1.0):.{PHI_DIGITS}f}"
-    if overdispersion == "additive" and tau2 is not None:
-        return f"additive tau2={tau2:.{TAU2_SIGNIFICANT_DIGITS}g}"
+    """What §7's ``overdispersion`` column says: 'none', 'multiplicative phi=2.31', …
+
+    The value is the one the limits used: phi never below 1, and where it cannot be
+    estimated (every prison at a benchmark of 0%, say) 1 and a tau^2 of 0, no widening.
+    """
+    if overdispersion == "multiplicative":
+        return f"multiplicative phi={max(phi or 1.0, 1.0):.{PHI_DIGITS}f}"
+    if overdispersion == "additive":
+        return f"additive tau2={tau2 or 0.0:.{TAU2_SIGNIFICANT_DIGITS}g}"
     return overdispersion
 
 
