@@ -126,4 +126,4 @@ def test_the_registry_says_who_may_open_a_page_and_why_not() -> None:
     assert upload.opens_for(ACCOUNTS["director"]) and upload.opens_for(ACCOUNTS["ministry"])
     text = upload.refusal(ACCOUNTS["evaluator"])
     assert upload.title in text and "an evaluator" in text
-    # Opening it in a browser shows this sentence: tests/browser/test_hostile_links.py.
+    # Opening it in a browser shows this sentence: tests/browser/test_browser_hostile_links.py.
