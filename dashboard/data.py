@@ -228,6 +228,25 @@ def funnel(
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _pooled(
+    key: tuple[str, int, int], benchmark: str, role: str, prisons: tuple[str, ...]
+) -> pl.DataFrame:
+    from indicators.pooling import rolling_pool
+    from indicators.suppression import seen_unsuppressed
+
+    full = _full_table(key, benchmark)
+    reader = accounts.Account("reader", role, frozenset(prisons))
+    sees_all = full.height == 0 or full.select(seen_unsuppressed(full, reader).all()).item()
+    shown = None if sees_all else _table_for(key, benchmark, role, prisons)
+    return rolling_pool(full, shown=shown, benchmark=benchmark)  # type: ignore[arg-type]
+
+
+def pooled(account: accounts.Account, benchmark: str = "national") -> pl.DataFrame:
+    """The indicator table pooled over rolling four quarters, as ``account`` may see it."""
+    return _pooled(version(), benchmark, account.role, tuple(sorted(account.prisons)))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _trends(
     key: tuple[str, int, int], benchmark: str, role: str, prisons: tuple[str, ...], last: str

@@ -12,6 +12,10 @@ from indicators.availability import footnotes, prison_grid
 from indicators.readings import benchmark_lines, benchmark_words
 
 MAX_PRISONS = 7
+POOLED_NOTE = (
+    "Pooled: each point sums the numerators and person-years of its quarter and the three "
+    "before it (a window with a quarter missing is not reported)."
+)
 SHOWN_COLUMNS = (
     "prison_code",
     "period",
@@ -30,6 +34,16 @@ def render() -> None:
     account, ind, benchmark, table = filters.indicator_rows("Trends")
     if table is None:
         return
+    pooled = False
+    if ind.is_rate:
+        pooled = st.sidebar.toggle(
+            "Pool over rolling four quarters",
+            key="pool",
+            help="Rare events (deaths, overdoses) vary a lot from quarter to quarter: each point "
+            "then sums the quarter and the three before it.",
+        )
+    if pooled:
+        table = data.pooled(account, benchmark).filter(pl.col("indicator") == ind.id)
     periods = sorted(table["period"].unique().to_list())
     last = period_index(periods[-1])
     first, last = filters.quarter_range(max(period_index(periods[0]), last - 11), last)
@@ -66,6 +80,9 @@ def render() -> None:
     }
     notes = footnotes(grid["state"].to_list())
     span = f"{quarters[0]} to {quarters[-1]}"
+    if pooled:
+        span = f"{span}, pooled over rolling four quarters"
+        notes = [*notes, POOLED_NOTE]
     context = exports.ExportContext(
         title=ind.title,
         period=span,
