@@ -39,6 +39,11 @@ from indicators.suppression import HIDDEN_WHEN_SUPPRESSED, SUPPRESSION_THRESHOLD
 WINDOW_QUARTERS = 4
 WINDOW = "window"
 POOLED_COLUMNS = (*TABLE_COLUMNS, WINDOW)
+# What a chart of pooled figures says of them, in its footnotes.
+POOLED_NOTE = (
+    "Pooled: each point sums the numerators and denominators of its quarter and the three "
+    "before it (a window with a quarter missing is not reported)."
+)
 KEYS = [*SERIES_KEYS, "period_index"]
 
 

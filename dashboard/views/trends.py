@@ -9,13 +9,11 @@ from dashboard import data, exports, filters, tables
 from dashboard.time_charts import trend_chart
 from data_contracts.periods import period_index, period_label
 from indicators.availability import footnotes, prison_grid
+from indicators.pooling import POOLED_NOTE
 from indicators.readings import benchmark_lines, benchmark_words
 
 MAX_PRISONS = 7
-POOLED_NOTE = (
-    "Pooled: each point sums the numerators and person-years of its quarter and the three "
-    "before it (a window with a quarter missing is not reported)."
-)
+
 SHOWN_COLUMNS = (
     "prison_code",
     "period",

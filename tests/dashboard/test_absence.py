@@ -40,3 +40,14 @@ def test_compare_tells_a_closed_prison_from_a_suppressed_one(app) -> None:
     assert {SUPPRESSED, NOT_IN_SERVICE} <= states
     text = captions(at)
     assert STATES[SUPPRESSED].footnote in text and STATES[NOT_IN_SERVICE].footnote in text
+
+
+def test_deaths_pooled_over_rolling_four_quarters_say_so(app) -> None:
+    from indicators.pooling import POOLED_NOTE
+
+    at = app("evaluator")
+    at.query_params["ind"] = "overdose_death_rate"
+    at.switch_page("views/trends.py").run()
+    at.toggle(key="pool").set_value(True).run()
+    assert [e.value for e in at.exception] == []
+    assert POOLED_NOTE in captions(at)
