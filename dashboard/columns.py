@@ -17,6 +17,20 @@ DEFAULT_DECIMALS = 1
 PERSON_YEAR_DECIMALS = 1
 
 
+# A figure as tables show it: whether it is shown (or why not), its counts, value and 95%
+# interval, and what it is compared with. Pages add their own columns around it.
+FIGURE_COLUMNS = (
+    "state",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_95",
+    "upper_95",
+    "benchmark",
+    "significance",
+)
+
+
 @dataclass(frozen=True)
 class Column:
     header: str

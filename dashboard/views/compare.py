@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, exports, filters, tables
+from dashboard.columns import FIGURE_COLUMNS
 from indicators.availability import footnotes, prison_grid
 from indicators.readings import (
     benchmark_words,
@@ -21,17 +22,10 @@ SHOWN_COLUMNS = (
     "prison_code",
     "name",
     "region",
-    "state",
-    "numerator",
-    "denominator",
-    "value",
-    "lower_95",
-    "upper_95",
+    *FIGURE_COLUMNS,
+    "judgement",
     "lower_998",
     "upper_998",
-    "benchmark",
-    "significance",
-    "judgement",
 )
 
 

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, exports, filters, tables
+from dashboard.columns import FIGURE_COLUMNS
 from dashboard.profile_charts import cascade_chart, spine_chart
 from indicators.availability import footnotes
 from indicators.readings import benchmark_words, profile_rows
@@ -20,14 +21,7 @@ CASCADE = (
 )
 SHOWN_COLUMNS = (
     "label",
-    "state",
-    "numerator",
-    "denominator",
-    "value",
-    "lower_95",
-    "upper_95",
-    "benchmark",
-    "significance",
+    *FIGURE_COLUMNS,
     "judgement",
 )
 

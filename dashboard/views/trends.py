@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, exports, filters, tables
+from dashboard.columns import FIGURE_COLUMNS
 from dashboard.time_charts import trend_chart
 from data_contracts.periods import period_index, period_label
 from indicators.availability import footnotes, prison_grid
@@ -14,18 +15,7 @@ from indicators.readings import benchmark_lines, benchmark_words
 
 MAX_PRISONS = 7
 
-SHOWN_COLUMNS = (
-    "prison_code",
-    "period",
-    "state",
-    "numerator",
-    "denominator",
-    "value",
-    "lower_95",
-    "upper_95",
-    "benchmark",
-    "significance",
-)
+SHOWN_COLUMNS = ("prison_code", "period", *FIGURE_COLUMNS)
 
 
 def render() -> None:
