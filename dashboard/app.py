@@ -13,14 +13,14 @@ import logging
 import streamlit as st
 
 from dashboard import auth, filters
-from dashboard.pages import PAGES, PageSpec
+from dashboard.pages import FAILED, PAGES, PageSpec
 
 st.set_page_config(page_title="prison-monitor", page_icon=":material/monitoring:", layout="wide")
 LOG = logging.getLogger("prison_monitor.dashboard")
-FAILED = (
-    "Something went wrong on this page; it has been logged for the team. Try another "
-    "quarter or filter, or go back to the Overview."
-)
+if not LOG.handlers:  # app.py runs on every rerun; one handler for the server's lifetime
+    _handler = logging.StreamHandler()  # the server's standard error, i.e. its log
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    LOG.addHandler(_handler)
 
 
 def refused_page(spec: PageSpec, account) -> st.Page:  # type: ignore[no-untyped-def]

@@ -11,9 +11,9 @@ Markdown). The filters a page used are kept, in words, for the provenance of its
 
 from __future__ import annotations
 
-import math
+import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -28,6 +28,7 @@ QUOTED_CHARACTERS = 40
 MAX_LIST_VALUES = 200
 MAX_VALUE_CHARACTERS = 200
 QUARTERS_OFFERED = 40
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")  # 18 digits: well inside a 64-bit integer
 _DESCRIBED = "_filters_described"
 _NOTES = "_filters_notes"
 # Characters that Markdown would read as formatting, escaped in every note.
@@ -68,9 +69,13 @@ def _values(name: str) -> list[str]:
             f"{MAX_LIST_VALUES} were read."
         )
         values = values[:MAX_LIST_VALUES]
-    return [v for v in values if len(v) <= MAX_VALUE_CHARACTERS] + [
-        v[:MAX_VALUE_CHARACTERS] for v in values if len(v) > MAX_VALUE_CHARACTERS
-    ]
+    long = [v for v in values if len(v) > MAX_VALUE_CHARACTERS]
+    if long:
+        note(
+            f"The link's '{quoted(name)}' held a value of {len(long[0]):,} characters, longer "
+            f"than any filter's ({MAX_VALUE_CHARACTERS}); it was ignored."
+        )
+    return [v for v in values if len(v) <= MAX_VALUE_CHARACTERS]
 
 
 def _param(name: str) -> str | None:
@@ -89,21 +94,21 @@ def set_param(name: str, value: Any, default: Any = None) -> None:
 
 
 def int_param(name: str, default: int, *, low: int | None = None, high: int | None = None) -> int:
-    """A whole number from the URL, clamped to low..high (the default when it is not one)."""
+    """A whole number from the URL, clamped to low..high (the default when it is not one).
+
+    Only ASCII digits count: Python's int() also reads other scripts' digits and "1_000",
+    which no link of ours writes, so such a value is reported rather than guessed at.
+    """
     raw = _param(name)
     if raw is None:
         return default
-    try:
-        number = float(raw.strip())
-        if math.isnan(number) or math.isinf(number) or number != int(number):
-            raise ValueError
-        value = int(number)
-    except (ValueError, OverflowError):
+    if not _WHOLE_NUMBER.fullmatch(raw.strip()):
         note(
             f"The link's '{quoted(name)}' = '{quoted(raw)}' is not a whole number; "
             f"{default} is used."
         )
         return default
+    value = int(raw.strip())
     clamped = max(low, value) if low is not None else value
     clamped = min(high, clamped) if high is not None else clamped
     if clamped != value:
@@ -210,7 +215,12 @@ def prison_filter(frame: pl.DataFrame, *, regions: Sequence[str] | None = None) 
 
 def describe() -> str:
     """The filters of the current view in words, for the provenance of an export."""
-    described = st.session_state.get(_DESCRIBED, {})
+    return in_words(st.session_state.get(_DESCRIBED, {}))
+
+
+def in_words(described: Mapping[str, str]) -> str:
+    """'Indicator: …; Quarter: 2026-Q2; Region: all' from each widget's label and the
+    words its format_func gave the validated value (never the URL's text)."""
     return "; ".join(f"{label}: {words}" for label, words in described.items()) or "none"
 
 

@@ -11,6 +11,12 @@ from dataclasses import dataclass
 
 from store.accounts import Account
 
+# What the browser shows when a page fails unexpectedly (the traceback goes to the log only).
+FAILED = (
+    "Something went wrong on this page; it has been logged for the team. Try another "
+    "quarter or filter, or go back to the Overview."
+)
+
 
 @dataclass(frozen=True)
 class PageSpec:

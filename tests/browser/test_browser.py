@@ -174,9 +174,10 @@ def test_every_page_opens_from_the_sidebar(
 
 
 def test_evaluator_has_no_upload_page(pm_page: Page, pm_server: Any, screenshots: Path) -> None:
-    """Not in the navigation (above), and not reachable through its URL: the default page opens."""
+    """Not in the navigation (above); its URL opens a page saying whom Upload is for."""
     log_in(pm_page, pm_server, "evaluator", "/upload")
-    wait_for_page(pm_page, PAGES[0])
+    expect(pm_page.get_by_text("logged in as an evaluator")).to_be_visible(timeout=SLOW)
+    wait_idle(pm_page)
     pm_page.screenshot(path=screenshots / "evaluator-upload-url.png", full_page=True)
     expect(pm_page.get_by_text("Quarterly file")).to_have_count(0)
     expect(pm_page.locator('input[type="file"]')).to_have_count(0)

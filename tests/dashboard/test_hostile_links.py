@@ -15,7 +15,8 @@ import random
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.pages import PAGES
+from dashboard import filters
+from dashboard.pages import FAILED, PAGES
 from tests.dashboard.test_pages import ACCOUNTS, APP
 
 pytest_plugins = ["tests.dashboard.test_pages"]  # its sample_db fixture
@@ -25,7 +26,9 @@ IMAGE = "![x](http://evil.example/x.png)"
 LINK = "[click](javascript:alert(1))"
 HOSTILE = {
     "out of range": {"deadline": "-5", "q": "2025-Q9", "from": "1999-Q1", "to": "9999-Q4"},
-    "huge numbers": {"deadline": "1e309", "q": "nan", "from": "99999999999999999999"},
+    "huge numbers": {"deadline": "99999", "q": "nan", "from": "99999999999999999999"},
+    "not numbers": {"deadline": "1e309", "to": "inf", "prison": "nan"},
+    "not a number either": {"deadline": "nan"},
     "too many": {"prison": ["NM-WFP"] * 500, "region": [f"R{i}" for i in range(300)]},
     "unknown codes": {"ind": "no_such_indicator", "bench": "galaxy", "od": "maximal"},
     "very long": {p: "x" * 10_000 for p in ("ind", "prison", "region", "q")},
@@ -75,6 +78,8 @@ def visit(sample_db, monkeypatch, role, page, params) -> AppTest:  # type: ignor
 
 def assert_clean(at: AppTest, what: str) -> None:
     assert [e.value for e in at.exception] == [], what
+    # app.py turns a page's failure into one sentence, so the sentence is a failure too.
+    assert not [e.value for e in at.error if FAILED in e.value], f"{what}: the page failed"
     texts = [str(getattr(e, "value", "")) for e in at.main] + [
         str(getattr(e, "value", "")) for e in at.sidebar
     ]
@@ -127,3 +132,34 @@ def test_the_registry_says_who_may_open_a_page_and_why_not() -> None:
     text = upload.refusal(ACCOUNTS["evaluator"])
     assert upload.title in text and "an evaluator" in text
     # Opening it in a browser shows this sentence: tests/browser/test_browser_hostile_links.py.
+
+
+def test_filters_are_described_in_words_not_url_syntax(sample_db, monkeypatch) -> None:
+    page = next(p for p in PAGES if p.name == "compare")
+    at = visit(sample_db, monkeypatch, "ministry", page, {})
+    region = at.multiselect(key="f_region").options[0]
+    link = {"bench": "region", "region": [region, "<b>nowhere</b>"], "deadline": "7"}
+    at = visit(sample_db, monkeypatch, "ministry", page, link)
+    assert_clean(at, "compare with a region and a made-up one")
+    words = filters.in_words(at.session_state[filters._DESCRIBED])
+    assert f"Region: {region}" in words and "Prison type: all" in words
+    assert "Benchmark: Prison's own region" in words
+    assert "=" not in words and "nowhere" not in words and "bench" not in words
+
+
+def test_a_failing_page_shows_one_sentence_and_logs_the_traceback(
+    sample_db, monkeypatch, caplog
+) -> None:
+    from dashboard import data
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("detail for the log only /work/secret")
+
+    monkeypatch.setattr(data, "indicator_table", broken)
+    page = next(p for p in PAGES if p.name == "overview")
+    at = visit(sample_db, monkeypatch, "evaluator", page, {})
+    assert [e.value for e in at.exception] == []
+    assert [e.value for e in at.error] == [FAILED]
+    shown = " ".join(str(getattr(e, "value", "")) for e in [*at.main, *at.sidebar])
+    assert "RuntimeError" not in shown and "/work/secret" not in shown
+    assert "RuntimeError: detail for the log only" in caplog.text
