@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, expect
 
-from dashboard.pages import PAGES
-from tests.browser.test_browser import SLOW, log_in
+from dashboard.pages import FAILED, PAGES
+from tests.browser.test_browser import SLOW, log_in, wait_idle
 from tests.dashboard.test_pages import ACCOUNTS
 
 pytestmark = pytest.mark.browser
@@ -35,10 +35,11 @@ def visible_text(page: Page) -> str:
 
 
 def check(page: Page, what: str) -> None:
-    page.wait_for_timeout(1500)
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=SLOW)
+    expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible(timeout=SLOW)
+    wait_idle(page)
     text = visible_text(page)
     assert "Traceback" not in text and "/work/" not in text, what
+    assert FAILED not in text, f"{what}: the page failed (see the server's log)"
     assert page.locator('[data-testid="stException"]').count() == 0, what
     assert page.locator("img[src*='evil.example']").count() == 0, f"{what}: image fetched"
 
