@@ -6,8 +6,6 @@ import pytest
 
 from indicators.availability import NOT_IN_SERVICE, STATES, SUPPRESSED
 
-pytest_plugins = ["tests.dashboard.test_pages"]
-
 
 def captions(at) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(c.value for c in at.caption)

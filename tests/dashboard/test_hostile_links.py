@@ -19,8 +19,6 @@ from dashboard import filters
 from dashboard.pages import FAILED, PAGES
 from tests.dashboard.test_pages import ACCOUNTS, APP
 
-pytest_plugins = ["tests.dashboard.test_pages"]  # its sample_db fixture
-
 PARAMS = ("ind", "bench", "q", "from", "to", "prison", "region", "type", "deadline", "od")
 IMAGE = "![x](http://evil.example/x.png)"
 LINK = "[click](javascript:alert(1))"
