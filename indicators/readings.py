@@ -102,17 +102,20 @@ def profile_rows(
     )
 
 
-def own_benchmark(rows: pl.DataFrame, table: pl.DataFrame, benchmark: str) -> pl.DataFrame:
+def benchmark_label(benchmark: str) -> pl.Expr:
+    """What each row's benchmark is called: "national value", or "region <its region>"."""
+    if benchmark == "region":
+        return pl.concat_str(pl.lit("region "), pl.col("region"))
+    return pl.lit(BENCHMARK_WORDS["national"])
+
+
+def own_benchmark(rows: pl.DataFrame, benchmark: str) -> pl.DataFrame:
     """``rows`` (prison rows) with ``benchmark_label``: the aggregate each row is judged against.
 
     The table's ``benchmark`` column already holds each row's own value (national, or its
     region's); this names it, so a chart can draw one marker per row, or one line per group.
     """
-    if benchmark == "region":
-        return rows.with_columns(
-            pl.concat_str(pl.lit("region "), pl.col("region")).alias("benchmark_label")
-        )
-    return rows.with_columns(pl.lit("national value").alias("benchmark_label"))
+    return rows.with_columns(benchmark_label(benchmark).alias("benchmark_label"))
 
 
 def benchmark_lines(table: pl.DataFrame, rows: pl.DataFrame, benchmark: str) -> pl.DataFrame:
@@ -133,11 +136,10 @@ def benchmark_lines(table: pl.DataFrame, rows: pl.DataFrame, benchmark: str) -> 
         chosen = table.filter(
             quarter & (pl.col("level") == "region") & pl.col("region").is_in(regions)
         )
-        label = pl.concat_str(pl.lit("region "), pl.col("region"))
     else:
         chosen = table.filter(quarter & (pl.col("level") == "national"))
-        label = pl.lit(BENCHMARK_WORDS["national"])
-    return chosen.select("period", label.alias("label"), "value").sort("label", "period")
+    label = benchmark_label(benchmark).alias("label")
+    return chosen.select("period", label, "value").sort("label", "period")
 
 
 def prisons_in(

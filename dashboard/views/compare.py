@@ -44,7 +44,6 @@ def render() -> None:
         with_judgement(grid, registry).join(
             prisons.select("prison_code", "name", "prison_type"), on="prison_code", how="left"
         ),
-        table,
         benchmark,
     )
     against = benchmark_words(benchmark)
