@@ -201,15 +201,17 @@ def _template(account) -> None:  # type: ignore[no-untyped-def]
         path = Path(folder) / f"template.{fmt}"
         write_template(path, prison, period, fmt)
         content = path.read_bytes()
+    file_name = f"{prison}_{period}.{fmt}"
     st.download_button(
         "Download the template",
         content,
-        file_name=f"{prison}_{period}.{fmt}",
+        file_name=file_name,
         mime="text/csv"
         if fmt == "csv"
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
     )
+    st.caption(f"Saves as {file_name}")
 
 
 render()

@@ -54,6 +54,9 @@ def download_template(page: Page, folder: Path) -> Path:
     wait_idle(page)
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Format").click()
     page.get_by_role("option", name="csv", exact=True).click()
+    # The rerun that rebuilds the button may not have started when wait_idle looks;
+    # the caption naming the file is drawn by that rerun.
+    expect(page.get_by_text(f"Saves as {PRISON}_{PERIOD}.csv")).to_be_visible(timeout=SLOW)
     wait_idle(page)
     with page.expect_download(timeout=SLOW) as info:
         page.get_by_role("button", name="Download the template").click()
