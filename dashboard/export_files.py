@@ -24,7 +24,13 @@ import polars as pl
 
 from dashboard.columns import column, decimals
 from dashboard.provenance import Provenance, facts
-from indicators.table import FORMULA_GUARD, FORMULA_STARTS, formula_safe, without_nan, write_table
+from indicators.table import (
+    FORMULA_GUARD,
+    formula_safe,
+    starts_a_formula,
+    without_nan,
+    write_table,
+)
 
 COMMENT = "#"
 # Excel reads a CSV as UTF-8 (the dash of "1–4", a prison's accented name) only after this
@@ -50,7 +56,7 @@ KIND_MEANING = {
 
 
 def _cell_safe(text: str) -> str:
-    return FORMULA_GUARD + text if text.startswith(FORMULA_STARTS) else text
+    return FORMULA_GUARD + text if starts_a_formula(text) else text
 
 
 def context_lines(provenance: Provenance) -> str:

@@ -15,6 +15,7 @@ neutralised in CSV and Excel; numbers stay numbers.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -36,10 +37,19 @@ from indicators.suppression import SUPPRESSION_THRESHOLD, Reader
 
 Format = Literal["csv", "json", "parquet", "xlsx"]
 FORMATS: tuple[Format, ...] = ("csv", "json", "parquet", "xlsx")
-# A cell starting with one of these is run as a formula by spreadsheets (OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell is run as a formula by spreadsheets when it starts with one of OWASP's characters
+# ("CSV Injection": = + - @, tab, carriage return), and Excel and LibreOffice skip
+# whitespace, line breaks and invisible characters before looking: " =1+1" and "\n=1+1"
+# run too. So the guard looks past any such prefix (Unicode whitespace, controls, zero-width
+# characters and the byte-order mark) for a formula character, full-width forms included
+# (CJK spreadsheets read "\uff1d" as "="), and guards every cell that starts with a control
+# character. One pattern, read by Polars (Rust regex) and Python's re alike.
+_INVISIBLE = "\\s\x00-\x1f\x7f\u200b-\u200d\u2060\ufeff"
+_FORMULA_CHARACTERS = "=+@\\-\uff1d\uff0b\uff20\uff0d"
+FORMULA_PATTERN = f"^[{_INVISIBLE}]*[{_FORMULA_CHARACTERS}]|^[\x00-\x1f\x7f]"
 FORMULA_GUARD = "'"
 SHEET_NAME = "indicators"
+_FORMULA = re.compile(FORMULA_PATTERN)
 
 
 def quarters_between(
@@ -131,12 +141,17 @@ def formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
     """Text cells that a spreadsheet would run as a formula, prefixed with an apostrophe."""
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     return frame.with_columns(
-        pl.when(pl.any_horizontal(pl.col(c).str.starts_with(s) for s in FORMULA_STARTS))
+        pl.when(pl.col(c).str.contains(FORMULA_PATTERN))
         .then(FORMULA_GUARD + pl.col(c))
         .otherwise(pl.col(c))
         .alias(c)
         for c in text
     )
+
+
+def starts_a_formula(text: str) -> bool:
+    """Whether a spreadsheet could run ``text`` as a formula (the rule of formula_safe)."""
+    return _FORMULA.search(text) is not None
 
 
 def without_nan(frame: pl.DataFrame) -> pl.DataFrame:

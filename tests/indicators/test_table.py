@@ -14,7 +14,15 @@ from test_suppression import recoverable
 
 from indicators.compute import TABLE_COLUMNS
 from indicators.registry import load_registry
-from indicators.table import FORMATS, formula_safe, indicator_table, write_table
+from indicators.table import (
+    FORMATS,
+    FORMULA_GUARD,
+    Format,
+    formula_safe,
+    indicator_table,
+    starts_a_formula,
+    write_table,
+)
 from store.accounts import Account
 
 Q1, Q2 = "2025-Q1", "2025-Q2"
@@ -256,3 +264,41 @@ def test_sample_suppressed_forms_leave_nothing_recoverable(sample) -> None:
     mine = indicator_table(frame, prisons, level=None, account=director)
     assert not mine.filter(pl.col("prison_code") == own)["suppressed"].any()
     assert recoverable(full, mine, known=frozenset({own})) == []
+
+
+# Whitespace and line breaks a spreadsheet skips before reading a formula (OWASP, "CSV
+# Injection"): each of these cells would run in Excel or LibreOffice without the guard.
+HIDDEN_FORMULAS = [
+    ' =HYPERLINK("http://x")',
+    "\n=1+1",
+    "\r\n+1",
+    "\t@SUM(A1)",
+    "\u00a0-2",
+    "  \t =cmd|' /C calc'!A0",
+    "\x00=1",
+    "\ufeff=1",
+    "\uff1d1+1",  # the full-width equals sign, read as "=" by CJK spreadsheets
+    "\nplain text after a line break",
+]
+HARMLESS = ["North", "a = b", "x-1", "e-mail@example.org", " North", ""]
+
+
+def test_formula_guard_sees_through_leading_whitespace_and_line_breaks() -> None:
+    frame = pl.DataFrame({"region": HIDDEN_FORMULAS + HARMLESS})
+    guarded = formula_safe(frame)["region"].to_list()
+    assert guarded[: len(HIDDEN_FORMULAS)] == [FORMULA_GUARD + v for v in HIDDEN_FORMULAS]
+    assert guarded[len(HIDDEN_FORMULAS) :] == HARMLESS
+    assert [starts_a_formula(v) for v in HIDDEN_FORMULAS] == [True] * len(HIDDEN_FORMULAS)
+    assert not any(starts_a_formula(v) for v in HARMLESS)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_hidden_formulas_are_guarded_in_csv_and_xlsx(fmt: Format) -> None:
+    frame = pl.DataFrame({"region": HIDDEN_FORMULAS, "count": list(range(len(HIDDEN_FORMULAS)))})
+    data = write_table(frame, fmt)
+    assert data is not None
+    if fmt == "csv":
+        back = pl.read_csv(io.BytesIO(data))
+    else:
+        back = pl.read_excel(io.BytesIO(data), sheet_name="indicators")
+    assert back["region"].to_list() == [FORMULA_GUARD + v for v in HIDDEN_FORMULAS]
