@@ -9,12 +9,12 @@ from sqlalchemy import Engine, select
 from data_contracts.register import read_register
 from store.accounts import get_account, save_account
 from store.db import StoreError
+from store.passwords import DEMO_PASSWORD
 from store.prisons import import_prisons
 from store.schema import uploads
 from store.submissions import ingest_files
 
 SAMPLE_ACTOR = "sample-loader"
-DEMO_PASSWORD = "demo"
 
 
 def demo_accounts() -> list[tuple[str, str, list[str]]]:
@@ -40,6 +40,8 @@ def load_sample(
     lines = [f"Sample register: {len(result.added)} prisons added, {len(result.updated)} updated."]
     for name, role, codes in demo_accounts():
         if get_account(engine, name) is None:
+            # The one path that sets a password outside the rules (store.passwords): the demo
+            # password is public, and `serve` says so while any account still has it.
             save_account(
                 engine, name, role, prisons=codes, password=DEMO_PASSWORD, actor=SAMPLE_ACTOR
             )
@@ -55,7 +57,7 @@ def load_sample(
     lines.append(
         f"Sample submissions: {len(outcomes)} files stored ({len(already)} already there)."
     )
-    lines.append("Demo log-ins (password 'demo'):")
+    lines.append(f"Demo log-ins (password '{DEMO_PASSWORD}'):")
     for name, role, codes in demo_accounts():
         lines.append(f"  {name:<10} {role}{' of ' + ', '.join(codes) if codes else ''}")
     return lines

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -52,6 +53,8 @@ users = Table(
     Column("email", String(320), unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # a disabled account cannot log in and its sessions end; nothing is deleted
+    Column("disabled", Boolean, nullable=False, server_default=false()),
 )
 
 user_prisons = Table(
@@ -111,3 +114,28 @@ audit_log = Table(
     Column("detail", Text, nullable=False),  # JSON
 )
 Index("ix_audit_at", audit_log.c.at)
+
+# Failed log-ins per name typed (known or not, so the answer does not tell names apart), shared
+# by every dashboard process; the key is the sha256 of the name, so any text typed fits.
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("name_key", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+)
+Index("ix_login_attempts_last", login_attempts.c.last_failure_at)
+
+# Dashboard sessions, server-side (store/sessions.py): only the sha256 of the token is kept; a
+# session is valid while not ended, not idle too long, and its stamp is the account's stamp.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_name", String(100), ForeignKey("users.name"), nullable=False),
+    Column("stamp", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)

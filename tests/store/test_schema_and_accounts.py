@@ -35,9 +35,9 @@ def test_passwords_are_hashed_and_verified(engine) -> None:
         stored = conn.execute(select(users.c.password_hash).where(users.c.name == "min")).scalar()
     assert stored.startswith("$argon2")
     assert "secret-1" not in stored
-    assert authenticate(engine, "min", "secret-1") == get_account(engine, "min")
-    assert authenticate(engine, "min", "wrong") is None
-    assert authenticate(engine, "nobody", "secret-1") is None
+    assert authenticate(engine, "min", "secret-1").account == get_account(engine, "min")
+    assert authenticate(engine, "min", "wrong", sleep=lambda _: None).account is None
+    assert authenticate(engine, "nobody", "secret-1", sleep=lambda _: None).account is None
 
 
 def test_users_add_through_the_cli(engine, capsys, monkeypatch) -> None:
@@ -45,25 +45,25 @@ def test_users_add_through_the_cli(engine, capsys, monkeypatch) -> None:
 
     from cli.main import main
 
-    monkeypatch.setattr(sys, "stdin", io.StringIO("s3cret-pw\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-s3cret-passphrase\n"))
     code = main(
         ["users", "add", "anna", "--role", "director", "--prison", "BE-NEW", "--password-stdin"]
     )
     out = capsys.readouterr()
     assert code == 0, out.err
-    assert "s3cret-pw" not in out.out + out.err
-    assert authenticate(engine, "anna", "s3cret-pw") is not None
+    assert "a-long-s3cret-passphrase" not in out.out + out.err
+    assert authenticate(engine, "anna", "a-long-s3cret-passphrase").account is not None
     assert get_account(engine, "anna").prisons == frozenset({"BE-NEW"})
     from store.audit import entries
 
     log = entries(engine)
-    assert "s3cret-pw" not in " ".join(log["detail"].to_list())
+    assert "a-long-s3cret-passphrase" not in " ".join(log["detail"].to_list())
     assert json.loads(log["detail"][0])["password_changed"] is True
     # errors: exit 1, one sentence
-    monkeypatch.setattr(sys, "stdin", io.StringIO("pw-long\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("another-long-passphrase\n"))
     assert main(["users", "add", "bob", "--role", "director", "--password-stdin"]) == 1
     assert "--prison" in capsys.readouterr().err
-    monkeypatch.setattr(sys, "stdin", io.StringIO("pw-long\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("another-long-passphrase\n"))
     assert (
         main(["users", "add", "bob", "--role", "director", "--prison", "XX-NO", "--password-stdin"])
         == 1
@@ -90,7 +90,7 @@ def test_init_sample_loads_everything_once(store_url, capsys) -> None:
     assert main(["init", "--sample"]) == 0
     assert len(submission_history(engine)) == len(files)
     for name in ("ministry", "director", "evaluator"):
-        assert authenticate(engine, name, "demo") is not None
+        assert authenticate(engine, name, "demo").account is not None
 
 
 def test_console_script_ingest_exit_codes(engine, store_url, tmp_path) -> None:
@@ -133,8 +133,8 @@ def test_setup_version_moves_with_register_and_accounts_not_with_log_ins(engine)
     from store.prisons import import_prisons
 
     before = setup_version(engine)
-    assert authenticate(engine, "min", "secret-1") is not None
-    assert authenticate(engine, "min", "wrong") is None
+    assert authenticate(engine, "min", "secret-1").account is not None
+    assert authenticate(engine, "min", "wrong", sleep=lambda _: None).account is None
     assert setup_version(engine) == before
     save_account(engine, "dir", "director", prisons=["BE-HAS", "BE-NEW"], actor="test")
     after_account = setup_version(engine)

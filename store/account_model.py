@@ -1,0 +1,101 @@
+"""What an account is and what its role may do: the data the rest of the store passes around.
+
+Authorisation lives here, in the core, so the dashboard and the command line
+cannot differ: a director submits only for their own prison(s), evaluators
+submit nothing, and who sees which figures unsuppressed is decided by
+`Account.sees_unsuppressed`. An account's `stamp` changes with everything a
+session depends on (role, prisons, password hash, e-mail, disabled).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, select
+
+from store.schema import user_prisons, users
+
+ROLES = ("ministry", "director", "evaluator")
+NAME_RE = re.compile(r"^[A-Za-z0-9._@-]{1,100}$")
+# What a typed name may take up in the audit log (it may be anything, even very long).
+SHOWN_NAME_LIMIT = 100
+STAMP_LENGTH = 32
+
+
+class AccountError(Exception):
+    """An account cannot be added, changed or used as asked; one plain sentence."""
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    role: str
+    prisons: frozenset[str] = field(default_factory=frozenset)
+    email: str | None = None
+    disabled: bool = False
+    # changes whenever the role, prisons, password hash, e-mail or disabled change
+    stamp: str = ""
+
+    def may_submit(self, prison_code: str) -> bool:
+        if self.role == "ministry":
+            return True
+        return self.role == "director" and prison_code in self.prisons
+
+    @property
+    def may_submit_anything(self) -> bool:
+        return self.role in ("ministry", "director")
+
+    @property
+    def manages(self) -> bool:
+        """May change the register and the accounts."""
+        return self.role == "ministry"
+
+    def sees_unsuppressed(self, prison_code: str | None) -> bool:
+        """Whether a prison's figures (None: an aggregate) reach this account unsuppressed."""
+        if self.role == "ministry":
+            return True
+        return self.role == "director" and prison_code in self.prisons
+
+
+class LoginResult(NamedTuple):
+    account: Account | None  # None: refused
+    message: str | None  # the one sentence to show when refused
+
+
+def shown_name(name: str) -> str:
+    """A typed name as the audit log keeps it: control characters escaped, cut to a limit."""
+    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name)
+    return text[:SHOWN_NAME_LIMIT]
+
+
+def account_stamp(row: Mapping[str, Any], prisons: frozenset[str]) -> str:
+    """A digest of everything a session depends on: any change ends the sessions."""
+    content = [row["role"], sorted(prisons), row["password_hash"], row["email"], row["disabled"]]
+    return hashlib.sha256(json.dumps(content).encode()).hexdigest()[:STAMP_LENGTH]
+
+
+def read_account(conn: Connection, name: str) -> Account | None:
+    """The account with its prisons and stamp, read on `conn` (inside a caller's transaction)."""
+    if not NAME_RE.match(name):  # no account has such a name; PostgreSQL refuses NUL in text
+        return None
+    row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
+    if row is None:
+        return None
+    prisons = frozenset(
+        conn.execute(
+            select(user_prisons.c.prison_code).where(user_prisons.c.user_name == name)
+        ).scalars()
+    )
+    return Account(
+        row["name"],
+        row["role"],
+        prisons,
+        row["email"],
+        bool(row["disabled"]),
+        account_stamp(row, prisons),
+    )
