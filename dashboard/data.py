@@ -13,14 +13,14 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
-from store import accounts, audit
+from store import accounts, audit, sessions
 from store import completeness as completeness_model
 from store.changes import StoredVersion
 from store.db import database_url, get_engine, require_schema
@@ -51,19 +51,47 @@ def version() -> tuple[str, int, int]:
 # ---------------------------------------------------------------- accounts
 
 
-def authenticate(name: str, password: str) -> accounts.Account | None:
+class AccountChanged(Exception):
+    """The logged-in account was changed, disabled or deleted since the session began.
+
+    Raised before any write (and by auth.current_account); the app ends the session
+    and shows the log-in page with one sentence.
+    """
+
+
+def authenticate(name: str, password: str) -> accounts.LoginResult:
+    """A password log-in; the store throttles and audits it before handing the account back."""
     return accounts.authenticate(engine(), name, password)
 
 
-def account_by_email(email: str) -> accounts.Account | None:
-    return accounts.account_by_email(engine(), email)
+def login_oidc(email: str, email_verified: object) -> accounts.LoginResult:
+    """An OpenID Connect log-in; refused (and audited) unless the e-mail address is verified."""
+    return accounts.login_oidc(engine(), email, email_verified)
 
 
-def audit_login(account: accounts.Account, method: str) -> None:
-    from store.db import write_transaction
+def session_account(name: str, stamp: str) -> accounts.Account | None:
+    """The account, read afresh: None once it changed, was disabled or deleted."""
+    return accounts.session_account(engine(), name, stamp)
 
-    with write_transaction(engine()) as conn:
-        audit.record(conn, account.name, "login", account.name, method=method)
+
+def start_session(account: accounts.Account) -> str:
+    return sessions.start(engine(), account.name, account.stamp)
+
+
+def resume_session(token: str, idle: timedelta) -> sessions.Session | None:
+    return sessions.resume(engine(), token, idle)
+
+
+def end_session(token: str) -> None:
+    sessions.end(engine(), token)
+
+
+def _still_current(account: accounts.Account) -> accounts.Account:
+    """The account as the store has it now; AccountChanged if it may no longer act."""
+    fresh = accounts.session_account(engine(), account.name, account.stamp)
+    if fresh is None:
+        raise AccountChanged(account.name)
+    return fresh
 
 
 # ---------------------------------------------------------------- register and history
@@ -311,6 +339,7 @@ def stored_versions(outcome: IngestOutcome) -> list[StoredVersion]:
 def store_upload(
     content: bytes, name: str, account: accounts.Account, *, replace: bool, progress=None
 ) -> IngestOutcome:
+    account = _still_current(account)  # a role taken away a moment ago stores nothing
     with tempfile.TemporaryDirectory(prefix="pm-upload-") as folder:
         [outcome] = ingest_files(
             engine(),
