@@ -6,6 +6,13 @@ submission changes the key, so every page shows it at once, in this process
 and in any other dashboard process sharing the database. (The key parameter
 must not start with an underscore: Streamlit leaves such parameters out of
 the cache key.)
+
+Data frames are cached as resources (`FRAMES`), not as data: st.cache_data
+pickles its value on every read, and unpickling the indicator table of 2,000
+prisons x 40 quarters cost 0.43 s of every page run. A cached frame is
+shared by every session, so nothing may change it in place (Polars methods
+return new frames; tests/dashboard/test_data_cache.py checks that no
+dashboard code calls one of Polars' in-place methods).
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ from store.history import latest_accepted_at, submission_history
 from store.prisons import list_prisons
 from store.submissions import IngestOutcome, data_version, ingest_files
 from store.verdict import Verdict
+
+# Shared, never copied: see the module's docstring. Keyed like st.cache_data.
+FRAMES = st.cache_resource
 
 
 @st.cache_resource(show_spinner=False)
@@ -97,7 +107,7 @@ def _still_current(account: accounts.Account) -> accounts.Account:
 # ---------------------------------------------------------------- register and history
 
 
-@st.cache_data(show_spinner=False)
+@FRAMES(show_spinner=False, max_entries=4)
 def _prisons(key: tuple[str, int, int]) -> pl.DataFrame:
     rows = [
         {
@@ -123,7 +133,7 @@ def prisons() -> pl.DataFrame:
     return _prisons(version())
 
 
-@st.cache_data(show_spinner=False)
+@FRAMES(show_spinner=False, max_entries=4)
 def _history(key: tuple[str, int, int]) -> pl.DataFrame:
     entries = submission_history(engine())
     schema = {
@@ -153,7 +163,7 @@ def audit_log(limit: int = 5000) -> pl.DataFrame:
     return audit.entries(engine(), limit=limit)
 
 
-@st.cache_data(show_spinner=False)
+@FRAMES(show_spinner=False, max_entries=16)
 def _completeness(
     key: tuple[str, int, int], first: int, last: int, deadline_days: int, today: date
 ) -> pl.DataFrame:
@@ -169,7 +179,7 @@ def completeness(first: int, last: int, deadline_days: int) -> pl.DataFrame:
 # ---------------------------------------------------------------- indicators
 
 
-@st.cache_data(show_spinner="Computing the indicators…", max_entries=4)
+@FRAMES(show_spinner="Computing the indicators…", max_entries=4)
 def _full_table(key: tuple[str, int, int], benchmark: str) -> pl.DataFrame:
     """Every indicator, quarter, prison, region and the nation, unsuppressed (server side only)."""
     from indicators.compute import indicator_values
@@ -178,7 +188,7 @@ def _full_table(key: tuple[str, int, int], benchmark: str) -> pl.DataFrame:
     return indicator_values(current_values(engine()), list_prisons(engine()), benchmark=benchmark)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@FRAMES(show_spinner=False, max_entries=64)
 def _table_for(
     key: tuple[str, int, int], benchmark: str, role: str, prisons: tuple[str, ...]
 ) -> pl.DataFrame:
@@ -256,7 +266,7 @@ def funnel(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@FRAMES(show_spinner=False, max_entries=16)
 def _pooled(
     key: tuple[str, int, int], benchmark: str, role: str, prisons: tuple[str, ...]
 ) -> pl.DataFrame:
@@ -275,7 +285,7 @@ def pooled(account: accounts.Account, benchmark: str = "national") -> pl.DataFra
     return _pooled(version(), benchmark, account.role, tuple(sorted(account.prisons)))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@FRAMES(show_spinner=False, max_entries=64)
 def _trends(
     key: tuple[str, int, int], benchmark: str, role: str, prisons: tuple[str, ...], last: str
 ) -> pl.DataFrame:

@@ -479,18 +479,13 @@ def judgements(table: pl.DataFrame, period: str, registry: Registry | None = Non
     indicator that makes no judgement), and `not compared` for a suppressed or not
     computable figure. Columns: indicator, judgement, prisons; indicators in registry order.
     """
+    from indicators.readings import judgement_expr  # readings builds on this module
+
     spec = registry or load_registry()
-    polarity = pl.col("indicator").replace_strict({i.id: i.polarity for i in spec})
     order = {i.id: n for n, i in enumerate(spec)}
     return (
         table.filter((pl.col("level") == PRISON) & (pl.col("period") == period))
-        .with_columns(
-            pl.when(polarity == "no_judgement")
-            .then(pl.col("significance"))
-            .otherwise(stats.polarity_judgement(pl.col("significance"), polarity))
-            .fill_null("not compared")
-            .alias("judgement")
-        )
+        .with_columns(judgement_expr(spec).alias("judgement"))
         .group_by("indicator", "judgement")
         .agg(pl.len().cast(pl.Int64).alias("prisons"))
         .sort(pl.col("indicator").replace_strict(order), "judgement")
