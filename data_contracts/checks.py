@@ -43,7 +43,7 @@ def row_issues(
     for hit in hits.iter_rows(named=True):
         rule = contract.rule(hit["rule"])
         exp = rule.expectations[hit["expectation"]]
-        value = hit[exp.source] if exp.source != "note" else hit["note_length"]
+        value = hit[exp.shows or exp.source]
         suggestion = _suggestion(exp.source, value, register, contract, suggestions)
         index = hit["period_index"]
         issues.append(

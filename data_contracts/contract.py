@@ -46,6 +46,8 @@ class Expectation:
     source: str  # column of the submitted file a failure is reported on
     params: dict[str, Any] = field(default_factory=dict)
     message: str | None = None  # overrides the rule's message
+    # column of the prepared frame whose value the message quotes as {value} (default: source)
+    shows: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ def _expectation(raw: dict[str, Any]) -> Expectation:
         column=raw.pop("column"),
         source=raw.pop("source"),
         message=raw.pop("message", None),
+        shows=raw.pop("shows", None),
         params=raw,
     )
 

@@ -12,7 +12,10 @@ from datetime import date, timedelta
 
 import polars as pl
 
-PERIOD_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+# ASCII digits only: a Unicode \d also matches other scripts' digits (٢٠٢٥, ２０２５), which
+# Python's int() then reads as numbers and a Polars cast refuses with an exception.
+PERIOD_PATTERN = r"^([0-9]{4})-Q([1-4])$"
+PERIOD_RE = re.compile(PERIOD_PATTERN)
 MIN_YEAR = 2000
 
 
@@ -59,9 +62,10 @@ def last_ended_quarter(today: date) -> int:
 
 def period_index_expr(col: pl.Expr) -> pl.Expr:
     """Polars: the quarter index of a text column; null where it is not a valid quarter."""
-    parts = col.str.strip_chars().str.extract_groups(r"^(\d{4})-Q([1-4])$")
-    year = parts.struct.field("1").cast(pl.Int64)
-    quarter = parts.struct.field("2").cast(pl.Int64)
+    parts = col.str.strip_chars().str.extract_groups(PERIOD_PATTERN)
+    # strict=False only as a second guard: the pattern lets through nothing a cast refuses
+    year = parts.struct.field("1").cast(pl.Int64, strict=False)
+    quarter = parts.struct.field("2").cast(pl.Int64, strict=False)
     return pl.when(year >= MIN_YEAR).then(year * 4 + quarter - 1)
 
 
@@ -81,9 +85,9 @@ def days_in_quarter_expr(index: pl.Expr) -> pl.Expr:
 
 
 _LOOSE_PERIOD = [
-    re.compile(r"^\s*(\d{4})\s*[-/ _.]?\s*[Qq]\s*([1-4])\s*$"),  # 2025Q3, 2025 q3, 2025/Q3
-    re.compile(r"^\s*[Qq]\s*([1-4])\s*[-/ _.]?\s*(\d{4})\s*$"),  # Q3-2025, Q3 2025
-    re.compile(r"^\s*(\d{4})\s*[-/]\s*([1-4])\s*$"),  # 2025-3
+    re.compile(r"^\s*([0-9]{4})\s*[-/ _.]?\s*[Qq]\s*([1-4])\s*$"),  # 2025Q3, 2025 q3, 2025/Q3
+    re.compile(r"^\s*[Qq]\s*([1-4])\s*[-/ _.]?\s*([0-9]{4})\s*$"),  # Q3-2025, Q3 2025
+    re.compile(r"^\s*([0-9]{4})\s*[-/]\s*([1-4])\s*$"),  # 2025-3
 ]
 
 

@@ -18,6 +18,10 @@ from data_contracts.periods import period_index_expr
 from data_contracts.reader import RawTable
 from data_contracts.report import Issue, make_issue, quoted
 
+# Unicode's control characters (category Cc) but tab, line feed and carriage return:
+# NUL cannot be stored in PostgreSQL, and the others are invisible or move the cursor.
+NOTE_CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+
 
 def number_regex(contract: Contract) -> str:
     """The pattern of a number, from the contract's value.not_a_number rule (written once)."""
@@ -147,6 +151,8 @@ def prepared_frame(raw: RawTable, found: dict[str, int], contract: Contract) -> 
             .then(pl.col("value_number"))
             .alias("population_value"),
             pl.col("note").str.len_chars().alias("note_length"),
+            pl.col("note").str.count_matches(NOTE_CONTROL_CHARACTERS).alias("note_controls"),
+            pl.col("note").str.extract(f"({NOTE_CONTROL_CHARACTERS})", 1).alias("note_control"),
         )
     )
 

@@ -74,7 +74,13 @@ def make_issue(
 
 
 SHOWN_CHARS = 60
-_CONTROL = {i: f"\\x{i:02x}" for i in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t"}
+# C0, DEL and C1 controls (Unicode category Cc): shown escaped, so a message stays one
+# visible line
+_CONTROL = {i: f"\\x{i:02x}" for i in (*range(32), *range(0x7F, 0xA0))} | {
+    10: "\\n",
+    13: "\\r",
+    9: "\\t",
+}
 
 
 def _one_line(text: str) -> str:
