@@ -1,15 +1,14 @@
 """`prison-monitor funnel`: the funnel table of indicators.md §7, a thin layer over the core.
 
-Kept out of cli/commands.py, which holds the other commands and is near its size limit.
+One command, one module, like the others (cli/main.py dispatches to it).
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
-import sys
 
-from cli.main import EXIT_OK, CliError
+from cli.common import EXIT_OK, CliError, engine, shown, tell, write_output
 
 # How alike an unknown id must be to a known one to be suggested (difflib's ratio).
 SUGGESTION_CUTOFF = 0.6
@@ -20,11 +19,10 @@ def _check_indicator(indicator: str, ids: list[str]) -> None:
         return
     near = difflib.get_close_matches(indicator, ids, n=1, cutoff=SUGGESTION_CUTOFF)
     hint = f"did you mean '{near[0]}'?" if near else f"choose from {', '.join(ids)}."
-    raise CliError(f"'{indicator}' is not an indicator; {hint}")
+    raise CliError(f"'{shown(indicator)}' is not an indicator; {hint}")
 
 
 def funnel_command(args: argparse.Namespace) -> int:
-    from cli.commands import _engine
     from data_contracts.periods import is_period, suggest_period
     from indicators.funnel import funnel_table
     from indicators.registry import load_registry
@@ -37,20 +35,20 @@ def funnel_command(args: argparse.Namespace) -> int:
     if not is_period(args.period):
         guess = suggest_period(args.period)
         hint = f"did you mean '{guess}'?" if guess else "use e.g. 2025-Q3."
-        raise CliError(f"--period '{args.period}' is not a quarter written YYYY-Qn; {hint}")
+        raise CliError(f"--period '{shown(args.period)}' is not a quarter written YYYY-Qn; {hint}")
     if args.benchmark == "peer":
         raise CliError(
             "The prison register has no peer groups yet, so there is no peer benchmark; "
             "use --benchmark national or --benchmark region."
         )
     if args.output is not None and args.output.is_dir():
-        raise CliError(f"'{args.output}' is a folder; give a file name for --output.")
-    engine = _engine()
+        raise CliError(f"'{shown(args.output)}' is a folder; give a file name for --output.")
+    store = engine()
     # Nothing else in this process holds the SQLite file, so the fast (ADBC) read is safe.
-    values = current_values(engine, exclusive=True)
+    values = current_values(store, exclusive=True)
     table = funnel_table(
         values,
-        list_prisons(engine),
+        list_prisons(store),
         args.indicator,
         args.period,
         benchmark=args.benchmark,
@@ -64,9 +62,8 @@ def funnel_command(args: argparse.Namespace) -> int:
             f"see 'prison-monitor history --period {args.period}' for what is stored."
         )
     if args.output is None:
-        sys.stdout.buffer.write(write_table(table, args.format) or b"")
-        sys.stdout.flush()
+        write_output(write_table(table, args.format) or b"", args.format)
     else:
         write_table(table, args.format, args.output)
-        print(f"{table.height:,} rows written to {args.output} ({args.format}).", file=sys.stderr)
+        tell(f"{table.height:,} rows written to {shown(args.output)} ({args.format}).")
     return EXIT_OK

@@ -3,30 +3,35 @@
 Parses arguments, calls the same functions the dashboard calls, prints
 readable text (or JSON with --json), and turns every failure into one plain
 sentence on standard error with exit status 2; never a traceback.
+
+This module only parses and dispatches: each command lives in a module of its
+own (cli.files, cli.reading, cli.users, cli.serve, cli.funnel), imported when
+it runs, and those import cli.common, never this module, so that running it as
+`python -m cli.main` does not load it twice (two CliError classes, and its own
+errors reported as unexpected).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import json
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
-EXIT_OK, EXIT_REJECTED, EXIT_CANNOT_RUN = 0, 1, 2
+from cli.common import EXIT_CANNOT_RUN, CliError, shown, tell
+
+# Kept in step with store.accounts.ROLES (checked by a test); not imported, so that
+# `--help` and usage errors do not load the store.
 ROLES = ("ministry", "director", "evaluator")
-
-
-class CliError(Exception):
-    """The command could not run; the message is the one sentence the user reads."""
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"prison-monitor: {message}. Run '{self.prog} --help' for the usage.\n")
+        tell(f"prison-monitor: {message}. Run '{self.prog} --help' for the usage.")
         raise SystemExit(EXIT_CANNOT_RUN)
 
 
@@ -47,19 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--sample", action="store_true", help="also load the sample data and demo accounts"
     )
-    p.set_defaults(run=_commands("init"))
+    p.set_defaults(run=_command("cli.serve:init"))
 
     prisons = sub.add_parser("prisons", help="the prison register")
     psub = prisons.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     psub.required = True
     p = psub.add_parser("import", help="add or update prisons from a register CSV")
     p.add_argument("file", type=Path, metavar="FILE")
-    p.add_argument("--user", default=None, help="who makes the change (default: $USER)")
+    p.add_argument(
+        "--user", default=None, help="the ministry account making the change (default: $USER)"
+    )
     p.add_argument("--json", action="store_true")
-    p.set_defaults(run=_commands("prisons_import"))
+    p.set_defaults(run=_command("cli.files:prisons_import"))
     p = psub.add_parser("list", help="list the register")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(run=_commands("prisons_list"))
+    p.set_defaults(run=_command("cli.reading:prisons_list"))
 
     p = sub.add_parser("validate", help="a dry run of ingest: the same checks; stores nothing")
     p.add_argument("file", type=Path, metavar="FILE")
@@ -67,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--user", default=None, metavar="NAME", help="check as this account (authz.prison)"
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.set_defaults(run=_commands("validate"))
+    p.set_defaults(run=_command("cli.files:validate"))
 
     p = sub.add_parser("ingest", help="check files as a user and store each one on its own")
     p.add_argument("files", type=Path, nargs="+", metavar="FILE")
@@ -76,13 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--replace", action="store_true", help="supersede accepted submissions of the same quarter"
     )
     p.add_argument("--json", action="store_true", help="print one JSON report per file")
-    p.set_defaults(run=_commands("ingest"))
+    p.set_defaults(run=_command("cli.files:ingest"))
 
     p = sub.add_parser("history", help="every submission of each prison-quarter, oldest first")
     p.add_argument("--prison", metavar="CODE")
     p.add_argument("--period", metavar="P")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(run=_commands("history"))
+    p.set_defaults(run=_command("cli.reading:history"))
 
     users = sub.add_parser("users", help="local accounts")
     usub = users.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -93,11 +100,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prison", action="append", default=[], metavar="CODE")
     p.add_argument("--email", default=None, help="for OpenID Connect log-in")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    p.add_argument("--by", default=None, help="who makes the change (default: $USER)")
-    p.set_defaults(run=_commands("users_add"))
+    p.add_argument(
+        "--by", default=None, help="the ministry account making the change (default: $USER)"
+    )
+    p.set_defaults(run=_command("cli.users:users_add"))
     p = usub.add_parser("list", help="list the accounts")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(run=_commands("users_list"))
+    p.set_defaults(run=_command("cli.users:users_list"))
+    for action, does in (("disable", "cannot log in; its sessions end"), ("enable", "may again")):
+        p = usub.add_parser(action, help=f"{action} an account ({does})")
+        p.add_argument("name", metavar="NAME")
+        p.add_argument("--by", default=None, help="the ministry account making the change")
+        p.set_defaults(run=_command(f"cli.users:users_{action}"))
 
     p = sub.add_parser("indicators", help="the indicator table (indicators.md section 6)")
     p.add_argument("--level", choices=("prison", "region", "national"), default="prison")
@@ -114,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("csv", "json", "parquet", "xlsx"), default="csv")
     p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
-    p.set_defaults(run=_commands("indicators"))
+    p.set_defaults(run=_command("cli.reading:indicators"))
 
     p = sub.add_parser("funnel", help="the funnel table of one indicator and quarter (section 7)")
     p.add_argument("--indicator", required=True, metavar="ID")
@@ -126,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suppress", action="store_true", help="small-number suppression")
     p.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
     p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
-    p.set_defaults(run=_commands("funnel"))
+    p.set_defaults(run=_command("cli.funnel:funnel_command"))
 
     p = sub.add_parser("serve", help="start the dashboard")
     p.add_argument("--port", type=int, default=8501)
@@ -134,28 +148,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--demo", action="store_true", help="first load the sample data if the database is empty"
     )
-    p.set_defaults(run=_commands("serve"))
+    p.set_defaults(run=_command("cli.serve:serve"))
 
     p = sub.add_parser("template", help="write a blank submission file for a prison and quarter")
     p.add_argument("--prison", required=True, metavar="CODE")
     p.add_argument("--period", required=True, metavar="P")
     p.add_argument("--format", choices=("xlsx", "csv"), default=None)
     p.add_argument("--output", required=True, type=Path, metavar="FILE")
-    p.set_defaults(run=_commands("template"))
+    p.set_defaults(run=_command("cli.files:template"))
     return parser
 
 
-def _commands(name: str) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        from cli import commands
+def _command(target: str) -> Callable[[argparse.Namespace], int]:
+    """The command `module:function`, imported only when it runs (a usage error stays fast)."""
 
-        return getattr(commands, name)(args)
+    def run(args: argparse.Namespace) -> int:
+        module, function = target.split(":")
+        return getattr(importlib.import_module(module), function)(args)
 
     return run
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -168,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        sys.stderr.write("prison-monitor: stopped.\n")
+        tell("prison-monitor: stopped.")
         return 130
     except Exception as exc:  # every failure reaches the user as one sentence
         from store.db import StoreError
@@ -178,14 +189,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, (CliError, StoreError)):
             message = str(exc)
         elif isinstance(exc, OSError):
-            message = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+            message = f"{exc.strerror or exc}: {shown(exc.filename or '')}".rstrip(": ")
             message += "."
         else:
             message = (
                 f"an unexpected error stopped the command ({type(exc).__name__}: {exc}); "
                 "nothing was stored. Set PRISON_MONITOR_DEBUG=1 to see the details and report it."
             )
-        sys.stderr.write(f"prison-monitor: {message}\n")
+        tell(f"prison-monitor: {message}")
         return EXIT_CANNOT_RUN
 
 

@@ -1,0 +1,188 @@
+"""What every command shares: exit codes, the error it raises, the database, and printing.
+
+Every line the command line prints goes through `terminal_safe` (by `say`,
+`tell`, `print_json` and `write_output`): names, file names, cells and
+messages may come from anyone's file or register, and a control sequence in
+them (clear the screen, a disguised link, a carriage return that overwrites
+the line) must reach the terminal as visible text, not as a command to it.
+
+The command modules import this module, never cli.main, so that
+`python -m cli.main` (where cli.main is `__main__`) has one CliError class.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_REJECTED, EXIT_CANNOT_RUN = 0, 1, 2
+
+# C0 controls but line feed and tab, DEL and the C1 controls (CSI, OSC, ...), the bidirectional
+# overrides and isolates (text that reads differently than it is stored), and lone surrogates.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Also line feed and tab, for one value quoted inside a line (a name cannot forge a line).
+_UNSAFE_IN_VALUE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+class CliError(Exception):
+    """The command could not run; the message is the one sentence the user reads."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character shown escaped (`\\x1b`), lines and tabs kept."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def shown(value: object) -> str:
+    """One value for a message: control characters, line feeds and tabs shown escaped."""
+    return _UNSAFE_IN_VALUE.sub(_escape, str(value))
+
+
+def say(*parts: object, end: str = "\n", flush: bool = False) -> None:
+    """Print to standard output, through terminal_safe."""
+    sys.stdout.write(terminal_safe(" ".join(str(p) for p in parts)) + end)
+    if flush:
+        sys.stdout.flush()
+
+
+def tell(*parts: object, end: str = "\n") -> None:
+    """Print to standard error (progress, notes, failures), through terminal_safe."""
+    sys.stderr.write(terminal_safe(" ".join(str(p) for p in parts)) + end)
+    sys.stderr.flush()
+
+
+def print_json(data: Any) -> None:
+    """JSON on standard output: json.dumps escapes C0 controls inside strings; DEL, the C1
+    controls and the overrides are written as JSON \\u escapes too (the same text to a reader)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write(_UNSAFE.sub(_json_escape, text) + "\n")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def write_output(content: bytes, fmt: str) -> None:
+    """A table on standard output: text formats made terminal-safe, binary ones as they are."""
+    if fmt in ("csv", "json"):
+        text = content.decode("utf-8")
+        escape = _json_escape if fmt == "json" else _escape
+        content = _UNSAFE.sub(escape, text).encode("utf-8")
+    sys.stdout.buffer.write(content)
+    sys.stdout.flush()
+
+
+def engine(*, schema: bool = True):  # type: ignore[no-untyped-def]
+    from store.db import get_engine, require_schema
+
+    engine = get_engine()
+    if schema:
+        require_schema(engine)
+    return engine
+
+
+def operator() -> str:
+    """Who runs the command, when no account is named: the operating system's user."""
+    try:
+        return os.environ.get("USER") or getpass.getuser()
+    except Exception:
+        return "operator"
+
+
+def actor(engine, name: str | None, *, may: str) -> str:  # type: ignore[no-untyped-def]
+    """The account named by --user / --by (it must exist, be enabled and be allowed to do
+    `may`), or the operating system's user when none is named."""
+    if name is None:
+        return operator()
+    return account(engine, name, may=may).name
+
+
+def account(engine, name: str, *, may: str):  # type: ignore[no-untyped-def]
+    from store.accounts import AccountError, require_actor
+
+    try:
+        return require_actor(engine, name, may=may)
+    except AccountError as exc:
+        raise CliError(str(exc)) from None
+
+
+def register(engine):  # type: ignore[no-untyped-def]
+    from store.prisons import load_register
+
+    register = load_register(engine)
+    if not len(register):
+        raise CliError(
+            "The prison register is empty; import one with 'prison-monitor prisons import FILE' "
+            "(or run 'prison-monitor init --sample' for the sample register)."
+        )
+    return register
+
+
+def existing_file(path: Path) -> Path:
+    if not path.exists():
+        raise CliError(f"There is no file '{shown(path)}'; check the name and the folder.")
+    if path.is_dir():
+        raise CliError(f"'{shown(path)}' is a folder, not a file; name a file inside it.")
+    return path
+
+
+def require_quarter(value: str, option: str = "") -> None:
+    """CliError unless `value` is a quarter written YYYY-Qn (`option` names the flag)."""
+    from data_contracts.periods import is_period
+
+    if not is_period(value):
+        named = f"{option} " if option else ""
+        raise CliError(
+            f"{named}'{shown(value)}' is not a quarter written YYYY-Qn; use e.g. 2025-Q3."
+        )
+
+
+def safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def table(rows: list[dict]) -> str:
+    columns = list(rows[0])
+    cells = [[("" if r[c] is None else shown(r[c])) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def progress(enabled: bool) -> Callable[[str, int, int], None] | None:
+    """Progress of long work (many files) on stderr, kept off stdout and its JSON.
+
+    On a terminal one line is redrawn; otherwise a line is printed at each
+    tenth of the way, so logs stay short.
+    """
+    if not enabled:
+        return None
+    tty = sys.stderr.isatty()
+    done_at: dict[str, int] = {}
+
+    def show(stage: str, done: int, total: int) -> None:
+        step = max(1, total // 10)
+        if tty:
+            # the carriage return is ours (it redraws the line), so it is written around tell
+            sys.stderr.write("\r")
+            tell(f"  {stage} {done}/{total}", end="\n" if done >= total else "")
+        elif done >= total or done - done_at.get(stage, -step) >= step:
+            done_at[stage] = done
+            tell(f"  {stage} {done}/{total}")
+
+    return show

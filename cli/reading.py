@@ -1,0 +1,93 @@
+"""Commands that read the store: prisons list, history, indicators."""
+
+from __future__ import annotations
+
+import argparse
+
+from cli.common import (
+    EXIT_OK,
+    CliError,
+    engine,
+    print_json,
+    require_quarter,
+    say,
+    shown,
+    table,
+    tell,
+    write_output,
+)
+
+
+def prisons_list(args: argparse.Namespace) -> int:
+    from store.prisons import list_prisons, prison_dict
+
+    rows = [prison_dict(p) for p in list_prisons(engine())]
+    if args.json:
+        print_json(rows)
+        return EXIT_OK
+    if not rows:
+        say("The register is empty.")
+        return EXIT_OK
+    say(table(rows))
+    return EXIT_OK
+
+
+def history(args: argparse.Namespace) -> int:
+    from store.history import SHOWN_COLUMNS, submission_history
+
+    if args.period is not None:
+        require_quarter(args.period)
+    entries = submission_history(engine(), prison=args.prison, period=args.period)
+    if args.json:
+        print_json(entries)
+        return EXIT_OK
+    if not entries:
+        say("No submissions.")
+        return EXIT_OK
+    say(table([{c: e[c] for c in SHOWN_COLUMNS} for e in entries]))
+    return EXIT_OK
+
+
+def indicators(args: argparse.Namespace) -> int:
+    from indicators.registry import load_registry
+    from indicators.table import indicator_table, write_table
+    from store.prisons import list_prisons
+    from store.read import current_values
+
+    registry = load_registry()
+    unknown = [shown(i) for i in args.indicator or [] if i not in registry]
+    if unknown:
+        raise CliError(
+            f"{', '.join(unknown)}: no such indicator; choose from {', '.join(registry.ids)}."
+        )
+    for option, value in (("--from", args.first), ("--to", args.last)):
+        if value is not None:
+            require_quarter(value, option)
+    store = engine()
+    prisons = list_prisons(store)
+    known = {p.code for p in prisons}
+    missing = [shown(p) for p in args.prison or [] if p not in known]
+    if missing:
+        raise CliError(f"{', '.join(missing)}: not in the prison register; see 'prisons list'.")
+    if args.output is not None and args.output.is_dir():
+        raise CliError(f"'{shown(args.output)}' is a folder; give a file name for --output.")
+    # Every prison is read: benchmarks and suppression need all of them. Nothing else in this
+    # process holds the SQLite file, so the fast (ADBC) read is safe here.
+    values = current_values(store, exclusive=True)
+    result = indicator_table(
+        values,
+        prisons,
+        level=args.level,
+        prisons=args.prison,
+        first=args.first,
+        last=args.last,
+        indicators=args.indicator,
+        suppress=args.suppress,
+        benchmark=args.benchmark,
+    )
+    if args.output is None:
+        write_output(write_table(result, args.format) or b"", args.format)
+    else:
+        write_table(result, args.format, args.output)
+        tell(f"{result.height:,} rows written to {shown(args.output)} ({args.format}).")
+    return EXIT_OK
