@@ -1,9 +1,11 @@
-"""The dashboard's entry point: `streamlit run dashboard/app.py` (or `prison-monitor serve`).
+"""The dashboard's script: served by dashboard/server.py (`prison-monitor serve`).
 
-Log-in first; then the pages of the page registry (dashboard/pages.py) through
-st.navigation. Pages (dashboard/views/*.py, each a small script) are thin: they read
-widgets, call the core through dashboard.data, and draw. Whatever goes wrong in a page,
-the browser gets one plain sentence and the traceback goes to the server's log only.
+Before every run the session is checked against the store (dashboard/auth.py): a
+changed, disabled or idle account is logged out at once. Log-in first; then the pages
+of the page registry (dashboard/pages.py) through st.navigation. Pages
+(dashboard/views/*.py, each a small script) are thin: they read widgets, call the core
+through dashboard.data, and draw. Whatever goes wrong in a page, the browser gets one
+plain sentence and the traceback goes to the server's log only.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ import logging
 
 import streamlit as st
 
-from dashboard import auth, filters
+from dashboard import auth, data, filters
 from dashboard.pages import FAILED, PAGES, PageSpec
+from store.accounts import Account
+from store.db import StoreError
+from store.sessions import SessionSettingError
 
 st.set_page_config(page_title="prison-monitor", page_icon=":material/monitoring:", layout="wide")
 LOG = logging.getLogger("prison_monitor.dashboard")
@@ -55,15 +60,28 @@ def build_navigation(account):  # type: ignore[no-untyped-def]
     return st.navigation(sections, position="sidebar" if account else "hidden")
 
 
-account = auth.current_account()
+def _session() -> Account | None:
+    """Who is logged in, asked of the store before every run; a setting or store problem
+    becomes its one sentence instead of the page."""
+    try:
+        return auth.check_session()
+    except (StoreError, SessionSettingError) as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+account = _session()
 navigation = build_navigation(account)
 if account is None:
     auth.login_form()
 else:
     auth.sidebar(account)
-    filters.start_page()
     try:
+        filters.start_page()
         navigation.run()
+    except data.AccountChanged:  # changed or disabled during this run (or before a write)
+        auth.end_session(auth.CHANGED)
+        st.rerun()
     except Exception:  # st.rerun / st.stop are BaseExceptions and pass through
         LOG.exception("page %s failed", navigation.title)
         st.error(FAILED)

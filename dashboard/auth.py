@@ -1,17 +1,53 @@
 """Who is logged in: local accounts (the default) or OpenID Connect through st.login.
 
-The account (and so the role) always comes from the store; OpenID Connect
-only proves an e-mail address, which is mapped to an account.
+The session keeps only the account's name, its stamp and the session's token; the
+account itself (and so the role and prisons) is read from the store on every call
+(`current_account`), and `check_session` (before every page run) also asks the store
+whether the session is still live. Changing, disabling or deleting the account, or
+leaving the browser idle too long, ends the session at once, in every process.
+
+A reload starts a new Streamlit session; the HttpOnly cookie that dashboard/web.py
+sets after a log-in lets it resume the server-side session (store/sessions.py).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from urllib.parse import urlencode, urlparse
+
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, web
+from store import sessions
 from store.accounts import Account
+from store.db import StoreError
 
-SESSION_KEY = "account"
+NAME_KEY = "account_name"
+STAMP_KEY = "account_stamp"
+TOKEN_KEY = "session_token"
+METHOD_KEY = "login_method"
+NOTICE_KEY = "login_notice"
+OIDC_REFUSED_KEY = "oidc_refused"
+CHANGED = "Your account was changed or disabled; log in again."
+ENDED = (
+    "Your session has ended (no activity for more than {minutes} minute(s), or you logged "
+    "out in another tab); log in again."
+)
+PASSWORD_LOGIN_ENV = "PRISON_MONITOR_PASSWORD_LOGIN"
+PASSWORD_LOGIN_SECRET = "password_login"
+OFF_WORDS = frozenset({"off", "false", "no", "0"})
+ON_WORDS = frozenset({"on", "true", "yes", "1"})
+PASSWORD_OFF = "Password log-in is switched off here; log in with your organisation's account."
+NO_WAY_IN = (
+    "Password log-in is switched off and no organisation log-in is set up; ask the ministry's "
+    "IT service to configure one ([auth] in .streamlit/secrets.toml)."
+)
+
+
+class LoginSettingError(Exception):
+    """The deployment's log-in setting is not understood; one plain sentence."""
 
 
 def oidc_configured() -> bool:
@@ -21,26 +57,178 @@ def oidc_configured() -> bool:
         return False
 
 
+def _secret(name: str) -> object:
+    try:
+        return st.secrets.get(name)
+    except Exception:  # no secrets file at all
+        return None
+
+
+def password_login_enabled(environ: Mapping[str, str] = os.environ, secret: object = None) -> bool:
+    """Whether this deployment lets people log in with a password (the default: yes).
+
+    The environment variable wins over the secrets file's `password_login`; a value that
+    is neither on nor off is refused, so a typo never opens what was meant to be shut.
+    """
+    raw = environ.get(PASSWORD_LOGIN_ENV)
+    value = raw if raw is not None else secret
+    if value is None:
+        return True
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in OFF_WORDS:
+        return False
+    if word in ON_WORDS:
+        return True
+    raise LoginSettingError(
+        f"{PASSWORD_LOGIN_ENV} (or password_login in the secrets) is '{word[:20]}'; "
+        "set it to on or off."
+    )
+
+
+def idle_time() -> timedelta:
+    return timedelta(minutes=sessions.idle_minutes())
+
+
+# ---------------------------------------------------------------- the session
+
+
+def _seat(account: Account, token: str, method: str) -> None:
+    st.session_state[NAME_KEY] = account.name
+    st.session_state[STAMP_KEY] = account.stamp
+    st.session_state[TOKEN_KEY] = token
+    st.session_state[METHOD_KEY] = method
+
+
+def end_session(notice: str | None) -> None:
+    """Forget who is logged in (here and in the store) and say why on the log-in page."""
+    token = st.session_state.get(TOKEN_KEY, "")
+    for key in (NAME_KEY, STAMP_KEY, TOKEN_KEY, METHOD_KEY):
+        st.session_state.pop(key, None)
+    if notice:
+        st.session_state[NOTICE_KEY] = notice
+    data.end_session(token)
+
+
 def current_account() -> Account | None:
-    account = st.session_state.get(SESSION_KEY)
-    if account is not None:
-        return account
-    if oidc_configured() and st.user.is_logged_in:
-        email = str(st.user.get("email") or "")
-        account = data.account_by_email(email) if email else None
-        if account is not None:
-            st.session_state[SESSION_KEY] = account
-            data.audit_login(account, "oidc")
-        return account
+    """The logged-in account as the store has it now; None when nobody is logged in.
+
+    Raises data.AccountChanged when the account changed since the log-in: app.py then
+    ends the session, whatever page was running.
+    """
+    name = st.session_state.get(NAME_KEY)
+    if name is None:
+        return None
+    account = data.session_account(name, st.session_state.get(STAMP_KEY, ""))
+    if account is None:
+        raise data.AccountChanged(name)
+    return account
+
+
+def check_session() -> Account | None:
+    """Before every page run: the live session's account, or a session resumed or begun.
+
+    A session ends here when the store says it has ended or idled out, or the account
+    changed; a reload resumes it from the cookie; an organisation log-in begins one.
+    """
+    idle = idle_time()
+    if st.session_state.get(NAME_KEY) is None:
+        return _from_cookie(idle) or _from_oidc()
+    if data.resume_session(st.session_state.get(TOKEN_KEY, ""), idle) is None:
+        end_session(ENDED.format(minutes=int(idle.total_seconds() // 60)))
+        return None
+    try:
+        return current_account()
+    except data.AccountChanged:
+        end_session(CHANGED)
+        return None
+
+
+def _from_cookie(idle: timedelta) -> Account | None:
+    """A reload: the cookie's server-side session, if it is live and its account unchanged."""
+    token = st.context.cookies.get(web.COOKIE, "")
+    if not isinstance(token, str):  # AppTest's stand-in client has no real cookies
+        return None
+    session = data.resume_session(token, idle) if token else None
+    if session is None:
+        return None
+    account = data.session_account(session.user_name, session.stamp)
+    if account is None:
+        data.end_session(token)
+        st.session_state[NOTICE_KEY] = CHANGED
+        return None
+    _seat(account, token, "cookie")
+    return account
+
+
+def _from_oidc() -> Account | None:
+    """An organisation log-in (st.login) maps its verified e-mail address to an account."""
+    if not (oidc_configured() and st.user.is_logged_in):
+        return None
+    email = str(st.user.get("email") or "")
+    if st.session_state.get(OIDC_REFUSED_KEY) == email:
+        return None  # refused (and audited) once in this session; do not audit every rerun
+    result = data.login_oidc(email, st.user.get("email_verified"))
+    if result.account is None:
+        st.session_state[OIDC_REFUSED_KEY] = email
+        st.session_state[NOTICE_KEY] = result.message
+        return None
+    _seat(result.account, data.start_session(result.account), "oidc")
+    return result.account
+
+
+def _redirect(url: str) -> None:
+    """Send the browser to `url`, as st.login does (the front end sets window.location)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    message = ForwardMsg()
+    message.auth_redirect.url = url
+    ctx.enqueue(message)
+
+
+def _here() -> str:
+    """The page and its filters, so the cookie route brings the browser back to them."""
+    path = urlparse(st.context.url or "").path or web.HOME
+    pairs = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def log_in(name: str, password: str) -> str | None:
+    """A password log-in; None when it succeeded, else the sentence to show.
+
+    The store audits the attempt before the session is granted; a store that cannot
+    record it refuses the log-in with its own sentence.
+    """
+    try:
+        if not password_login_enabled(secret=_secret(PASSWORD_LOGIN_SECRET)):
+            return PASSWORD_OFF  # the form is not shown; this is a forged or stale request
+        result = data.authenticate(name, password)
+        if result.account is None:
+            return result.message
+        token = data.start_session(result.account)
+        grant = sessions.make_grant(token, sessions.signing_key())
+    except (StoreError, sessions.SessionSettingError, LoginSettingError) as exc:
+        return str(exc)
+    _seat(result.account, token, "password")
+    _redirect(web.session_url(grant, _here()))
     return None
 
 
-def log_in(name: str, password: str) -> Account | None:
-    account = data.authenticate(name, password)
-    if account is not None:
-        st.session_state[SESSION_KEY] = account
-        data.audit_login(account, "password")
-    return account
+def log_out() -> None:
+    method = st.session_state.get(METHOD_KEY)
+    end_session(None)
+    if method == "oidc" and oidc_configured() and st.user.is_logged_in:
+        st.logout()
+    else:
+        _redirect(web.logout_url())
+
+
+# ---------------------------------------------------------------- what is drawn
 
 
 def login_form() -> None:
@@ -51,22 +239,30 @@ def login_form() -> None:
         "Monitoring indicators for drug services in prisons: opioid substitution treatment, "
         "drug treatment, overdoses, hepatitis C and continuity of care after release."
     )
-    with st.form("login"):
-        name = st.text_input("Username")
-        password = st.text_input("Password", type="password")
-        submitted = st.form_submit_button("Log in", type="primary")
-    if submitted:
-        if log_in(name.strip(), password) is not None:
-            st.rerun()
-        st.error("Unknown username or wrong password. Check both and try again.")
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.warning(notice)
+    try:
+        passwords = password_login_enabled(secret=_secret(PASSWORD_LOGIN_SECRET))
+    except LoginSettingError as exc:
+        st.error(str(exc))
+        passwords = False
+    if passwords:
+        with st.form("login"):
+            name = st.text_input("Username")
+            password = st.text_input("Password", type="password")
+            submitted = st.form_submit_button("Log in", type="primary")
+        if submitted:
+            refused = log_in(name.strip(), password)
+            if refused is None:
+                st.rerun()
+            st.error(refused)
     if oidc_configured():
         st.divider()
         if st.button("Log in with your organisation", icon=":material/key:"):
             st.login()
-        if st.user.is_logged_in and current_account() is None:
-            st.warning(
-                f"{st.user.get('email')} has no account here yet; ask the ministry to add it."
-            )
+    elif not passwords:
+        st.error(NO_WAY_IN)
 
 
 def sidebar(account: Account) -> None:
@@ -74,7 +270,5 @@ def sidebar(account: Account) -> None:
         prisons = f" · {', '.join(sorted(account.prisons))}" if account.prisons else ""
         st.caption(f"Logged in as **{account.name}** ({account.role}{prisons})")
         if st.button("Log out", icon=":material/logout:"):
-            st.session_state.pop(SESSION_KEY, None)
-            if oidc_configured() and st.user.is_logged_in:
-                st.logout()
+            log_out()
             st.rerun()
