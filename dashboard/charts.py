@@ -8,7 +8,6 @@ dashboard.time_charts, a prison's profile dashboard.profile_charts.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -29,6 +28,7 @@ from dashboard.chart_style import (
     bold,
     layout,
 )
+from dashboard.markup import plotly_text
 from indicators.availability import SHOWN, STATES
 
 STATUS_COLOURS = {
@@ -50,7 +50,7 @@ BENCHMARK_TICK = "line-ns-open"
 
 
 def _hover_code(rows: pl.DataFrame) -> list[str]:
-    return [html.escape(str(c)) for c in rows["prison_code"].to_list()]
+    return [plotly_text(str(c)) for c in rows["prison_code"].to_list()]
 
 
 def _x_range(rows: pl.DataFrame, columns: tuple[str, ...]) -> tuple[float, float]:
@@ -178,7 +178,10 @@ def compare_chart(
                     "color": HIGHLIGHT,
                     "line": {"width": 2},
                 },
-                text=benchmarks["benchmark_label"] if "benchmark_label" in rows.columns else None,
+                # "region <name>": the register's text, escaped for Plotly
+                text=[plotly_text(t) for t in benchmarks["benchmark_label"]]
+                if "benchmark_label" in rows.columns
+                else None,
                 hovertemplate="%{text}: %{x:.1f}<extra></extra>",
             )
         )
@@ -316,7 +319,7 @@ def funnel_chart(
     fig = make_subplots(
         rows=lines,
         cols=columns,
-        subplot_titles=None if len(names) == 1 else [html.escape(n) for n in names],
+        subplot_titles=None if len(names) == 1 else [plotly_text(n) for n in names],
         shared_yaxes=True,
         horizontal_spacing=0.04,
         vertical_spacing=0.12 if lines > 1 else 0.0,

@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from dashboard import markup
 from data_contracts.periods import is_period, period_index, period_label
 from indicators.readings import benchmark_words
 
@@ -31,8 +32,6 @@ QUARTERS_OFFERED = 40
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")  # 18 digits: well inside a 64-bit integer
 _DESCRIBED = "_filters_described"
 _NOTES = "_filters_notes"
-# Characters that Markdown would read as formatting, escaped in every note.
-_MARKDOWN = set("\\`*_{}[]()<>#+-.!|~$:")
 
 
 def start_page() -> None:
@@ -42,11 +41,12 @@ def start_page() -> None:
 
 
 def quoted(text: str) -> str:
-    """``text`` safe to print inside a note: printable, cut short, Markdown escaped."""
+    """``text`` safe to print inside a note: printable, cut short, Markdown escaped
+    (dashboard.markup.text, the dashboard's one escaping)."""
     clean = "".join(c if unicodedata.category(c)[0] not in "CZ" or c == " " else "?" for c in text)
     if len(clean) > QUOTED_CHARACTERS:
         clean = clean[:QUOTED_CHARACTERS] + "…"
-    return "".join(f"\\{c}" if c in _MARKDOWN else c for c in clean)
+    return markup.text(clean)
 
 
 def note(message: str) -> None:

@@ -29,6 +29,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from dashboard.markup import plotly_text
+
 _LOCK = threading.Lock()
 _STARTED = False
 
@@ -186,11 +188,8 @@ def _title_text(headline: str, detail: str, width: float) -> tuple[str, int]:
     """The title as plotly text (bold headline, plain detail) and its number of lines."""
     heads = wrap(headline, TITLE_SIZE, width, bold=True)
     details = wrap(detail, TITLE_SIZE, width) if detail else []  # sized as the title's lines
-    parts = [f"<b>{html.escape(line, quote=False)}</b>" for line in heads]
-    parts += [
-        f"<span style='font-size:{DETAIL_SIZE}px'>{html.escape(d, quote=False)}</span>"
-        for d in details
-    ]
+    parts = [f"<b>{plotly_text(line)}</b>" for line in heads]
+    parts += [f"<span style='font-size:{DETAIL_SIZE}px'>{plotly_text(d)}</span>" for d in details]
     return "<br>".join(parts), len(parts)
 
 
@@ -260,7 +259,7 @@ def export_figure(
     )
     if foot:
         copy.add_annotation(
-            text="<br>".join(html.escape(line, quote=False) for line in foot),
+            text="<br>".join(plotly_text(line) for line in foot),
             xref="paper",
             yref="paper",
             x=-(left - PAD) / plot_width,  # the image's left margin, not the plot's

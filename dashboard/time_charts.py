@@ -8,7 +8,6 @@ without a value is marked, under the chart, with the symbol of why it is absent
 
 from __future__ import annotations
 
-import html
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -26,6 +25,7 @@ from dashboard.chart_style import (
     layout,
     rgba,
 )
+from dashboard.markup import plotly_text
 from indicators.availability import SHOWN, STATES
 
 BAND_ALPHA = 0.15
@@ -139,7 +139,7 @@ def trend_chart(
     for i, code in enumerate(codes):
         part = grid.filter(pl.col("prison_code") == code)
         label = f"{code} ({trends.get(code, 'trend not computed')})"
-        name = bold(html.escape(label)) if code in highlight else html.escape(label)
+        name = bold(plotly_text(label)) if code in highlight else plotly_text(label)
         colour = SERIES_PALETTE[i % len(SERIES_PALETTE)]
         _series(fig, part, code, colour, name, code in highlight)
     for n, (label, part) in enumerate(
@@ -152,9 +152,9 @@ def trend_chart(
                 y=[by_period.get(p) for p in periods],
                 mode="lines",
                 connectgaps=False,
-                name=html.escape(str(label[0])),
+                name=plotly_text(str(label[0])),
                 line={"color": NEUTRAL, "dash": BENCHMARK_DASHES[n % len(BENCHMARK_DASHES)]},
-                hovertemplate=f"{html.escape(str(label[0]))} %{{x}}: %{{y:.1f}}<extra></extra>",
+                hovertemplate=f"{plotly_text(str(label[0]))} %{{x}}: %{{y:.1f}}<extra></extra>",
             ),
             row=1,
             col=1,

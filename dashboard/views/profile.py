@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, data, exports, filters, tables
+from dashboard import auth, data, exports, filters, markup, tables
 from dashboard.columns import FIGURE_COLUMNS
 from dashboard.profile_charts import cascade_chart, spine_chart
 from indicators.availability import footnotes
@@ -46,7 +46,7 @@ def render() -> None:
     periods = sorted(table["period"].unique().to_list())
     period = filters.quarter("Quarter", periods, periods[-1])
     name = names.get(code, code)
-    st.title(f"{name} ({code}), {period}", anchor=False)
+    st.title(f"{markup.text(name)} ({code}), {period}", anchor=False)
     rows = profile_rows(table, prisons, code, period, registry)
     against = benchmark_words(benchmark)
     st.caption(

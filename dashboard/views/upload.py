@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, data, exports
+from dashboard import auth, data, exports, markup
 from data_contracts.issue_groups import grouped_issues
 from data_contracts.periods import is_period, last_ended_quarter, period_label
 from data_contracts.template import write_template
@@ -45,11 +45,13 @@ def render() -> None:
 
 
 def _verdict_line(name: str, verdict) -> None:  # type: ignore[no-untyped-def]
+    """The verdict in one alert. The file's name and the codes and quarters its cells hold
+    are the sender's text, so each is shown escaped (dashboard.markup)."""
     report = verdict.report
-    summary = (
-        f"{report.rows:,} rows · prisons {', '.join(report.prisons) or '–'} · "
-        f"periods {', '.join(report.periods) or '–'}"
-    )
+    name = markup.text(name)
+    prisons = ", ".join(markup.text(p) for p in report.prisons) or "–"
+    periods = ", ".join(markup.text(p) for p in report.periods) or "–"
+    summary = f"{report.rows:,} rows · prisons {prisons} · periods {periods}"
     warnings = len(report.warnings)
     if verdict.status == ACCEPTED:
         note = "no warnings" if not warnings else f"{warnings} warning(s) to read below"
@@ -60,7 +62,7 @@ def _verdict_line(name: str, verdict) -> None:  # type: ignore[no-untyped-def]
             f"Nothing was stored. {summary}"
         )
     else:
-        st.error(f"**{name}** cannot be stored: {verdict.reason} {summary}")
+        st.error(f"**{name}** cannot be stored: {markup.text(verdict.reason)} {summary}")
 
 
 def _issues(name: str, verdict) -> None:  # type: ignore[no-untyped-def]
@@ -69,7 +71,9 @@ def _issues(name: str, verdict) -> None:  # type: ignore[no-untyped-def]
         return
     st.subheader("What to fix" if verdict.report.errors else "Warnings")
     shown = table.drop("count").head(SHOWN_GROUPS)
-    st.table(shown, hide_index=True)  # a table, not a grid: every message shows whole
+    # a table, not a grid: every message shows whole; its cells are Markdown, and the
+    # messages quote the file's cells
+    st.table(markup.table_text(shown, ours=("severity", "rule")), hide_index=True)
     if table.height > SHOWN_GROUPS:
         st.caption(f"{SHOWN_GROUPS} of {table.height:,} problems shown; the report has all.")
     st.download_button(
@@ -84,7 +88,7 @@ def _issues(name: str, verdict) -> None:  # type: ignore[no-untyped-def]
 def _check_and_store(content: bytes, name: str, account) -> None:  # type: ignore[no-untyped-def]
     key = hashlib.sha256(content).hexdigest() + name
     if st.session_state.get("upload_key") != key:
-        with st.spinner(f"Checking {name} against the contract…"):
+        with st.spinner(f"Checking {markup.text(name)} against the contract…"):
             st.session_state["upload_checked"] = data.check_upload(content, name, account)
         st.session_state["upload_key"] = key
         st.session_state.pop("upload_outcome", None)
@@ -139,18 +143,18 @@ def _check_and_store(content: bytes, name: str, account) -> None:  # type: ignor
 def _show_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
     if not outcome.stored:
         reason = outcome.refusal or "; ".join(i.message for i in outcome.report.errors)
-        st.error(f"**{outcome.report.file}** was not stored: {reason}")
+        st.error(f"**{markup.text(outcome.report.file)}** was not stored: {markup.text(reason)}")
         return
     versions = data.stored_versions(outcome)
     if len(versions) > SHOWN_VERSIONS:
         st.success(
-            f"**{outcome.report.file}**: {len(versions):,} prison-quarters stored. "
+            f"**{markup.text(outcome.report.file)}**: {len(versions):,} prison-quarters stored. "
             "Every page shows them now."
         )
         return
     st.success(
-        "; ".join(v.headline for v in versions)
-        + f" (from **{outcome.report.file}**). Every page shows it now."
+        "; ".join(markup.text(v.headline) for v in versions)
+        + f" (from **{markup.text(outcome.report.file)}**). Every page shows it now."
     )
     for v in versions:
         if v.version == 1:
@@ -164,7 +168,7 @@ def _show_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
             _figure("old").alias(f"version {v.version - 1}"),
             _figure("new").alias(f"version {v.version}"),
         )
-        st.table(changes, hide_index=True)
+        st.table(changes, hide_index=True)  # the contract's titles and stored numbers only
 
 
 def _figure(column: str) -> pl.Expr:
@@ -195,7 +199,7 @@ def _template(account) -> None:  # type: ignore[no-untyped-def]
     period = col2.text_input("Quarter (YYYY-Qn)", value=default, key="template_period")
     fmt = col3.selectbox("Format", ["xlsx", "csv"], key="template_format")
     if not is_period(period):
-        st.error(f"'{period}' is not a quarter written YYYY-Qn, e.g. {default}.")
+        st.error(f"'{markup.text(period)}' is not a quarter written YYYY-Qn, e.g. {default}.")
         return
     with tempfile.TemporaryDirectory(prefix="pm-template-") as folder:
         path = Path(folder) / f"template.{fmt}"

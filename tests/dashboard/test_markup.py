@@ -1,0 +1,201 @@
+"""Markup that people wrote renders as text on every page, for every role.
+
+Names come from the register (prison names, regions), file names and cells from uploads
+(quoted in messages), notes from the files' rows. Each reaches Streamlit surfaces that
+render Markdown (titles, captions, alerts, st.table cells, labels, tooltips) and Plotly
+text that renders HTML. AppTest gives the Markdown source of each element: a payload must
+never appear in it as written (only escaped), and no Plotly figure may carry a payload's
+tags.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import markup
+from dashboard.pages import FAILED, PAGES
+from tests.dashboard.test_pages import ACCOUNTS, APP
+
+IMAGE = "![x](http://evil.example/x.png)"
+LINK = '<a href="https://evil.example">x</a>'
+SCRIPT = "<script>alert(1)</script>"
+PAYLOADS = (IMAGE, LINK, "**bold**", SCRIPT, "$x$", ":red[x]", "<img src=http://evil.example>")
+# The tags a payload would put into Plotly text if it went in unescaped.
+PLOTLY_TAGS = ("<a href", "<img", "<script")
+HOSTILE_FILE_NAME = f"{IMAGE} {LINK} **bold** $x$ :red[x].csv"
+# Markdown surfaces of AppTest's elements: their source is in these attributes.
+MARKDOWN_VALUES = frozenset(
+    {"markdown", "caption", "title", "header", "subheader", "latex"}
+    | {"error", "warning", "info", "success", "toast", "exception", "metric"}
+)
+LABELS = ("label", "help", "placeholder")
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory) -> str:
+    """The sample data, with every prison's name and region holding a payload."""
+    from cli.main import main
+    from store.db import get_engine
+    from store.prisons import import_prisons, list_prisons
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('markup') / 'pm.db'}"
+    old = os.environ.get("PRISON_MONITOR_DB")
+    os.environ["PRISON_MONITOR_DB"] = url
+    try:
+        assert main(["init", "--sample"]) == 0
+    finally:
+        if old is None:
+            del os.environ["PRISON_MONITOR_DB"]
+        else:
+            os.environ["PRISON_MONITOR_DB"] = old
+    engine = get_engine(url)
+    prisons = list_prisons(engine)
+    renamed = [
+        type(p)(
+            code=p.code,
+            name=f"{PAYLOADS[n % len(PAYLOADS)]} {p.name}",
+            # Two regions still: the regional benchmark, funnels and filters have groups.
+            region=f"{PAYLOADS[n % 2]} {p.region}",
+            prison_type=p.prison_type,
+            opened=p.opened,
+            closed=p.closed,
+        )
+        for n, p in enumerate(prisons)
+    ]
+    import_prisons(engine, renamed, "test")
+    engine.dispose()
+    return url
+
+
+def _nodes(node: Any) -> Iterator[Any]:
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _nodes(child)
+
+
+def markdown_sources(at: AppTest) -> list[str]:
+    """Every string of the page that Streamlit renders as Markdown."""
+    texts: list[str] = []
+    for node in _nodes(at._tree):
+        kind = getattr(node, "type", "")
+        if kind in MARKDOWN_VALUES:
+            texts.append(str(node.value))
+        texts += [str(getattr(node, a)) for a in LABELS if getattr(node, a, None)]
+        if kind == "table":
+            frame = node.value
+            texts += [str(c) for c in frame.columns]
+            texts += [str(v) for v in frame.to_numpy().ravel() if isinstance(v, str)]
+    return texts
+
+
+def plotly_strings(at: AppTest) -> list[str]:
+    """Every string of every Plotly figure on the page."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    for node in _nodes(at._tree):
+        if getattr(node, "type", "") == "plotly_chart":
+            walk(json.loads(node.proto.spec))
+    return found
+
+
+def assert_text_only(at: AppTest, what: str) -> None:
+    assert [e.value for e in at.exception] == [], what
+    assert not [e.value for e in at.error if FAILED in e.value], f"{what}: the page failed"
+    for source in markdown_sources(at):
+        for payload in PAYLOADS:
+            assert payload not in source, f"{what}: {payload!r} renders as markup in {source!r}"
+    for text in plotly_strings(at):
+        for tag in PLOTLY_TAGS:
+            assert tag not in text, f"{what}: a chart carries {tag!r}: {text[:200]!r}"
+
+
+def open_page(db: str, monkeypatch, role: str, name: str, params=None) -> AppTest:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PRISON_MONITOR_DB", db)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["account"] = ACCOUNTS[role]
+    at.run()
+    if params:
+        at.query_params.update(params)
+    return at.switch_page(f"views/{name}.py").run()
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_register_names_render_as_text_on_every_page(hostile_db, monkeypatch, role) -> None:
+    for page in PAGES:
+        if not page.opens_for(ACCOUNTS[role]):
+            continue
+        at = open_page(hostile_db, monkeypatch, role, page.name)
+        assert_text_only(at, f"{role} on {page.name}")
+
+
+@pytest.mark.parametrize("view", ["compare", "trends", "completeness"])
+def test_regional_views_render_names_as_text(hostile_db, monkeypatch, view) -> None:
+    """The regional benchmark and a chosen region put region names into charts and notes."""
+    regional = {"bench": "region", "od": "multiplicative"}
+    at = open_page(hostile_db, monkeypatch, "ministry", view, regional)
+    assert_text_only(at, f"{view} by region")
+    if view == "compare":
+        at.segmented_control(key="compare_view").set_value("Funnel plot").run()
+        assert_text_only(at, "the funnel plot by region")
+    if view == "trends":
+        return  # no region filter: its prisons are chosen by code
+    regions = at.multiselect(key="f_region").options
+    chosen = {**regional, "region": [regions[0], f"{LINK} nowhere"]}
+    at = open_page(hostile_db, monkeypatch, "ministry", view, chosen)
+    assert_text_only(at, f"{view} with a region chosen and a hostile one asked for")
+
+
+def test_the_prison_profile_title_shows_the_name_escaped(hostile_db, monkeypatch) -> None:
+    at = open_page(hostile_db, monkeypatch, "director", "profile")
+    title = at.title[0].value
+    assert any(markup.text(p) in title for p in PAYLOADS), "the register's name, as text"
+
+
+def _hostile_upload() -> bytes:
+    from sample_data import INVALID_DIR
+
+    text = (INVALID_DIR / "value.negative.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    note = " ".join(PAYLOADS)
+    hostile = [
+        f'"{IMAGE}",2023-Q3,receptions,5,',  # an unknown prison, quoted in the message
+        f'NM-WFP,2023-Q3,"{LINK}",5,',  # an unknown data element
+        'NM-WFP,2023-Q3,releases,"**bold** $x$",',  # not a number
+        f'NM-WFP,2023-Q3,oud_identified,67,"{note.replace(chr(34), chr(39))}"',
+    ]
+    return "\n".join([lines[0], *hostile, *lines[1:]]).encode()
+
+
+@pytest.mark.parametrize("role", ["director", "ministry"])
+def test_uploaded_file_names_cells_and_notes_render_as_text(hostile_db, monkeypatch, role) -> None:
+    at = open_page(hostile_db, monkeypatch, role, "upload")
+    at.file_uploader[0].set_value((HOSTILE_FILE_NAME, _hostile_upload(), "text/csv")).run()
+    assert_text_only(at, f"{role} uploading a hostile file")
+    assert at.table, "the problems are listed"
+    assert any(markup.text(HOSTILE_FILE_NAME) in e.value for e in at.error)
+    at = open_page(hostile_db, monkeypatch, role, "history")
+    assert_text_only(at, f"{role} on the history after a hostile upload")
+
+
+def test_markup_text_escapes_every_payload_and_keeps_plain_words() -> None:
+    for payload in PAYLOADS:
+        assert payload not in markup.text(payload)
+    assert markup.text("Willowford Prison") == "Willowford Prison"
+    assert markup.text("a\nb\r\n# c") == "a b \\# c", "one line: no heading can start"
+    assert markup.plotly_text(LINK) == '&lt;a href="https://evil.example"&gt;x&lt;/a&gt;'
