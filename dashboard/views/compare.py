@@ -7,7 +7,7 @@ from dataclasses import replace
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, exports, filters, tables
+from dashboard import charts, data, exports, filters, markup, tables
 from dashboard.columns import FIGURE_COLUMNS
 from indicators.availability import footnotes, prison_grid
 from indicators.readings import (
@@ -127,14 +127,14 @@ def _funnel(account, ind, period, benchmark, rows, context) -> None:  # type: ig
         return
     groups = dict(sorted(groups.items(), key=lambda g: str(g[0])))
     method = "; ".join(used) if benchmark == "region" else used[0].split(": ", 1)[1]
-    note = (
+    note = (  # the region names are the register's text: escaped where shown (below)
         f"Overdispersion: {method}."
         if overdispersion != "none"
         else "No overdispersion adjustment."
     )
     st.caption(
         f"Control limits at 95% and 99.8% around the {benchmark_words(benchmark)}"
-        f"{', one funnel per region' if benchmark == 'region' else ''}. {note}"
+        f"{', one funnel per region' if benchmark == 'region' else ''}. {markup.text(note)}"
     )
     fig = charts.funnel_chart(
         funnel,
