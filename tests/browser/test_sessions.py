@@ -1,0 +1,148 @@
+"""Sessions in a real browser: a reload keeps you logged in, log-out ends it, and every page
+response carries the security headers while the pages (charts included) still draw.
+
+Its own server (dashboard/server.py, the st.App with our routes and headers, as
+`prison-monitor serve` starts it), so the session cookie and the headers are tested
+whatever the shared fixture runs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, START_DEADLINE, Server, _healthy, _stop, free_port
+from playwright.sync_api import Page, expect
+
+from dashboard.pages import PAGES
+from dashboard.web import COOKIE, SECURITY_HEADERS
+
+SLOW = 60_000
+PASSWORD = "demo"
+CHART_PAGE = next(p for p in PAGES if p.name == "trends")
+
+
+@pytest.fixture(scope="module")
+def st_app_server(pm_chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("sessions")
+    db_url = f"sqlite:///{folder / 'pm.db'}"
+    env = {**os.environ, "PRISON_MONITOR_DB": db_url}
+    env.pop("PRISON_MONITOR_PASSWORD_LOGIN", None)
+    cli = Path(sys.executable).parent / "prison-monitor"
+    subprocess.run([str(cli), "init", "--sample"], env=env, check=True, capture_output=True)
+    port = free_port()
+    log = folder / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "streamlit", "run", "dashboard/server.py"),
+                *("--server.port", str(port), "--server.address", "127.0.0.1"),
+                *("--server.headless", "true", "--client.showErrorDetails", "none"),
+            ],
+            cwd=PROJECT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Server(base_url=f"http://127.0.0.1:{port}", db_url=db_url, log=log)
+    try:
+        deadline = time.monotonic() + START_DEADLINE
+        while not _healthy(server.url("/_stcore/health")):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"dashboard/server.py did not start:\n{server.log_text()[-4000:]}")
+            time.sleep(0.5)
+        yield server
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture
+def page(pm_browser, st_app_server: Server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+    context = pm_browser.new_context()
+    context.set_default_timeout(30_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+    assert "Traceback" not in st_app_server.log_text()
+
+
+def logged_in_as(page: Page, user: str):  # type: ignore[no-untyped-def]
+    return page.locator('[data-testid="stSidebar"]').get_by_text(f"Logged in as {user}")
+
+
+def test_reload_keeps_you_logged_in_and_log_out_ends_it(page: Page, st_app_server) -> None:
+    page.goto(st_app_server.url("/"))
+    page.get_by_label("Username").fill("evaluator")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(logged_in_as(page, "evaluator")).to_be_visible(timeout=SLOW)
+    cookie = next(c for c in page.context.cookies() if c["name"] == COOKIE)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+
+    page.reload()
+    expect(logged_in_as(page, "evaluator")).to_be_visible(timeout=SLOW)
+
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Log out").click()
+    expect(page.get_by_label("Username")).to_be_visible(timeout=SLOW)
+    assert COOKIE not in {c["name"] for c in page.context.cookies()}
+    page.reload()
+    expect(page.get_by_label("Username")).to_be_visible(timeout=SLOW)
+    expect(logged_in_as(page, "evaluator")).to_have_count(0)
+
+
+def test_a_copied_session_cookie_is_dead_after_log_out(pm_browser, st_app_server) -> None:
+    """Log-out ends the session in the store, not only in the browser that logged out."""
+    first = pm_browser.new_context()
+    try:
+        page = first.new_page()
+        page.goto(st_app_server.url("/"))
+        page.get_by_label("Username").fill("ministry")
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(logged_in_as(page, "ministry")).to_be_visible(timeout=SLOW)
+        copied = [c for c in first.cookies() if c["name"] == COOKIE]
+        page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Log out").click()
+        expect(page.get_by_label("Username")).to_be_visible(timeout=SLOW)
+    finally:
+        first.close()
+    second = pm_browser.new_context()
+    try:
+        second.add_cookies(copied)
+        page = second.new_page()
+        page.goto(st_app_server.url("/"))
+        expect(page.get_by_label("Username")).to_be_visible(timeout=SLOW)
+    finally:
+        second.close()
+
+
+def test_security_headers_on_the_page_and_the_charts_still_draw(page: Page, st_app_server) -> None:
+    with urllib.request.urlopen(st_app_server.url("/"), timeout=10) as response:
+        headers = response.headers
+    for name, value in SECURITY_HEADERS.items():
+        assert headers.get(name) == value, name
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto(st_app_server.url("/"))
+    page.get_by_label("Username").fill("ministry")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(logged_in_as(page, "ministry")).to_be_visible(timeout=SLOW)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(CHART_PAGE.title).click()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=SLOW)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    # Only the page icon, which Streamlit fetches from Google's font server, may be refused.
+    assert [m for m in refused if "fonts.gstatic.com" not in m] == []
