@@ -76,8 +76,13 @@ def authenticate(
                 return LoginResult(None, locked)
             account = read_account(conn, name)
             # decided here, on what the store holds now: the hash checked is still the hash
-            fresh = conn.execute(select(users.c.password_hash).where(users.c.name == name))
-            unchanged = account is not None and fresh.scalar() == stored
+            unchanged = (
+                account is not None
+                and stored
+                == conn.execute(
+                    select(users.c.password_hash).where(users.c.name == account.name)
+                ).scalar()
+            )
             if matches and unchanged and account is not None and not account.disabled:
                 throttle.reset(conn, key)
                 audit.record(conn, account.name, "login", account.name, method="password")
