@@ -142,3 +142,35 @@ def test_setup_version_moves_with_register_and_accounts_not_with_log_ins(engine)
     assert after_account != before
     import_prisons(engine, [Prison("BE-HAS", "Hasselt", "Limburg", "mixed")], "test")
     assert setup_version(engine) != after_account
+
+
+def test_init_upgrades_a_version_1_database_keeping_its_accounts(store_url, capsys) -> None:
+    """A database made before accounts could be disabled: `init` brings it to HEAD."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from cli.main import main
+    from store.db import MIGRATIONS
+    from store.passwords import hash_password
+
+    engine = get_engine(store_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn.execution_options(write=True)
+        command.upgrade(config, "0001")
+        conn.execute(
+            text(
+                "INSERT INTO users (name, role, password_hash, created_at, updated_at) "
+                "VALUES ('old', 'ministry', :h, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"h": hash_password("an old long password")},
+        )
+        conn.commit()
+    assert schema_version(engine) == "0001"
+    assert main(["init"]) == 0
+    assert schema_version(engine) == HEAD
+    old = get_account(engine, "old")
+    assert old is not None and old.disabled is False and old.stamp
+    assert authenticate(engine, "old", "an old long password").account == old
