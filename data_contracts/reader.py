@@ -69,7 +69,7 @@ def read_submission(
         raise _reject(
             "file.too_large",
             f"The file is {size / 2**20:.1f} MiB; "
-            f"the contract allows at most {max_bytes / 2**20:.0f} MiB.",
+            f"the contract allows at most {max_bytes / 2**20:.0f} MiB. {SPLIT_ADVICE}",
             contract,
         )
     data = path.read_bytes()
@@ -84,12 +84,35 @@ def read_submission(
     return table
 
 
+SPLIT_ADVICE = "Split it into several files (for example one per quarter) and send each on its own."
+
+
 def _too_many_rows(rows: int | str, contract: Contract) -> FileRejected:
     limit = contract.file["max_rows"]
     return _reject(
         "file.too_large",
         f"The file has {rows if isinstance(rows, str) else f'{rows:,}'} data rows; "
-        f"the contract allows at most {limit:,}.",
+        f"the contract allows at most {limit:,}. {SPLIT_ADVICE}",
+        contract,
+    )
+
+
+# Columns a header may have beyond the contract's and the template's helper columns:
+# generous for a real sheet (notes, working columns), far below what costs memory.
+SPARE_COLUMNS = 100
+
+
+def max_columns(contract: Contract) -> int:
+    """The most columns a submission may have (a header of 200,000 is refused unread)."""
+    return len(contract.column_names) + len(contract.helper_names) + SPARE_COLUMNS
+
+
+def _too_many_columns(columns: int, contract: Contract) -> FileRejected:
+    return _reject(
+        "file.too_large",
+        f"The file's header has {columns:,} columns; a submission has at most "
+        f"{max_columns(contract):,}. Keep the contract's columns "
+        f"({', '.join(contract.column_names)}), delete the others and send it again.",
         contract,
     )
 
@@ -144,6 +167,8 @@ def read_csv_table(data: bytes, contract: Contract) -> RawTable:
             if not any(cell.strip() for cell in record):
                 continue  # blank lines are ignored, but still counted, as a spreadsheet shows them
             if header is None:
+                if len(record) > max_columns(contract):
+                    raise _too_many_columns(len(record), contract)
                 header = list(record)
                 columns = [[] for _ in header]
                 continue
@@ -240,55 +265,23 @@ def _read_excel(data: bytes, contract: Contract) -> RawTable:
             data,
             preferred_sheet=contract.file["excel_sheet"],
             max_unpacked_bytes=contract.file["excel_max_unpacked_bytes"],
+            max_columns=max_columns(contract),
         )
     except WorkbookError as exc:
         raise _reject(exc.rule, str(exc), contract) from None
     return RawTable(header=list(sheet.header), frame=sheet.frame)
 
 
-PARQUET_MAGIC = b"PAR1"
-
-
 def _read_parquet(data: bytes, contract: Contract) -> RawTable:
-    import pyarrow.parquet as pq
+    from data_contracts.parquet import ParquetBudget, ParquetRefused, read_parquet
 
-    if not (data.startswith(PARQUET_MAGIC) and data.endswith(PARQUET_MAGIC)):
-        raise _reject(
-            "file.unreadable",
-            "The file is not a Parquet file (it does not have Parquet's signature); "
-            "send a real .parquet file, or a .csv or .xlsx file.",
-            contract,
-        )
+    budget = ParquetBudget(
+        max_rows=contract.file["max_rows"],
+        max_columns=max_columns(contract),
+        max_decoded_bytes=contract.file["parquet_max_decoded_bytes"],
+    )
     try:
-        parquet = pq.ParquetFile(io.BytesIO(data))
-        if parquet.metadata.num_rows > contract.file["max_rows"]:
-            raise _too_many_rows(parquet.metadata.num_rows, contract)
-        frame = pl.from_arrow(parquet.read())
-    except FileRejected:
-        raise
-    except Exception as exc:  # pyarrow raises many types for corrupt input
-        raise _reject(
-            "file.unreadable",
-            f"The Parquet file is damaged and cannot be read ({type(exc).__name__}); "
-            "export it again.",
-            contract,
-        ) from None
-    assert isinstance(frame, pl.DataFrame)
-    header: list[str | None] = list(frame.columns)
-    try:
-        text = frame.select(
-            pl.col(c).cast(pl.String).alias(f"c{i}") for i, c in enumerate(frame.columns)
-        )
-    except Exception:
-        raise _reject(
-            "file.unreadable",
-            "The Parquet file has columns of nested or binary type; every column must hold "
-            "plain text or numbers.",
-            contract,
-        ) from None
-    text = text.with_row_index("row", offset=2).with_columns(pl.col("row").cast(pl.Int64))
-    cells = [pl.col(f"c{i}") for i in range(len(header))]
-    if cells:
-        blank = pl.all_horizontal(c.is_null() | (c.str.strip_chars() == "") for c in cells)
-        text = text.filter(~blank)
-    return RawTable(header=header, frame=text.select(*[f"c{i}" for i in range(len(header))], "row"))
+        header, frame = read_parquet(data, budget)
+    except ParquetRefused as exc:
+        raise _reject(exc.rule, str(exc), contract) from None
+    return RawTable(header=header, frame=frame)
