@@ -100,6 +100,11 @@ class _Blank(dict):
         return ""
 
 
+# A stored report keeps at most this many issues of one rule (the rest are counted):
+# far more than anyone reads, and a bound on what one file can write to the store.
+STORED_ISSUES_PER_RULE = 200
+
+
 @dataclass
 class ValidationReport:
     file: str
@@ -154,6 +159,31 @@ class ValidationReport:
             "errors": [i.to_dict() for i in self.errors],
             "warnings": [i.to_dict() for i in self.warnings],
         }
+
+    def to_stored_dict(self, per_rule: int = STORED_ISSUES_PER_RULE) -> dict[str, Any]:
+        """The JSON a store keeps: to_dict() with at most `per_rule` issues of each rule.
+
+        A file of a million bad rows would otherwise make a stored report of hundreds
+        of MB. `totals` counts every issue of each rule and `left_out` those not kept
+        ("and 99,980 more"), so counts and verdicts read from the stored report stay
+        true; the rule of every issue is still there at least once.
+        """
+        data = self.to_dict()
+        totals: dict[str, int] = {}
+        left_out: dict[str, int] = {}
+        for key in ("errors", "warnings"):
+            kept = []
+            for issue in data[key]:
+                rule = issue["rule"]
+                totals[rule] = totals.get(rule, 0) + 1
+                if totals[rule] <= per_rule:
+                    kept.append(issue)
+                else:
+                    left_out[rule] = left_out.get(rule, 0) + 1
+            data[key] = kept
+        data["totals"] = totals
+        data["left_out"] = left_out
+        return data
 
     def to_text(self) -> str:
         verdict = "ACCEPTED" if self.accepted else "REJECTED"
