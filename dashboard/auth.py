@@ -19,7 +19,7 @@ from urllib.parse import urlencode, urlparse
 
 import streamlit as st
 
-from dashboard import data, web
+from dashboard import data, markup, web
 from store import sessions
 from store.accounts import Account
 from store.db import StoreError
@@ -267,8 +267,10 @@ def login_form() -> None:
 
 def sidebar(account: Account) -> None:
     with st.sidebar:
-        prisons = f" · {', '.join(sorted(account.prisons))}" if account.prisons else ""
-        st.caption(f"Logged in as **{account.name}** ({account.role}{prisons})")
+        codes = markup.text(", ".join(sorted(account.prisons)))
+        prisons = f" · {codes}" if account.prisons else ""
+        # names may hold _ and other Markdown; markup.text shows them as typed
+        st.caption(f"Logged in as **{markup.text(account.name)}** ({account.role}{prisons})")
         if st.button("Log out", icon=":material/logout:"):
             log_out()
             st.rerun()
