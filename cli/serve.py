@@ -75,7 +75,7 @@ def serve(args: argparse.Namespace) -> int:
         for name, role, codes in demo_accounts():
             say(f"  {name:<10} {role}{' of ' + ', '.join(codes) if codes else ''}")
     root = Path(__file__).resolve().parents[1]
-    app = root / "dashboard" / "app.py"
+    app = root / "dashboard" / "server.py"  # dashboard/app.py behind our routes and headers
     url = f"http://{args.address}:{args.port}"
     say(f"Dashboard: {url}  (database {safe_url(database_url())}; Ctrl-C stops it)", flush=True)
     command = [

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import filters
 from dashboard.pages import FAILED, PAGES
+from tests.dashboard.session_seat import seat
 from tests.dashboard.test_pages import ACCOUNTS, APP
 
 PARAMS = ("ind", "bench", "q", "from", "to", "prison", "region", "type", "deadline", "od")
@@ -67,7 +68,7 @@ SEED = int(os.environ.get("PM_LINK_SEED", random.SystemRandom().randrange(10**6)
 def visit(sample_db, monkeypatch, role, page, params) -> AppTest:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PRISON_MONITOR_DB", sample_db)
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["account"] = ACCOUNTS[role]
+    seat(at, ACCOUNTS[role].name)
     at.run()
     at.query_params.update(params)
     at.switch_page(f"views/{page.name}.py").run()

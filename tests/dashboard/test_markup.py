@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import markup
 from dashboard.pages import FAILED, PAGES
+from tests.dashboard.session_seat import seat
 from tests.dashboard.test_pages import ACCOUNTS, APP
 
 IMAGE = "![x](http://evil.example/x.png)"
@@ -128,7 +129,7 @@ def assert_text_only(at: AppTest, what: str) -> None:
 def open_page(db: str, monkeypatch, role: str, name: str, params=None) -> AppTest:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PRISON_MONITOR_DB", db)
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["account"] = ACCOUNTS[role]
+    seat(at, ACCOUNTS[role].name)
     at.run()
     if params:
         at.query_params.update(params)

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import auth
 from store.accounts import Account
+from tests.dashboard.session_seat import seat
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGES = [
@@ -54,7 +56,7 @@ def app(sample_db, monkeypatch):  # type: ignore[no-untyped-def]
     def make(role: str | None) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=120)
         if role is not None:
-            at.session_state["account"] = ACCOUNTS[role]
+            seat(at, ACCOUNTS[role].name)
         return at.run()
 
     return make
@@ -89,7 +91,7 @@ def test_log_in_with_the_form(app) -> None:
     at.text_input[1].input("demo")
     at.button[0].click().run()
     no_exception(at)
-    assert at.session_state["account"].role == "ministry"
+    assert at.session_state[auth.NAME_KEY] == "ministry"
     assert at.title[0].value == "Overview"
 
 
