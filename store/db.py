@@ -4,6 +4,14 @@ SQLite runs in WAL mode with foreign keys on, and a writing transaction takes
 the write lock at its start (BEGIN IMMEDIATE) so that concurrent ingests queue
 instead of failing half-way. The schema is created and upgraded only through
 the Alembic migrations in store/migrations/.
+
+The store also knows where it is. A SQLite file deleted or replaced under a
+running process would otherwise go on taking writes into an unlinked inode, so
+the file's identity is remembered and checked before every transaction and
+again before a write commits. A full disk, a read-only file or server, or a
+file that cannot be opened becomes one sentence naming the cause and the fix
+(store.faults), raised from the engine's error hook so that every statement of
+every module gets it.
 """
 
 from __future__ import annotations
@@ -14,17 +22,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from store.faults import StoreError, WatchedFile, storage_fault
 
 DEFAULT_URL = "sqlite:///var/prison-monitor.db"
 ENV_VAR = "PRISON_MONITOR_DB"
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0001"
-
-
-class StoreError(Exception):
-    """A problem with the database, said in one plain sentence."""
+HEAD = "0002"  # the newest migration in store/migrations/versions
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -49,7 +55,7 @@ def _normalise(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def _sqlite_setup(engine: Engine, watched: WatchedFile | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         # pysqlite's own transaction handling is switched off so that BEGIN is ours.
@@ -60,14 +66,42 @@ def _sqlite_setup(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=60000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        if watched is not None:
+            # The first connection has created the file if it was missing: it is ours now.
+            watched.learn()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        if watched is not None:
+            watched.check()
         immediate = conn.get_execution_options().get("write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _fault_hook(engine: Engine) -> None:
+    """Every DBAPI error of this engine passes here: the ones about where the database is
+    (full, read-only, cannot be opened) leave as one StoreError sentence."""
+    where = _where(engine)
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        fault = storage_fault(context.original_exception, where)
+        if fault is not None:
+            raise fault from None
+
+
+def _where(engine: Engine) -> str:
+    """The database in words for a message: the SQLite file as given, or the server's."""
+    path = _sqlite_path(engine)
+    if is_sqlite(engine):
+        return str(path) if path is not None else "in memory"
+    url = engine.url
+    return f"{url.database} on {url.host or 'localhost'}"
+
+
 _ENGINES: dict[str, Engine] = {}
+# The SQLite file each engine of get_engine opened, checked before its transactions.
+_WATCHED: dict[Engine, WatchedFile] = {}
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -77,9 +111,15 @@ def get_engine(url: str | None = None) -> Engine:
         return _ENGINES[url]
     if make_url(url).drivername.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 60})
-        _sqlite_setup(engine)
+        path = _sqlite_path(engine)
+        watched = WatchedFile(path) if path is not None else None
+        if watched is not None:
+            watched.learn()
+            _WATCHED[engine] = watched
+        _sqlite_setup(engine, watched)
     else:
         engine = create_engine(url, pool_pre_ping=True)
+    _fault_hook(engine)
     _ENGINES[url] = engine
     return engine
 
@@ -90,11 +130,18 @@ def is_sqlite(engine: Engine) -> bool:
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that writes: all of it is stored, or none of it."""
+    """A transaction that writes: all of it is stored, or none of it.
+
+    The SQLite file is checked when the transaction begins (in the begin hook) and again
+    just before it commits, so a file deleted during a long ingest stores nothing.
+    """
+    watched = _WATCHED.get(engine)
     with engine.connect() as conn:
         conn = conn.execution_options(write=True)
         with conn.begin():
             yield conn
+            if watched is not None:
+                watched.check()
 
 
 def migrate(engine: Engine) -> None:
@@ -105,6 +152,12 @@ def migrate(engine: Engine) -> None:
     path = _sqlite_path(engine)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        watched = _WATCHED.get(engine)
+        if watched is not None and not path.exists():
+            # init creates the file afresh: connections to a deleted one are dropped and
+            # the new file becomes the one this engine watches.
+            engine.dispose()
+            watched.forget()
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
@@ -118,7 +171,10 @@ def migrate(engine: Engine) -> None:
 
 
 def _sqlite_path(engine: Engine) -> Path | None:
+    """The SQLite file, also for a URI filename (sqlite:///file:x.db?mode=ro&uri=true)."""
     database = engine.url.database if is_sqlite(engine) else None
+    if database and engine.url.query.get("uri") in ("true", "1") and database.startswith("file:"):
+        database = database.removeprefix("file:")
     return Path(database) if database and database != ":memory:" else None
 
 

@@ -55,6 +55,12 @@ def store_url(request, tmp_path, monkeypatch) -> Iterator[str]:
 
 
 @pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A database of its own on PostgreSQL alone, for what only PostgreSQL can say."""
+    yield from _pg_database()
+
+
+@pytest.fixture
 def engine(store_url):  # type: ignore[no-untyped-def]
     """A migrated database with the test register and three accounts."""
     from store.accounts import save_account
