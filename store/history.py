@@ -6,11 +6,12 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, func, select
 
 from data_contracts.periods import period_index
 from store.schema import submissions, uploads
 from store.verdict import REFUSED, verdict_of
+from store.versions import current_submissions
 
 # Every status an attempt can have, in the order a reader meets them.
 STATUSES = ("current", "superseded", "refused", "rejected")
@@ -32,23 +33,14 @@ def submission_history(
     """One entry per prison-quarter attempt, with the keys of cli-and-roles.md (and more).
 
     `status` is derived, never stored: an accepted submission is `current`
-    while it has the highest version of its prison-quarter, `superseded`
-    after; an attempt that was not stored is `rejected` when the contract found
+    while `store.versions` says so (the highest version of its prison-quarter),
+    `superseded` after; an attempt that was not stored is `rejected` when the contract found
     errors and `refused` when the contract accepted it but storing was not
     allowed (no --replace, or not the user's prison), with why in `reason`. Attempts that named no
     readable prison-quarter (an unreadable file) are listed when no filter is
     given.
     """
-    latest = (
-        select(
-            submissions.c.prison_code,
-            submissions.c.period_index,
-            func.max(submissions.c.version).label("latest"),
-        )
-        .where(submissions.c.accepted)
-        .group_by(submissions.c.prison_code, submissions.c.period_index)
-        .subquery()
-    )
+    current = current_submissions().subquery("current")
     query = (
         select(
             submissions.c.id.label("submission_id"),
@@ -57,7 +49,7 @@ def submission_history(
             submissions.c.period,
             submissions.c.version,
             submissions.c.accepted,
-            latest.c.latest,
+            current.c.id.label("current_id"),
             uploads.c.submitted_by,
             uploads.c.submitted_at,
             uploads.c.file_name,
@@ -65,13 +57,7 @@ def submission_history(
         )
         .select_from(uploads)
         .outerjoin(submissions, submissions.c.upload_id == uploads.c.id)
-        .outerjoin(
-            latest,
-            and_(
-                latest.c.prison_code == submissions.c.prison_code,
-                latest.c.period_index == submissions.c.period_index,
-            ),
-        )
+        .outerjoin(current, current.c.id == submissions.c.id)
         .order_by(
             uploads.c.submitted_at,
             uploads.c.id,
@@ -90,7 +76,13 @@ def submission_history(
     return [_entry(r, reports[r["upload_id"]]) for r in rows]
 
 
-def _reports(conn: Any, upload_ids: list[int], chunk: int = 5000) -> dict[int, dict[str, Any]]:
+# Reports are read this many uploads to a query (a back-fill's history has thousands).
+REPORT_CHUNK = 5000
+
+
+def _reports(
+    conn: Any, upload_ids: list[int], chunk: int = REPORT_CHUNK
+) -> dict[int, dict[str, Any]]:
     counts: dict[int, dict[str, Any]] = {}
     for start in range(0, len(upload_ids), chunk):
         part = upload_ids[start : start + chunk]
@@ -133,7 +125,7 @@ def _report_counts(text: str) -> dict[str, Any]:
 
 def _entry(r: Any, report: dict[str, Any]) -> dict[str, Any]:
     if r["accepted"]:
-        status = "current" if r["version"] == r["latest"] else "superseded"
+        status = "current" if r["current_id"] is not None else "superseded"
     else:
         status = report["verdict"]  # rejected by the contract, or refused at storage
     submitted_at = r["submitted_at"]

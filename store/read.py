@@ -18,8 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import polars as pl
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Select
 from sqlalchemy.engine import make_url
+
+from store.schema import submissions
+from store.versions import current_submissions
 
 VALUES_SCHEMA = {
     "prison_code": pl.String,
@@ -29,12 +32,11 @@ VALUES_SCHEMA = {
     "value": pl.Float64,
 }
 
-SUBMISSIONS_SCHEMA = {
+CURRENT_SCHEMA = {
     "submission_id": pl.Int64,
     "prison_code": pl.String,
     "period": pl.String,
     "period_index": pl.Int64,
-    "version": pl.Int64,
 }
 VALUE_ROWS_SCHEMA = {"submission_id": pl.Int64, "data_element": pl.String, "value": pl.Float64}
 # Below this many current submissions their values are fetched by id; above it, every value
@@ -79,8 +81,10 @@ def _adbc_read(engine: Engine, sql: str) -> pl.DataFrame:
         database.close()
 
 
-def _quote(values: Sequence[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+def _literal_sql(engine: Engine, query: Select) -> str:
+    """`query` as one SQL string for this engine's dialect, its values rendered (and quoted)
+    by SQLAlchemy: ADBC and the batched DBAPI cursor both take plain SQL."""
+    return str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
 
 
 def current_values(
@@ -93,29 +97,27 @@ def current_values(
 ) -> pl.DataFrame:
     """Every value of the current submission of each prison-quarter (filters optional).
 
-    Quarters are period indexes (see data_contracts.periods). Prison codes
-    come from the register (A-Z, 0-9, -, _), and are quoted all the same.
-    The current submission (highest version) is picked in Polars from the
-    small submissions table; the values are then read as plain columns.
+    Quarters are period indexes (see data_contracts.periods). The current
+    submission of each prison-quarter is chosen by `store.versions`, in SQL over
+    the small submissions table; the values are then read as plain columns.
     """
-    where = ["accepted"]
+    where = []
     if prisons is not None:
         if not prisons:
             return pl.DataFrame(schema=VALUES_SCHEMA)
-        where.append(f"prison_code IN ({_quote(prisons)})")
+        where.append(submissions.c.prison_code.in_(list(prisons)))
     if first is not None:
-        where.append(f"period_index >= {int(first)}")
+        where.append(submissions.c.period_index >= int(first))
     if last is not None:
-        where.append(f"period_index <= {int(last)}")
+        where.append(submissions.c.period_index <= int(last))
     read = _reader(engine, exclusive)
-    subs = read(
-        "SELECT id AS submission_id, prison_code, period, period_index, version "
-        f"FROM submissions WHERE {' AND '.join(where)}",
-        SUBMISSIONS_SCHEMA,
+    query = current_submissions(*where).with_only_columns(
+        submissions.c.id.label("submission_id"),
+        submissions.c.prison_code,
+        submissions.c.period,
+        submissions.c.period_index,
     )
-    current = subs.filter(
-        pl.col("version") == pl.col("version").max().over("prison_code", "period_index")
-    ).drop("version")
+    current = read(_literal_sql(engine, query), CURRENT_SCHEMA)
     if current.height == 0:
         return pl.DataFrame(schema=VALUES_SCHEMA)
     sql = "SELECT submission_id, data_element, value FROM submission_values"

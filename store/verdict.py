@@ -9,7 +9,19 @@ place, so a dry run and a real ingest cannot disagree, and a page never shows
 
 Stored history is read only for the prisons the account may submit for: a
 check must not tell a director anything about another prison's figures or
-submissions.
+submissions. Two fences hold it: the checks are given only those prisons'
+stored values and current versions (`history_loader`, the `visible` quarters
+of `check_as`), and whatever a rule that reads stored data says of any other
+prison is dropped from the report before anyone sees or stores it
+(`withhold_unseen`), so a rule added later cannot leak by forgetting the first.
+`authz.prison` alone speaks of such a prison, and it says only that the
+account may not submit for it.
+
+Without an account (`validate FILE` with no --user) the check is the
+operator's: a person with the database's URL, who can read every prison's
+history and unsuppressed indicators from the command line anyway. It sees
+the whole stored history, as the spec has `validate` do, and skips
+`authz.prison`.
 """
 
 from __future__ import annotations
@@ -28,9 +40,14 @@ from data_contracts.report import Issue, ValidationReport, make_issue
 from data_contracts.validate import CheckedFile, check_files
 from store.accounts import Account
 from store.prisons import load_register
+from store.versions import current_versions
 
 # The verdicts of a file (history's statuses of an attempt that was not stored).
 ACCEPTED, REJECTED, REFUSED = "accepted", "rejected", "refused"
+# The contract's levels of rules judged against stored data (history, current versions).
+STORED_DATA_LEVELS = frozenset({"history", "storage"})
+# The storage rule about the account itself: it names a prison, never that prison's data.
+AUTHZ_RULE = "authz.prison"
 
 
 def storage_rules(contract: Contract | None = None) -> frozenset[str]:
@@ -56,9 +73,32 @@ def refusal_reason(report: ValidationReport) -> str | None:
     return " ".join(i.message for i in report.errors)
 
 
-def may_see(account: Account | None, prison_code: str) -> bool:
-    """Whether a check run for `account` may speak of this prison's stored data."""
-    return account is None or account.may_submit(prison_code)
+def may_see(account: Account | None, prison_code: str | None) -> bool:
+    """Whether a check run for `account` may speak of this prison's stored data.
+
+    None is the operator (see the module docstring). For an account, no prison
+    named is not seen: a message from stored data that names no prison could be
+    of any.
+    """
+    if account is None:
+        return True
+    return prison_code is not None and account.may_submit(prison_code)
+
+
+def stored_data_rules(contract: Contract | None = None) -> frozenset[str]:
+    """Rules whose messages are built from stored data (outlier.history, submission.replaces)."""
+    contract = contract or load_contract()
+    return frozenset(
+        r.id for r in contract.rules if r.level in STORED_DATA_LEVELS and r.id != AUTHZ_RULE
+    )
+
+
+def withhold_unseen(report: ValidationReport, account: Account | None) -> None:
+    """Drop what rules reading stored data say of prisons `account` may not submit for."""
+    rules = stored_data_rules()
+    report.issues = [
+        i for i in report.issues if i.rule not in rules or may_see(account, i.prison_code)
+    ]
 
 
 def history_loader(engine: Engine, account: Account | None) -> Callable[[list[str]], pl.DataFrame]:
@@ -74,6 +114,8 @@ def history_loader(engine: Engine, account: Account | None) -> Callable[[list[st
 
 
 def authz_issues(report: ValidationReport, account: Account) -> list[Issue]:
+    """`authz.prison` for each prison of the file `account` may not submit for (one, naming no
+    prison, for an account that may submit nothing)."""
     if account.role == "ministry":
         return []
     foreign = [p for p in report.prisons if not account.may_submit(p)]
@@ -85,7 +127,7 @@ def authz_issues(report: ValidationReport, account: Account) -> list[Issue]:
         else f" (this account may submit for {', '.join(sorted(account.prisons))})"
     )
     return [
-        make_issue("authz.prison", prison_code=code, user=account.name, allowed=allowed)
+        make_issue(AUTHZ_RULE, prison_code=code, user=account.name, allowed=allowed)
         for code in foreign
     ]
 
@@ -149,8 +191,6 @@ def check_as(
     `with_replaces=False` leaves `submission.replaces` to the caller: ingest judges it
     again inside its write transaction, where no other ingest can interleave.
     """
-    from store.submissions import current_versions
-
     register = load_register(engine)
     checked = check_files(
         files,
@@ -169,6 +209,7 @@ def check_as(
             visible = [q for q in report.quarters if may_see(account, q[0])]
             replaces = current_versions(engine, [(q[0], q[2]) for q in visible])
             report.add(*replaces_issues(visible, replaces))
+        withhold_unseen(report, account)
         report.sort()
         verdicts.append(Verdict(result, replaces))
     return verdicts

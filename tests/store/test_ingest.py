@@ -92,9 +92,12 @@ def test_director_may_not_submit_for_another_prison(engine, account, tmp_path) -
     [error] = outcome.report.errors
     assert (error.rule, error.prison_code) == ("authz.prison", "BE-NEW")
     assert count(engine, submission_values) == 0
-    # the contract accepted it; storing was not allowed: refused, with the reason
-    [entry, _] = submission_history(engine)
-    assert (entry["status"], entry["reason"]) == ("refused", error.message)
+    # the contract accepted it; storing was not allowed: refused, with the reason, in the
+    # history of the director's own prison only (BE-NEW's history gains nothing)
+    [entry] = submission_history(engine)
+    assert (entry["prison_code"], entry["status"]) == ("BE-HAS", "refused")
+    assert entry["reason"] == error.message
+    assert submission_history(engine, prison="BE-NEW") == []
     assert outcome.refusal == error.message
     own = ingest(engine, write_file(tmp_path, "own.csv", good_rows("BE-HAS")), account("dir"))
     assert own.stored
@@ -132,10 +135,10 @@ def test_failure_in_the_middle_leaves_no_partial_submission(
     engine, account, tmp_path, monkeypatch
 ) -> None:
     """The values are written, then the audit fails: the whole file is rolled back."""
-    import store.submissions as module
+    import store.writer as module
 
     written = []
-    real = module._insert_values
+    real = module.insert_values
 
     def recording(conn, rows):
         real(conn, rows)
@@ -144,7 +147,7 @@ def test_failure_in_the_middle_leaves_no_partial_submission(
     def failing(*args, **kwargs):
         raise RuntimeError("disk full (simulated)")
 
-    monkeypatch.setattr(module, "_insert_values", recording)
+    monkeypatch.setattr(module, "insert_values", recording)
     monkeypatch.setattr(module.audit, "record_many", failing)
     rows = good_rows(period="2025-Q2") + good_rows(period="2025-Q3")
     with pytest.raises(RuntimeError, match="simulated"):
