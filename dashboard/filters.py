@@ -116,6 +116,21 @@ def int_param(name: str, default: int, *, low: int | None = None, high: int | No
     return clamped
 
 
+def number(label: str, param: str, default: int, *, low: int, high: int, step: int = 1) -> int:
+    """A whole-number input kept in the URL under `param`, clamped to low..high, and named
+    with its value in the export's filters like every other widget."""
+    value = st.sidebar.number_input(
+        label,
+        min_value=low,
+        max_value=high,
+        value=int_param(param, default, low=low, high=high),
+        step=step,
+    )
+    set_param(param, int(value), default)
+    _described(label, f"{int(value):,}")
+    return int(value)
+
+
 def choice(
     label: str,
     options: Sequence[Any],
