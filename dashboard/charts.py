@@ -29,6 +29,7 @@ from dashboard.chart_style import (
     layout,
 )
 from dashboard.markup import plotly_text
+from indicators import grids
 from indicators.availability import SHOWN, STATES
 
 STATUS_COLOURS = {
@@ -378,7 +379,7 @@ def judgements_chart(counts: pl.DataFrame, titles: Mapping[str, str], period: st
 
 def completeness_by_quarter(grid: pl.DataFrame) -> go.Figure:
     """How many prisons had each status, quarter by quarter (stacked bars)."""
-    counts = grid.group_by("period", "status").agg(pl.len().alias("prisons")).sort("period")
+    counts = grids.status_by_quarter(grid)
     fig = go.Figure()
     for status, colour in STATUS_COLOURS.items():
         part = counts.filter(pl.col("status") == status)
@@ -397,19 +398,9 @@ def completeness_by_quarter(grid: pl.DataFrame) -> go.Figure:
 
 
 def needing_attention(grid: pl.DataFrame, limit: int = LABELLED_PRISONS) -> pl.DataFrame:
-    """The grid of the `limit` prisons with the most missing, then late, quarters (none if all
-    are in order)."""
-    ranked = (
-        grid.group_by("prison_code")
-        .agg(
-            (pl.col("status") == "missing").sum().alias("missing"),
-            (pl.col("status") == "late").sum().alias("late"),
-        )
-        .filter((pl.col("missing") + pl.col("late")) > 0)
-        .sort(["missing", "late", "prison_code"], descending=[True, True, False])
-        .head(limit)
-    )
-    return grid.join(ranked.select("prison_code"), on="prison_code", how="semi")
+    """The grid of the prisons a chart of one line per prison can hold, those with the most
+    missing, then late, quarters (the ranking is indicators.grids.needing_attention)."""
+    return grids.needing_attention(grid, limit)
 
 
 def completeness_grid(
@@ -418,7 +409,7 @@ def completeness_grid(
     """Prisons × quarters, one colour per status."""
     statuses = list(STATUS_COLOURS)
     codes = {s: i for i, s in enumerate(statuses)}
-    wide = grid.pivot(on="period", index="prison_code", values="status", sort_columns=True)
+    wide = grids.status_matrix(grid)
     periods = [c for c in wide.columns if c != "prison_code"]
     z = [[codes.get(v) for v in row[1:]] for row in wide.rows()]
     n = len(statuses)

@@ -4,31 +4,32 @@ from __future__ import annotations
 
 from datetime import date
 
-import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, exports, filters
 from data_contracts.periods import last_ended_quarter, period_label
+from indicators import grids
 from store.completeness import DEFAULT_DEADLINE_DAYS, STATUSES
 
 MAX_DEADLINE_DAYS = 365
+DEADLINE_STEP = 5  # days the deadline's buttons add or take away
 
 
 def render() -> None:
     st.title("Data completeness")
     last = last_ended_quarter(date.today())
     first, last = filters.quarter_range(default_first=last - 11, default_last=last)
-    deadline = st.sidebar.number_input(
+    deadline = filters.number(
         "Deadline (days after the quarter ends)",
-        min_value=0,
-        max_value=MAX_DEADLINE_DAYS,
-        value=filters.int_param("deadline", DEFAULT_DEADLINE_DAYS, low=0, high=MAX_DEADLINE_DAYS),
-        step=5,
+        "deadline",
+        DEFAULT_DEADLINE_DAYS,
+        low=0,
+        high=MAX_DEADLINE_DAYS,
+        step=DEADLINE_STEP,
     )
-    filters.set_param("deadline", int(deadline), DEFAULT_DEADLINE_DAYS)
     grid = data.completeness(first, last, int(deadline))
     grid = filters.prison_filter(grid)
-    counts = {s: grid.filter(pl.col("status") == s).height for s in STATUSES}
+    counts = grids.status_counts(grid, STATUSES)
     n_prisons = grid["prison_code"].n_unique()
     cols = st.columns(len(STATUSES))
     for col, status in zip(cols, STATUSES, strict=True):
