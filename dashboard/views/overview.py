@@ -10,6 +10,7 @@ from dashboard.profile_charts import spine_chart
 from indicators.availability import SHOWN, STATES, SUPPRESSED, footnotes, row_state
 from indicators.changes import CHANGE_TESTS, DECREASE, INCREASE, significant_changes
 from indicators.compute import judgements
+from indicators.grids import judgement_table
 from indicators.readings import profile_rows
 from indicators.registry import load_registry
 
@@ -117,7 +118,7 @@ def render() -> None:
         )
     with st.expander("The same as tables"):
         st.dataframe(
-            counts.pivot(on="judgement", index="indicator", values="prisons").fill_null(0),
+            judgement_table(counts),
             hide_index=True,
         )
         frame = pl.DataFrame(rows)
