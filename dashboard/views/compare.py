@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import charts, data, exports, filters, markup, tables
 from dashboard.columns import FIGURE_COLUMNS
 from indicators.availability import footnotes, prison_grid
+from indicators.grids import funnel_groups
 from indicators.readings import (
     benchmark_words,
     own_benchmark,
@@ -104,24 +105,20 @@ def _funnel(account, ind, period, benchmark, rows, context) -> None:  # type: ig
     )
     funnel = with_funnel_judgement(funnel, ind.id, load_registry())
     groups, curves, used = {}, [], []
-    for (group,), part in funnel.group_by("group", maintain_order=True):
-        bench = part["benchmark"].drop_nulls()
-        dens = part["denominator"].drop_nulls()
-        groups[group] = bench[0] if bench.len() else None
-        used.append(f"{group}: {part['overdispersion'][0]}")
-        if bench.len() and dens.len():
-            first = part.row(0, named=True)
-            curves.append(
-                funnel_curve(
-                    ind,
-                    bench[0],
-                    dens.min() * 0.8,
-                    dens.max() * 1.2,
-                    overdispersion=overdispersion,
-                    phi=first["phi"],
-                    tau2=first["tau2"],
-                ).with_columns(pl.lit(group).alias("group"))
+    for g in funnel_groups(funnel).iter_rows(named=True):
+        groups[g["group"]] = g["benchmark"]
+        used.append(f"{g['group']}: {g['overdispersion']}")
+        if g["benchmark"] is not None and g["low"] is not None:
+            curve = funnel_curve(
+                ind,
+                g["benchmark"],
+                g["low"],
+                g["high"],
+                overdispersion=overdispersion,
+                phi=g["phi"],
+                tau2=g["tau2"],
             )
+            curves.append(curve.with_columns(pl.lit(g["group"]).alias("group")))
     if not curves:
         st.info("The benchmark of this quarter is suppressed, so no funnel is drawn.")
         return
