@@ -88,18 +88,13 @@ def test_warning_file_is_accepted_with_its_warning(path, sample_register) -> Non
     assert {i.rule for i in checked.report.warnings} == {rule_of(path)}
 
 
-def test_the_generator_is_deterministic(tmp_path, monkeypatch) -> None:
+def test_the_generator_is_deterministic(tmp_path) -> None:
     """Regenerating (into a temporary folder) writes the committed bytes again."""
     import hashlib
 
     from sample_data import SAMPLE_DIR, generate
 
-    for name in ("SUBMISSIONS_DIR", "INVALID_DIR", "WARNINGS_DIR"):
-        folder = tmp_path / getattr(generate, name).name
-        folder.mkdir()
-        monkeypatch.setattr(generate, name, folder)
-    monkeypatch.setattr(generate, "REGISTER_FILE", tmp_path / "prisons.csv")
-    generate.main()
+    generate.main(tmp_path)
 
     def digest(folder: Path) -> dict[str, str]:
         return {
