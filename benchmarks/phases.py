@@ -40,8 +40,8 @@ mark("import great_expectations (pandas, pydantic models)")
 spent = {}
 def wrap(module, name, label):
     original = getattr(module, name, None)
-    if original is None:
-        return
+    if original is None:  # a moved function would silently stop being measured
+        raise SystemExit(f"phases.py: {module.__name__}.{name} no longer exists; update the wrap() calls")
     def timed(*args, **kwargs):
         start = time.monotonic()
         try:
@@ -50,11 +50,12 @@ def wrap(module, name, label):
             spent[label] = spent.get(label, 0.0) + time.monotonic() - start
     setattr(module, name, timed)
 import data_contracts.validate as validate, store.submissions as submissions, store.audit as audit
+import store.verdict as verdict, store.writer as writer
 wrap(validate, "_read", "read and parse the file")
 wrap(validate, "failing_rows", "Great Expectations: context, suite, run")
-wrap(submissions, "check_files", "checks (ingest: all of them)")
-wrap(submissions, "_insert_values", "store: values")
-wrap(submissions, "_insert_upload", "store: upload row")
+wrap(verdict, "check_as", "checks (ingest: all of them)")
+wrap(writer, "insert_values", "store: values")
+wrap(writer, "insert_upload", "store: upload row")
 wrap(audit, "record_many", "store: audit entries")
 wrap(submissions, "_store", "store: the transaction, commit included")
 import contextlib, io
