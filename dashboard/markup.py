@@ -25,9 +25,9 @@ import polars as pl
 
 # The ASCII punctuation that Markdown, GitHub's extensions or Streamlit's directives read
 # anywhere in a line: emphasis, code, links and images, HTML, tables, strike-through,
-# LaTeX (``$``), directives and icons (``:``), entities (``&``); "." and ":" also stop
-# autolinks (``www.x.org``, ``https://x``, ``a@x.org``). CommonMark lets any ASCII
-# punctuation be backslash-escaped, so the escape always shows the character alone.
+# LaTeX (``$``), directives and icons (``:``), entities (``&``), ordered lists ("1.").
+# CommonMark lets any ASCII punctuation be backslash-escaped, so the escape always shows
+# the character alone. Autolinks need more (below).
 MARKDOWN_PUNCTUATION = frozenset("\\`*_{}[]()<>#!|~$:&.")
 # Marks that mean something only at the start of a line (a list item); elsewhere, as in
 # "2026-Q3" or "NM-WFP", they are left alone so the source stays readable.
@@ -38,6 +38,19 @@ LEADING_MARKS = frozenset("-+=")
 _BREAKS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 
 
+# GitHub's autolinks are found in the text after Markdown is parsed (escapes resolved), so
+# "http\://x" still becomes a link: a word joiner (U+2060, invisible and unbreakable) goes
+# where the autolink patterns need "://", "www." or "@" to be adjacent.
+WORD_JOINER = "\u2060"
+_WWW = re.compile(r"(www)(\.)", re.IGNORECASE)
+
+
+def _unlinked(line: str) -> str:
+    """``line`` with a word joiner inside every "://", "www." and after every "@"."""
+    line = line.replace("://", f":{WORD_JOINER}//").replace("@", f"@{WORD_JOINER}")
+    return _WWW.sub(rf"\1{WORD_JOINER}\2", line)
+
+
 def one_line(value: Any) -> str:
     """``value`` as text on one line (controls and line breaks as one space)."""
     return _BREAKS.sub(" ", str(value))
@@ -45,7 +58,7 @@ def one_line(value: Any) -> str:
 
 def text(value: Any) -> str:
     """``value`` as Markdown source that shows exactly its characters, on one line."""
-    line = one_line(value)
+    line = _unlinked(one_line(value))
     escaped = "".join(f"\\{c}" if c in MARKDOWN_PUNCTUATION else c for c in line)
     return f"\\{escaped}" if escaped[:1] in LEADING_MARKS and escaped else escaped
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -38,12 +39,29 @@ MARKDOWN_VALUES = frozenset(
 LABELS = ("label", "help", "placeholder")
 
 
+def hostile_register(url: str) -> None:
+    """Every prison of the database at ``url`` renamed: a payload in its name and region."""
+    from store.db import get_engine
+    from store.prisons import import_prisons, list_prisons
+
+    engine = get_engine(url)
+    renamed = [
+        replace(
+            p,
+            name=f"{PAYLOADS[n % len(PAYLOADS)]} {p.name}",
+            # Two regions still: the regional benchmark, funnels and filters have groups.
+            region=f"{PAYLOADS[n % 2]} {p.region}",
+        )
+        for n, p in enumerate(list_prisons(engine))
+    ]
+    import_prisons(engine, renamed, "test")
+    engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory) -> str:
     """The sample data, with every prison's name and region holding a payload."""
     from cli.main import main
-    from store.db import get_engine
-    from store.prisons import import_prisons, list_prisons
 
     url = f"sqlite:///{tmp_path_factory.mktemp('markup') / 'pm.db'}"
     old = os.environ.get("PRISON_MONITOR_DB")
@@ -55,22 +73,7 @@ def hostile_db(tmp_path_factory) -> str:
             del os.environ["PRISON_MONITOR_DB"]
         else:
             os.environ["PRISON_MONITOR_DB"] = old
-    engine = get_engine(url)
-    prisons = list_prisons(engine)
-    renamed = [
-        type(p)(
-            code=p.code,
-            name=f"{PAYLOADS[n % len(PAYLOADS)]} {p.name}",
-            # Two regions still: the regional benchmark, funnels and filters have groups.
-            region=f"{PAYLOADS[n % 2]} {p.region}",
-            prison_type=p.prison_type,
-            opened=p.opened,
-            closed=p.closed,
-        )
-        for n, p in enumerate(prisons)
-    ]
-    import_prisons(engine, renamed, "test")
-    engine.dispose()
+    hostile_register(url)
     return url
 
 
@@ -121,6 +124,8 @@ def assert_text_only(at: AppTest, what: str) -> None:
     for source in markdown_sources(at):
         for payload in PAYLOADS:
             assert payload not in source, f"{what}: {payload!r} renders as markup in {source!r}"
+        # GitHub autolinks "http://…" even when its ":" is escaped (tests/browser saw it)
+        assert "://" not in source, f"{what}: an address would be a link in {source!r}"
     for text in plotly_strings(at):
         for tag in PLOTLY_TAGS:
             assert tag not in text, f"{what}: a chart carries {tag!r}: {text[:200]!r}"
@@ -176,7 +181,7 @@ def _hostile_upload() -> bytes:
     note = " ".join(PAYLOADS)
     hostile = [
         f'"{IMAGE}",2023-Q3,receptions,5,',  # an unknown prison, quoted in the message
-        f'NM-WFP,2023-Q3,"{LINK}",5,',  # an unknown data element
+        f'NM-WFP,2023-Q3,"{LINK.replace(chr(34), chr(34) * 2)}",5,',  # an unknown element
         'NM-WFP,2023-Q3,releases,"**bold** $x$",',  # not a number
         f'NM-WFP,2023-Q3,oud_identified,67,"{note.replace(chr(34), chr(39))}"',
     ]
@@ -199,4 +204,8 @@ def test_markup_text_escapes_every_payload_and_keeps_plain_words() -> None:
         assert payload not in markup.text(payload)
     assert markup.text("Willowford Prison") == "Willowford Prison"
     assert markup.text("a\nb\r\n# c") == "a b \\# c", "one line: no heading can start"
+    for address in ("https://evil.example/x", "www.evil.example", "me@evil.example"):
+        shown = markup.text(address)
+        assert "://" not in shown and "www." not in shown and "@e" not in shown
+        assert shown.replace(markup.WORD_JOINER, "").replace("\\", "") == address
     assert markup.plotly_text(LINK) == '&lt;a href="https://evil.example"&gt;x&lt;/a&gt;'
