@@ -106,17 +106,26 @@ def latest_accepted_at(engine: Engine) -> datetime | None:
     return value
 
 
+def _count(issues: list[dict[str, Any]], totals: dict[str, int] | None) -> int:
+    """How many issues a stored report had: reports stored since the cap keep at most so
+    many per rule (ValidationReport.to_stored_dict) with every rule's total beside them."""
+    if not totals:
+        return len(issues)
+    return sum(totals.get(rule, 0) for rule in {i.get("rule") for i in issues})
+
+
 def _report_counts(text: str) -> dict[str, Any]:
     report = json.loads(text)
     errors = report.get("errors", [])
+    warnings = report.get("warnings", [])
     refusal = report.get("refusal")
     verdict = verdict_of((e.get("rule") for e in errors), refusal)
     reason = None
     if verdict == REFUSED:
         reason = refusal or " ".join(e.get("message", "") for e in errors)
     return {
-        "errors": len(errors),
-        "warnings": len(report.get("warnings", [])),
+        "errors": _count(errors, report.get("totals")),
+        "warnings": _count(warnings, report.get("totals")),
         "refusal": refusal,
         "verdict": verdict,
         "reason": reason,

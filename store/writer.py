@@ -77,7 +77,7 @@ def insert_upload(
     size: int | None = None,
 ) -> int:
     """The upload row (the file, who, when and its report); a refused file keeps no content."""
-    data = report.to_dict()
+    data = report.to_stored_dict()  # at most so many issues per rule, with the totals
     if refusal:
         data["refusal"] = refusal
     return conn.execute(

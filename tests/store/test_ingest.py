@@ -12,11 +12,15 @@ import pytest
 from sqlalchemy import func, select
 from submission_files import csv_text, good_rows
 
+from data_contracts.contract import load_contract
+from data_contracts.report import STORED_ISSUES_PER_RULE
 from store.audit import entries
 from store.history import submission_history
 from store.read import current_values
 from store.schema import submission_values, submissions, uploads
 from store.submissions import ingest_files
+
+ELEMENTS = len(load_contract().element_codes)  # rows of one complete prison-quarter
 
 
 def write_file(tmp_path: Path, name: str, rows: list[list[str]]) -> Path:
@@ -45,11 +49,11 @@ def test_accepted_file_becomes_a_submission(engine, account, tmp_path) -> None:
     assert upload["content"] == path.read_bytes()
     assert upload["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert upload["submitted_by"] == "min"
-    assert count(engine, submission_values) == 18
+    assert count(engine, submission_values) == ELEMENTS
     [entry] = submission_history(engine)
     assert (entry["version"], entry["status"], entry["file_name"]) == (1, "current", "has-q3.csv")
     values = current_values(engine)
-    assert values.height == 18
+    assert values.height == ELEMENTS
     assert values.filter(pl.col("data_element") == "population_average")["value"].item() == 412.5
 
 
@@ -309,4 +313,24 @@ def test_eight_processes_ingesting_at_once(engine, store_url, tmp_path) -> None:
         assert sorted(h["version"] for h in versions) == list(range(1, len(versions) + 1))
         assert [h["status"] for h in versions].count("current") == 1
     assert len(by_quarter[("BE-HAS", "2025-Q3")]) == 2
-    assert current_values(engine).height == 6 * 18
+    assert current_values(engine).height == 6 * ELEMENTS
+
+
+def test_a_stored_report_keeps_so_many_issues_per_rule_and_every_total(
+    engine, account, tmp_path
+) -> None:
+    """A file of many bad rows cannot make a huge stored report; history still counts all."""
+    bad = STORED_ISSUES_PER_RULE + 37
+    rows = [["BE-HAS", "2025-Q3", "ost_received", "many", ""] for _ in range(bad)]
+    outcome = ingest(engine, write_file(tmp_path, "junk.csv", rows), account("min"))
+    assert not outcome.stored
+    rules = {i.rule for i in outcome.report.errors}
+    assert "value.not_a_number" in rules
+    with engine.connect() as conn:
+        stored = json.loads(conn.execute(select(uploads.c.report)).scalar_one())
+    kept = [e for e in stored["errors"] if e["rule"] == "value.not_a_number"]
+    assert len(kept) == STORED_ISSUES_PER_RULE
+    assert stored["totals"]["value.not_a_number"] == bad
+    assert stored["left_out"]["value.not_a_number"] == bad - STORED_ISSUES_PER_RULE
+    [entry] = submission_history(engine)
+    assert entry["errors"] == len(outcome.report.errors)
