@@ -26,9 +26,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from pages_by_slug import default_page
+from pages_by_slug import page as page_spec
 from playwright.sync_api import Page, expect
 
+from dashboard.pages import PAGES as REGISTRY
+from dashboard.pages import PageSpec
 from data_contracts.contract import load_contract
+from store.accounts import Account
 
 pytestmark = pytest.mark.browser
 
@@ -44,26 +49,45 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 @dataclass(frozen=True)
 class NavPage:
+    slug: str  # its name in the page registry (dashboard.pages)
     link: str  # the sidebar link's text
     path: str  # the URL path it opens
     heading: re.Pattern[str]  # the page's title (st.title)
     chart: bool  # an analysis page: it must show a plotly chart
-
-    @property
-    def slug(self) -> str:
-        return self.path.strip("/") or "overview"
+    spec: PageSpec
 
 
+# What each registered page shows in the browser: its title's pattern, and whether it is an
+# analysis page with a chart. A page added to the registry without a line here fails below.
+SHOWS = {
+    "overview": (r"^Overview$", True),
+    "compare": (r"^Compare prisons: ", True),
+    "trends": (r"^Trends: ", True),
+    "profile": (r"\([A-Z]{2}-[A-Z]+\), \d{4}-Q[1-4]$", True),
+    "completeness": (r"^Data completeness$", True),
+    "upload": (r"^Upload a quarterly file$", False),
+    "history": (r"^History$", False),
+    "definitions": (r"^Definitions$", False),
+}
+assert set(SHOWS) == {spec.name for spec in REGISTRY}, "tests/browser: SHOWS and the registry"
 PAGES = [
-    NavPage("Overview", "/", re.compile(r"^Overview$"), True),
-    NavPage("Compare prisons", "/compare", re.compile(r"^Compare prisons: "), True),
-    NavPage("Trends", "/trends", re.compile(r"^Trends: "), True),
-    NavPage("Prison profile", "/profile", re.compile(r"\([A-Z]{2}-[A-Z]+\), \d{4}-Q[1-4]$"), True),
-    NavPage("Data completeness", "/completeness", re.compile(r"^Data completeness$"), True),
-    NavPage("Upload", "/upload", re.compile(r"^Upload a quarterly file$"), False),
-    NavPage("History", "/history", re.compile(r"^History$"), False),
-    NavPage("Definitions", "/definitions", re.compile(r"^Definitions$"), False),
+    NavPage(
+        spec.name,
+        spec.title,
+        "/" if spec.default else f"/{spec.name}",
+        re.compile(SHOWS[spec.name][0]),
+        SHOWS[spec.name][1],
+        spec,
+    )
+    for spec in REGISTRY
 ]
+
+
+def nav(slug: str) -> NavPage:
+    """A page by its slug, never by its place in the menu."""
+    return next(p for p in PAGES if p.slug == page_spec(slug).name)
+
+
 ROLES = {
     "ministry": "ministry",
     "director": "director · NM-WFP",
@@ -164,9 +188,10 @@ def test_every_page_opens_from_the_sidebar(
     expect(pm_page.locator('[data-testid="stSidebar"]')).to_contain_text(
         f"Logged in as {role} ({ROLES[role]})"
     )
-    expected = [p for p in PAGES if role != "evaluator" or p.link != "Upload"]
+    account = Account(role, role, frozenset({"NM-WFP"}) if role == "director" else frozenset())
+    expected = [p for p in PAGES if p.spec.opens_for(account)]
     assert nav_links(pm_page) == [p.link for p in expected]
-    wait_for_page(pm_page, PAGES[0])  # the default page, right after log-in
+    wait_for_page(pm_page, nav(default_page().name))  # right after log-in
     # Every other page, then back to the overview, each by its sidebar link.
     for target in [*expected[1:], expected[0]]:
         open_from_sidebar(pm_page, target)
@@ -197,7 +222,7 @@ def test_valid_file_is_stored(
     )
 
     log_in(pm_page, pm_server, "ministry", "/upload")
-    wait_for_page(pm_page, PAGES[5])
+    wait_for_page(pm_page, nav("upload"))
     upload(pm_page, file)
     expect(pm_page.get_by_text("meets the contract")).to_be_visible(timeout=SLOW)
     wait_idle(pm_page)
@@ -226,7 +251,7 @@ def test_invalid_file_is_rejected_with_its_rule(
     pm_page: Page, pm_server: Any, screenshots: Path
 ) -> None:
     log_in(pm_page, pm_server, "ministry", "/upload")
-    wait_for_page(pm_page, PAGES[5])
+    wait_for_page(pm_page, nav("upload"))
     upload(pm_page, INVALID / "value.negative.csv")
     expect(pm_page.get_by_text("was rejected")).to_be_visible(timeout=SLOW)
     wait_idle(pm_page)
@@ -252,7 +277,7 @@ def test_invalid_file_is_rejected_with_its_rule(
 
 def _compare_page(page: Page, server: Any) -> None:
     log_in(page, server, "ministry", "/compare")
-    wait_for_page(page, PAGES[1])
+    wait_for_page(page, nav("compare"))
 
 
 def test_chart_downloads_as_png(pm_page: Page, pm_server: Any) -> None:

@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 from test_browser import (
-    PAGES,
     SLOW,
     assert_no_exception,
     cli,
     log_in,
+    nav,
     upload,
     wait_for_page,
     wait_idle,
@@ -40,7 +40,7 @@ PRISON = "NM-WFP"  # the demo director's prison
 # Before NM-WFP's sample series (and not the quarter test_browser.py stores): no history,
 # so no outlier warning, and no earlier version.
 PERIOD = "2023-Q2"
-UPLOAD = PAGES[5]
+UPLOAD = nav("upload")
 
 
 def own_figures() -> dict[str, str]:

@@ -13,6 +13,7 @@ import os
 import random
 
 import pytest
+from pages_by_slug import page as page_spec
 from streamlit.testing.v1 import AppTest
 
 from dashboard import filters
@@ -100,14 +101,14 @@ def test_hostile_links_open_every_page_cleanly(sample_db, monkeypatch, role, cas
 
 
 def test_a_dropped_value_is_told_in_words(sample_db, monkeypatch) -> None:
-    page = next(p for p in PAGES if p.name == "compare")
+    page = page_spec("compare")
     at = visit(sample_db, monkeypatch, "ministry", page, {"region": ["Nowhere"], "ind": "x"})
     notes = " ".join(w.value for w in at.sidebar.warning)
     assert "Nowhere" in notes and "left out" in notes
 
 
 def test_markup_in_a_link_is_shown_as_text(sample_db, monkeypatch) -> None:
-    page = next(p for p in PAGES if p.name == "compare")
+    page = page_spec("compare")
     at = visit(sample_db, monkeypatch, "evaluator", page, {"region": [IMAGE]})
     notes = " ".join(w.value for w in at.sidebar.warning)
     assert "\\!\\[x\\]" in notes, "the image's Markdown is escaped, so it shows as text"
@@ -134,7 +135,7 @@ def test_the_registry_says_who_may_open_a_page_and_why_not() -> None:
 
 
 def test_filters_are_described_in_words_not_url_syntax(sample_db, monkeypatch) -> None:
-    page = next(p for p in PAGES if p.name == "compare")
+    page = page_spec("compare")
     at = visit(sample_db, monkeypatch, "ministry", page, {})
     region = at.multiselect(key="f_region").options[0]
     link = {"bench": "region", "region": [region, "<b>nowhere</b>"], "deadline": "7"}
@@ -155,7 +156,7 @@ def test_a_failing_page_shows_one_sentence_and_logs_the_traceback(
         raise RuntimeError("detail for the log only /work/secret")
 
     monkeypatch.setattr(data, "indicator_table", broken)
-    page = next(p for p in PAGES if p.name == "overview")
+    page = page_spec("overview")
     at = visit(sample_db, monkeypatch, "evaluator", page, {})
     assert [e.value for e in at.exception] == []
     assert [e.value for e in at.error] == [FAILED]

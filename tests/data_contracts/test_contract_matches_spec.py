@@ -48,7 +48,7 @@ def test_data_elements_match_the_spec() -> None:
     # v1's elements are module `core` (§3.1); the modules added in v2 are issue 12's
     spec = [(code(r[0]), r[1], r[2]) for r in table_after("### 3.1 Module `core`")]
     contract = load_contract()
-    assert len(spec) == 18
+    assert len(spec) == len(contract.data_elements) > 0, "the spec's table was read whole"
     assert [e.code for e in contract.data_elements] == [s[0] for s in spec]
     for element, (_, kind, definition) in zip(contract.data_elements, spec, strict=True):
         assert element.definition == definition

@@ -74,10 +74,11 @@ def test_levels_region_and_prison_code_are_empty_where_they_do_not_apply() -> No
 
 
 def test_one_row_per_indicator_level_unit_and_quarter() -> None:
-    figures = {(p.code, q): ost(5, 10) for p in PRISONS for q in ("2025-Q1", "2025-Q2")}
+    quarters = ("2025-Q1", "2025-Q2")
+    figures = {(p.code, q): ost(5, 10) for p in PRISONS for q in quarters}
     result = indicator_values(values(figures), PRISONS)
-    # 10 indicators x 2 quarters x (5 prisons + 2 regions + 1 nation)
-    assert result.height == 10 * 2 * 8
+    units = len(PRISONS) + len({p.region for p in PRISONS}) + 1  # prisons, regions, the nation
+    assert result.height == len(load_registry().ids) * len(quarters) * units
     assert result["indicator"].unique(maintain_order=True).to_list() == list(load_registry().ids)
 
 
