@@ -128,6 +128,27 @@ def test_csv_context_values_are_formula_safe_and_one_line() -> None:
     assert title[1] == f"{FORMULA_GUARD}{HOSTILE} second line"
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_formulas_behind_invisible_characters_are_guarded_in_context_and_table(fmt) -> None:
+    """A zero-width space or a byte-order mark before "=" is skipped by spreadsheets too."""
+    hidden = '\u200b=HYPERLINK("http://x")'
+    frame = FRAME.with_columns(pl.Series("prison_code", [hidden, "\ufeff+1"]))
+    source = provenance(title=hidden)
+    if fmt == "csv":
+        data = csv_with_context(frame, source)[len(BOM) :].decode("utf-8")
+        rows = list(csv.reader(io.StringIO(data)))
+        title = next(row for row in rows if row[0] == f"{COMMENT} title")[1]
+        cells = pl.read_csv(io.StringIO(data), comment_prefix=COMMENT)["prison_code"].to_list()
+    else:
+        data = xlsx_with_context(frame, source)
+        sheet = pl.read_excel(io.BytesIO(data), sheet_name=PROVENANCE_SHEET, has_header=True)
+        title = sheet.filter(pl.col("key") == "title")["value"][0]
+        table = pl.read_excel(io.BytesIO(data), sheet_name=DATA_SHEET)
+        cells = table[COLUMNS["prison_code"].header].to_list()
+    assert title == FORMULA_GUARD + hidden
+    assert cells == [FORMULA_GUARD + hidden, FORMULA_GUARD + "\ufeff+1"]
+
+
 # --- XLSX ------------------------------------------------------------------------------
 
 
