@@ -76,7 +76,7 @@ def validate(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_dict())
     else:
-        say(report.to_text())
+        say(report.to_text(verdict.status))
     return EXIT_OK if report.accepted else EXIT_REJECTED
 
 
@@ -116,6 +116,7 @@ def submissions_text(ids: list[int], runs_shown: int = SHOWN_RUNS) -> str:
 
 def ingest(args: argparse.Namespace) -> int:
     from store.submissions import ingest_files
+    from store.verdict import verdict_of
 
     paths = [existing_file(p) for p in args.files]
     store = engine()
@@ -132,7 +133,7 @@ def ingest(args: argparse.Namespace) -> int:
         print_json([o.to_dict() for o in outcomes] if len(outcomes) > 1 else outcomes[0].to_dict())
     else:
         for outcome in outcomes:
-            say(outcome.report.to_text())
+            say(outcome.report.to_text(verdict_of(i.rule for i in outcome.report.errors)))
             if outcome.stored:
                 stored_as = submissions_text(outcome.submission_ids)
                 say(f"Stored as {stored_as} (upload {outcome.upload_id}).")

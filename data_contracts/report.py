@@ -185,8 +185,10 @@ class ValidationReport:
         data["left_out"] = left_out
         return data
 
-    def to_text(self) -> str:
-        verdict = "ACCEPTED" if self.accepted else "REJECTED"
+    def to_text(self, verdict: str | None = None) -> str:
+        """The report for a terminal. `verdict` names it when the store decided more than
+        the contract did (`refused`: only storage rules such as authz.prison stopped it)."""
+        verdict = (verdict or ("accepted" if self.accepted else "rejected")).upper()
         what = []
         if self.prisons:
             what.append(

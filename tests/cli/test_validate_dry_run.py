@@ -86,3 +86,15 @@ def test_validate_names_an_unknown_user_in_one_sentence(initialised, write) -> N
     result = initialised("validate", path, "--user", "nobody")
     assert result.code == 2
     assert "no account 'nobody'" in result.err and result.err.count("\n") == 1
+
+
+def test_the_text_report_calls_a_refused_file_refused(initialised, write) -> None:
+    """History says `refused` for a file only authz.prison stopped; the text says so too."""
+    accounts(initialised)
+    path = write("has.csv", csv_text(good_rows(period="2025-Q3")))
+    for command in ("validate", "ingest"):
+        result = initialised(command, path, "--user", "d-new")
+        assert result.code == 1
+        assert result.out.startswith("has.csv: REFUSED"), result.out
+    status = initialised("history", "--json").json
+    assert {entry["status"] for entry in status} <= {"refused"}
