@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -42,9 +42,17 @@ class Account:
     stamp: str = ""
 
     def may_submit(self, prison_code: str) -> bool:
-        if self.role == "ministry":
+        if self.submits_for_every_prison:
             return True
         return self.role == "director" and prison_code in self.prisons
+
+    @property
+    def submits_for_every_prison(self) -> bool:
+        return self.role == "ministry"
+
+    def submittable(self, prison_codes: Iterable[str]) -> list[str]:
+        """The prisons of `prison_codes` this account may submit for, in their order."""
+        return [code for code in prison_codes if self.may_submit(code)]
 
     @property
     def may_submit_anything(self) -> bool:
