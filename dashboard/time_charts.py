@@ -154,7 +154,8 @@ def trend_chart(
                 connectgaps=False,
                 name=plotly_text(str(label[0])),
                 line={"color": NEUTRAL, "dash": BENCHMARK_DASHES[n % len(BENCHMARK_DASHES)]},
-                hovertemplate=f"{plotly_text(str(label[0]))} %{{x}}: %{{y:.1f}}<extra></extra>",
+                # the name by reference: a region's text is never read as a template
+                hovertemplate="%{fullData.name} %{x}: %{y:.1f}<extra></extra>",
             ),
             row=1,
             col=1,
