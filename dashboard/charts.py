@@ -28,18 +28,28 @@ from dashboard.chart_style import (
     bold,
     layout,
 )
+
+# The completeness charts live in dashboard.completeness_charts; named here too for the
+# callers that know them as charts.* (tests/dashboard/test_charts_at_scale.py).
+from dashboard.completeness_charts import (
+    STATUS_COLOURS,
+    completeness_by_quarter,
+    completeness_grid,
+    needing_attention,
+)
 from dashboard.markup import plotly_text
-from indicators import grids
 from indicators.availability import SHOWN, STATES
 
-STATUS_COLOURS = {
-    "submitted": "#0072B2",
-    "resubmitted": "#56B4E9",
-    "late": "#E69F00",
-    "missing": "#D55E00",
-    "not open": "#E6E6E6",
-}
-_layout = layout
+__all__ = [
+    "STATUS_COLOURS",
+    "compare_chart",
+    "completeness_by_quarter",
+    "completeness_grid",
+    "funnel_chart",
+    "judgements_chart",
+    "needing_attention",
+]
+
 # Prisons per funnel panel up to which each point carries its code as a label.
 LABELLED_FUNNEL_POINTS = 40
 # Room left of the values for the symbols of absent figures (in pads of 6% of the span),
@@ -368,78 +378,10 @@ def judgements_chart(counts: pl.DataFrame, titles: Mapping[str, str], period: st
         )
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(autorange="reversed")
-    return _layout(
+    return layout(
         fig,
         f"Prisons against the benchmark, {period} (95% intervals)",
         "Number of prisons",
         "Indicator",
         max(320, 34 * len(ids) + 140),
-    )
-
-
-def completeness_by_quarter(grid: pl.DataFrame) -> go.Figure:
-    """How many prisons had each status, quarter by quarter (stacked bars)."""
-    counts = grids.status_by_quarter(grid)
-    fig = go.Figure()
-    for status, colour in STATUS_COLOURS.items():
-        part = counts.filter(pl.col("status") == status)
-        fig.add_trace(
-            go.Bar(
-                x=part["period"],
-                y=part["prisons"],
-                name=status,
-                marker={"color": colour},
-                hovertemplate=f"%{{x}}: %{{y:,}} prisons {status}<extra></extra>",
-            )
-        )
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category", categoryorder="category ascending")
-    return _layout(fig, "Prisons by submission status, per quarter", "Quarter", "Prisons", 420)
-
-
-def needing_attention(grid: pl.DataFrame, limit: int = LABELLED_PRISONS) -> pl.DataFrame:
-    """The grid of the prisons a chart of one line per prison can hold, those with the most
-    missing, then late, quarters (the ranking is indicators.grids.needing_attention)."""
-    return grids.needing_attention(grid, limit)
-
-
-def completeness_grid(
-    grid: pl.DataFrame, title: str = "Submissions by prison and quarter"
-) -> go.Figure:
-    """Prisons × quarters, one colour per status."""
-    statuses = list(STATUS_COLOURS)
-    codes = {s: i for i, s in enumerate(statuses)}
-    wide = grids.status_matrix(grid)
-    periods = [c for c in wide.columns if c != "prison_code"]
-    z = [[codes.get(v) for v in row[1:]] for row in wide.rows()]
-    n = len(statuses)
-    scale = []
-    for i, s in enumerate(statuses):
-        scale += [(i / n, STATUS_COLOURS[s]), ((i + 1) / n, STATUS_COLOURS[s])]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=periods,
-            y=wide["prison_code"].to_list(),
-            zmin=-0.5,
-            zmax=n - 0.5,
-            colorscale=scale,
-            xgap=2,
-            ygap=2,
-            customdata=[[statuses[v] if v is not None else "" for v in row] for row in z],
-            hovertemplate="%{y} %{x}: %{customdata}<extra></extra>",
-            colorbar={
-                "tickvals": list(range(n)),
-                "ticktext": statuses,
-                "title": {"text": "Status"},
-            },
-        )
-    )
-    fig.update_yaxes(autorange="reversed")
-    return _layout(
-        fig,
-        title,
-        "Quarter",
-        "Prison",
-        max(360, 20 * wide.height + 140),
     )

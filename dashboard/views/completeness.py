@@ -6,7 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import charts, data, exports, filters
+from dashboard import completeness_charts, data, exports, filters
+from dashboard.chart_style import LABELLED_PRISONS
 from data_contracts.periods import last_ended_quarter, period_label
 from indicators import grids
 from store.completeness import DEFAULT_DEADLINE_DAYS, STATUSES
@@ -43,19 +44,19 @@ def render() -> None:
         period=f"{period_label(first)} to {period_label(last)}",
         filters=filters.describe(),
     )
-    if n_prisons <= charts.LABELLED_PRISONS:
-        figure = charts.completeness_grid(grid)
+    if n_prisons <= LABELLED_PRISONS:
+        figure = completeness_charts.completeness_grid(grid)
         st.plotly_chart(figure, width="stretch")
         exports.chart_downloads(figure, "completeness", context)
     else:  # too many prisons for one line each: the counts per quarter, then the worst
-        figure = charts.completeness_by_quarter(grid)
+        figure = completeness_charts.completeness_by_quarter(grid)
         st.plotly_chart(figure, width="stretch")
         exports.chart_downloads(figure, "completeness-by-quarter", context)
-        worst = charts.needing_attention(grid)
+        worst = completeness_charts.needing_attention(grid)
         shown = worst["prison_code"].n_unique()
         if shown:
             title = f"The {shown} prisons with the most missing or late quarters"
-            figure = charts.completeness_grid(worst, title)
+            figure = completeness_charts.completeness_grid(worst, title)
             st.caption(
                 f"{title}, of {n_prisons:,}; every prison is in the table below "
                 "(narrow the prisons in the sidebar to see them in the grid)."

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts
+from dashboard import charts, completeness_charts
 from dashboard.profile_charts import cascade_chart, spine_chart
 from dashboard.provenance import ExportContext
 from dashboard.time_charts import trend_chart
@@ -151,7 +151,7 @@ def spine_rows() -> pl.DataFrame:
 
 
 def completeness_grid() -> pl.DataFrame:
-    statuses = list(charts.STATUS_COLOURS)
+    statuses = list(completeness_charts.STATUS_COLOURS)
     return pl.DataFrame(
         [
             {
@@ -267,11 +267,11 @@ def gallery() -> dict[str, tuple[go.Figure, ExportContext]]:
             _context("Willowford Prison (NM-WFP): hepatitis C cascade (persons)"),
         ),
         "completeness": (
-            charts.completeness_grid(completeness_grid()),
+            completeness_charts.completeness_grid(completeness_grid()),
             _context("Data completeness", RANGE),
         ),
         "completeness-by-quarter": (
-            charts.completeness_by_quarter(completeness_grid()),
+            completeness_charts.completeness_by_quarter(completeness_grid()),
             _context("Data completeness", RANGE),
         ),
     }
