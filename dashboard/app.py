@@ -14,7 +14,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import auth, data, filters
+from dashboard import auth, data, filters, markup
 from dashboard.pages import FAILED, PAGES, PageSpec
 from store.accounts import Account
 from store.db import StoreError
@@ -66,7 +66,7 @@ def _session() -> Account | None:
     try:
         return auth.check_session()
     except (StoreError, SessionSettingError) as exc:
-        st.error(str(exc))
+        st.error(markup.text(str(exc)))
         st.stop()
 
 
@@ -82,6 +82,9 @@ else:
     except data.AccountChanged:  # changed or disabled during this run (or before a write)
         auth.end_session(auth.CHANGED)
         st.rerun()
+    except StoreError as exc:  # the store's own sentence (full disk, read-only, file replaced)
+        LOG.warning("page %s: %s", navigation.title, exc)
+        st.error(markup.text(str(exc)))
     except Exception:  # st.rerun / st.stop are BaseExceptions and pass through
         LOG.exception("page %s failed", navigation.title)
         st.error(FAILED)

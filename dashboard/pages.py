@@ -41,6 +41,20 @@ class PageSpec:
         )
 
 
+def page(slug: str) -> PageSpec:
+    """The registered page whose name (its URL path) is `slug`."""
+    for spec in PAGES:
+        if spec.name == slug:
+            return spec
+    raise KeyError(f"no page {slug!r}; registered: {[p.name for p in PAGES]}")
+
+
+def default_page() -> PageSpec:
+    """The page a log-in lands on."""
+    (spec,) = [p for p in PAGES if p.default]
+    return spec
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "Overview", "dashboard", "Indicators", default=True),
     PageSpec("compare", "Compare prisons", "bar_chart", "Indicators"),
