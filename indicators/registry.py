@@ -1,4 +1,4 @@
-"""The indicator registry: the ten indicators of the spec as typed, frozen objects.
+"""The indicator registry: the indicators of the spec as typed, frozen objects.
 
 `registry.yaml` is the single source of every indicator's id, title, definition,
 numerator, denominator, unit, polarity, rationale and sources; the computation reads

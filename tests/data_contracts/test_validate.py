@@ -27,7 +27,11 @@ def test_a_complete_file_is_accepted_without_warnings(write, register) -> None:
     report = run(write, register, "ok.csv", csv_text(good_rows()))
     assert report.accepted, report.to_text()
     assert report.issues == []
-    assert (report.rows, report.prisons, report.periods) == (18, ["BE-HAS"], ["2025-Q3"])
+    assert (report.rows, report.prisons, report.periods) == (
+        len(GOOD_VALUES),
+        ["BE-HAS"],
+        ["2025-Q3"],
+    )
 
 
 def test_json_report_has_exactly_the_keys_of_the_spec(write, register) -> None:
@@ -225,7 +229,7 @@ def test_blank_lines_are_ignored_but_counted_in_row_numbers(write, register) -> 
     rows = good_rows(receptions="-3")
     text = csv_text(rows[:1]) + "\n\n" + "\n".join(",".join(r) for r in rows[1:]) + "\n"
     report = run(write, register, "f.csv", text)
-    assert report.rows == 18
+    assert report.rows == len(GOOD_VALUES)  # one row per element of the contract
     assert errors(report) == [("value.negative", 5, "value")]  # two blank lines before it
 
 
@@ -344,7 +348,7 @@ def test_values_of_an_accepted_file(write, register) -> None:
     checked = check_file(write("f.csv", csv_text(good_rows())), register, today=TODAY)
     values = checked.values
     assert values is not None
-    assert values.height == 18
+    assert values.height == len(GOOD_VALUES)
     assert values.columns == [
         "row",
         "prison_code",
@@ -367,7 +371,9 @@ def test_rejected_file_returns_no_values(write, register) -> None:
 def test_human_report_names_rows_rules_and_fixes(write, register) -> None:
     report = run(write, register, "f.csv", csv_text(good_rows(receptions="-3")))
     text = report.to_text()
-    assert text.startswith("f.csv: REJECTED — 1 error, 0 warnings (18 data rows; prison BE-HAS")
+    rows = len(GOOD_VALUES)
+    head = f"f.csv: REJECTED — 1 error, 0 warnings ({rows} data rows; prison BE-HAS"
+    assert text.startswith(head)
     assert "row 3, column value: Value -3 for receptions is below zero." in text
     assert "[value.negative]" in text
 
