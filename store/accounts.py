@@ -28,6 +28,7 @@ from store.account_model import (
 from store.db import write_transaction
 from store.login import authenticate, email_is_verified, login_oidc
 from store.passwords import (
+    DEMO_PASSWORD,
     MIN_PASSWORD_LENGTH,
     PasswordRuleError,
     demo_password_flags,
@@ -54,6 +55,7 @@ __all__ = [
     "login_oidc",
     "require_actor",
     "save_account",
+    "save_demo_account",
     "session_account",
     "set_disabled",
     "setup_version",
@@ -114,10 +116,35 @@ def save_account(
 ) -> tuple[Account, bool]:
     """Add or update a local account; returns it and whether it was created.
 
-    The password is stored (hashed) as given: a password a person chooses is checked with
-    `check_password` first (the command line's `users add` does); only the sample loader sets
-    the demo password.
+    A password is checked with `check_password` (15 characters, not common, not the name)
+    before anything is written, whoever calls: the command line, and later pages.
     """
+    if password is not None:
+        check_password(password, name=name)
+    return _save(engine, name, role, prisons=prisons, password=password, email=email, actor=actor)
+
+
+def save_demo_account(
+    engine: Engine, name: str, role: str, *, prisons: list[str], actor: str
+) -> Account:
+    """A demo account of `init --sample` with the public demo password: the one path that
+    sets a password outside the rules (`serve` warns while any account still has it)."""
+    account, _ = _save(
+        engine, name, role, prisons=prisons, password=DEMO_PASSWORD, email=None, actor=actor
+    )
+    return account
+
+
+def _save(
+    engine: Engine,
+    name: str,
+    role: str,
+    *,
+    prisons: list[str] | None,
+    password: str | None,
+    email: str | None,
+    actor: str,
+) -> tuple[Account, bool]:
     prisons = sorted(set(prisons or []))
     email = email.strip().lower() if email else None
     if not NAME_RE.match(name):

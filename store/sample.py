@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, select
 
 from data_contracts.register import read_register
-from store.accounts import get_account, save_account
+from store.accounts import get_account, save_demo_account
 from store.db import StoreError
 from store.passwords import DEMO_PASSWORD
 from store.prisons import import_prisons
@@ -40,11 +40,7 @@ def load_sample(
     lines = [f"Sample register: {len(result.added)} prisons added, {len(result.updated)} updated."]
     for name, role, codes in demo_accounts():
         if get_account(engine, name) is None:
-            # The one path that sets a password outside the rules (store.passwords): the demo
-            # password is public, and `serve` says so while any account still has it.
-            save_account(
-                engine, name, role, prisons=codes, password=DEMO_PASSWORD, actor=SAMPLE_ACTOR
-            )
+            save_demo_account(engine, name, role, prisons=codes, actor=SAMPLE_ACTOR)
     with engine.connect() as conn:
         already = set(conn.execute(select(uploads.c.file_name).where(uploads.c.accepted)).scalars())
     files = sorted(p for p in SUBMISSIONS_DIR.iterdir() if p.is_file() and p.name not in already)

@@ -97,16 +97,15 @@ def test_a_duplicate_email_is_one_sentence(initialised, monkeypatch) -> None:
 
 
 def test_serve_warns_first_while_demo_passwords_exist(initialised, monkeypatch) -> None:
-    from store.accounts import save_account
+    from store.accounts import save_demo_account
     from store.db import get_engine
-    from store.passwords import DEMO_PASSWORD
 
     launched = []
     monkeypatch.setattr(subprocess, "call", lambda command, **_: launched.append(command) or 0)
     quiet = initialised("serve")
     assert quiet.code == 0 and launched and not quiet.out.startswith("WARNING")
     # found by the hash, whatever the name
-    save_account(get_engine(), "kim", "evaluator", password=DEMO_PASSWORD, actor="test")
+    save_demo_account(get_engine(), "kim", "evaluator", prisons=[], actor="test")
     warned = initialised("serve")
     assert warned.out.splitlines()[0].startswith("WARNING: the account kim still has")
     assert add(initialised, monkeypatch, "kim", "--role", "evaluator", password=GOOD).code == 0

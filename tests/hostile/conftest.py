@@ -17,5 +17,5 @@ def engine_with_register(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     engine = get_engine(url)
     migrate(engine)
     import_prisons(engine, PRISONS, "test")
-    save_account(engine, "min", "ministry", password="secret-1", actor="test")
+    save_account(engine, "min", "ministry", password="long-test-pass-1", actor="test")
     return engine

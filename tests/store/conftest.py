@@ -70,9 +70,16 @@ def engine(store_url):  # type: ignore[no-untyped-def]
     engine = get_engine(store_url)
     migrate(engine)
     import_prisons(engine, PRISONS, "test")
-    save_account(engine, "min", "ministry", password="secret-1", actor="test")
-    save_account(engine, "dir", "director", prisons=["BE-HAS"], password="secret-2", actor="test")
-    save_account(engine, "eva", "evaluator", password="secret-3", actor="test")
+    save_account(engine, "min", "ministry", password="long-test-pass-1", actor="test")
+    save_account(
+        engine,
+        "dir",
+        "director",
+        prisons=["BE-HAS"],
+        password="long-test-pass-2",
+        actor="test",
+    )
+    save_account(engine, "eva", "evaluator", password="long-test-pass-3", actor="test")
     return engine
 
 

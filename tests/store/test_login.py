@@ -21,12 +21,13 @@ from store.accounts import (
     login_oidc,
     require_actor,
     save_account,
+    save_demo_account,
     session_account,
     set_disabled,
 )
 from store.audit import entries
 from store.db import StoreError
-from store.passwords import DEMO_PASSWORD, common_passwords
+from store.passwords import common_passwords
 from store.schema import login_attempts
 
 GOOD = "correct horse battery staple"
@@ -75,7 +76,7 @@ def test_a_good_password_passes_and_the_list_is_shipped() -> None:
 
 
 def test_success_is_audited_in_the_deciding_transaction(engine) -> None:
-    result = authenticate(engine, "min", "secret-1")
+    result = authenticate(engine, "min", "long-test-pass-1")
     assert result.account == get_account(engine, "min") and result.message is None
     last = entries(engine, limit=1).row(0, named=True)
     assert (last["action"], last["subject"], json.loads(last["detail"])) == (
@@ -113,12 +114,12 @@ def test_failures_slow_down_then_lock_the_name_audited(engine) -> None:
     assert actions(engine).count("login.failed") == throttle.LOCK_AFTER_FAILURES
     assert actions(engine).count("login.locked") == 1
     # locked: even the right password is refused, and the refusal is audited
-    locked = log_in(engine, "min", "secret-1", clock)
+    locked = log_in(engine, "min", "long-test-pass-1", clock)
     assert locked.account is None and "Too many failed log-ins" in locked.message
     assert json.loads(entries(engine, limit=1)["detail"][0])["reason"] == "locked"
     # the lock runs out; then the right password works and the count starts again
     clock.now += timedelta(minutes=throttle.LOCK_MINUTES, seconds=1)
-    assert log_in(engine, "min", "secret-1", clock).account is not None
+    assert log_in(engine, "min", "long-test-pass-1", clock).account is not None
     with engine.connect() as conn:
         assert conn.execute(select(login_attempts)).all() == []
 
@@ -135,7 +136,7 @@ def test_a_success_resets_the_count(engine) -> None:
     clock = Clock()
     for _ in range(throttle.LOCK_AFTER_FAILURES - 1):
         log_in(engine, "min", "wrong", clock)
-    assert log_in(engine, "min", "secret-1", clock).account is not None
+    assert log_in(engine, "min", "long-test-pass-1", clock).account is not None
     clock.slept.clear()
     log_in(engine, "min", "wrong", clock)
     assert clock.slept == [0.0]
@@ -144,7 +145,7 @@ def test_a_success_resets_the_count(engine) -> None:
 def test_hostile_names_are_counted_and_audited_escaped(engine) -> None:
     clock = Clock()
     name = "min\x00\x1b[2J" + "x" * 500
-    result = log_in(engine, name, "secret-1", clock)
+    result = log_in(engine, name, "long-test-pass-1", clock)
     assert result.account is None
     subject = entries(engine, limit=1)["subject"][0]
     assert "\x00" not in subject and "\x1b" not in subject and len(subject) <= 100
@@ -160,7 +161,7 @@ def test_a_store_that_cannot_be_written_refuses_with_one_sentence(engine, monkey
 
     monkeypatch.setattr(audit, "record", locked)
     with pytest.raises(StoreError, match="nobody was logged in"):
-        authenticate(engine, "min", "secret-1")
+        authenticate(engine, "min", "long-test-pass-1")
 
 
 def test_disabled_accounts_cannot_log_in_and_sessions_end(engine) -> None:
@@ -169,12 +170,14 @@ def test_disabled_accounts_cannot_log_in_and_sessions_end(engine) -> None:
     set_disabled(engine, "dir", True, actor="min")
     assert session_account(engine, "dir", account.stamp) is None
     assert get_account(engine, "dir").disabled
-    refused = authenticate(engine, "dir", "secret-2", sleep=lambda _: None)
+    refused = authenticate(engine, "dir", "long-test-pass-2", sleep=lambda _: None)
     assert refused.account is None
     assert refused.message == authenticate(engine, "ghost", "x", sleep=lambda _: None).message
     assert "account.disable" in actions(engine)
     enabled = set_disabled(engine, "dir", False, actor="min")
-    assert not enabled.disabled and authenticate(engine, "dir", "secret-2").account is not None
+    assert (
+        not enabled.disabled and authenticate(engine, "dir", "long-test-pass-2").account is not None
+    )
 
 
 @pytest.mark.parametrize(
@@ -254,5 +257,15 @@ def test_require_actor_refuses_a_disabled_account(engine) -> None:
 
 def test_demo_password_accounts_are_found_by_hash(engine) -> None:
     assert demo_password_accounts(engine) == []
-    save_account(engine, "not-a-demo-name", "evaluator", password=DEMO_PASSWORD, actor="test")
+    save_demo_account(engine, "not-a-demo-name", "evaluator", prisons=[], actor="test")
     assert demo_password_accounts(engine) == ["not-a-demo-name"]
+
+
+def test_the_core_refuses_a_weak_password_whoever_asks(engine) -> None:
+    """Not only `users add`: any caller of save_account (a page, a script) gets the rule."""
+    for weak in ("short", "1q2w3e4r5t6y7u8i9o0p", "1Q2W3E4R5T6Y7U8I9O0P"):
+        with pytest.raises(AccountError):
+            save_account(engine, "min", "ministry", password=weak, actor="test")
+    with pytest.raises(AccountError):
+        save_account(engine, "newcomer", "evaluator", password="newcomer", actor="test")
+    assert get_account(engine, "newcomer") is None

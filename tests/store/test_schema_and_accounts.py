@@ -34,10 +34,10 @@ def test_passwords_are_hashed_and_verified(engine) -> None:
     with engine.connect() as conn:
         stored = conn.execute(select(users.c.password_hash).where(users.c.name == "min")).scalar()
     assert stored.startswith("$argon2")
-    assert "secret-1" not in stored
-    assert authenticate(engine, "min", "secret-1").account == get_account(engine, "min")
+    assert "long-test-pass-1" not in stored
+    assert authenticate(engine, "min", "long-test-pass-1").account == get_account(engine, "min")
     assert authenticate(engine, "min", "wrong", sleep=lambda _: None).account is None
-    assert authenticate(engine, "nobody", "secret-1", sleep=lambda _: None).account is None
+    assert authenticate(engine, "nobody", "long-test-pass-1", sleep=lambda _: None).account is None
 
 
 def test_users_add_through_the_cli(engine, capsys, monkeypatch) -> None:
@@ -134,7 +134,7 @@ def test_setup_version_moves_with_register_and_accounts_not_with_log_ins(engine)
     from store.prisons import import_prisons
 
     before = setup_version(engine)
-    assert authenticate(engine, "min", "secret-1").account is not None
+    assert authenticate(engine, "min", "long-test-pass-1").account is not None
     assert authenticate(engine, "min", "wrong", sleep=lambda _: None).account is None
     assert setup_version(engine) == before
     save_account(engine, "dir", "director", prisons=["BE-HAS", "BE-NEW"], actor="test")

@@ -63,7 +63,7 @@ def _sqlite_store(tmp_path: Path) -> tuple[Path, Engine]:
     engine = get_engine(f"sqlite:///{path}")
     migrate(engine)
     import_prisons(engine, PRISONS[:1], "test")
-    save_account(engine, "min", "ministry", password="secret-1", actor="test")
+    save_account(engine, "min", "ministry", password="long-test-pass-1", actor="test")
     return path, engine
 
 
