@@ -240,8 +240,8 @@ def login_form() -> None:
         "drug treatment, overdoses, hepatitis C and continuity of care after release."
     )
     notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice:
-        st.warning(notice)
+    if notice:  # may quote an identity provider's e-mail address: outside text
+        st.warning(markup.text(notice))
     try:
         passwords = password_login_enabled(secret=_secret(PASSWORD_LOGIN_SECRET))
     except LoginSettingError as exc:

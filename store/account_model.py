@@ -54,6 +54,15 @@ class Account:
         """The prisons of `prison_codes` this account may submit for, in their order."""
         return [code for code in prison_codes if self.may_submit(code)]
 
+    def sees_history_of(self, prison_code: str | None) -> bool:
+        """Whether this account sees a prison's submission history (files, versions, who).
+
+        Directors see their own prisons'; the ministry and evaluators see every prison's
+        (the history holds no figures)."""
+        if self.role == "director":
+            return prison_code in self.prisons
+        return True
+
     @property
     def may_submit_anything(self) -> bool:
         return self.role in ("ministry", "director")

@@ -6,9 +6,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import polars as pl
 from sqlalchemy import Engine, func, select
 
 from data_contracts.periods import period_index
+from store.account_model import Account
 from store.schema import submissions, uploads
 from store.verdict import REFUSED, verdict_of
 from store.versions import current_submissions
@@ -153,3 +155,12 @@ def _entry(r: Any, report: dict[str, Any]) -> dict[str, Any]:
         "upload_id": r["upload_id"],
         **{k: v for k, v in report.items() if k != "verdict"},
     }
+
+
+def visible_history(history: pl.DataFrame, account: Account) -> pl.DataFrame:
+    """The rows of a history table (one per prison-quarter attempt) `account` may see."""
+    codes = history["prison_code"].drop_nulls().unique().to_list()
+    seen = [code for code in codes if account.sees_history_of(code)]
+    code = pl.col("prison_code")
+    # a file naming no prison is listed without one: the ministry's to see, no director's
+    return history.filter(code.is_in(seen) | (code.is_null() & account.sees_history_of(None)))

@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, exports
-from store.history import SHOWN_COLUMNS, STATUSES
+from store.history import SHOWN_COLUMNS, STATUSES, visible_history
 
 
 def render() -> None:
@@ -19,8 +19,7 @@ def render() -> None:
     assert account is not None
     st.title("History")
     history = data.history()
-    if account.role == "director":
-        history = history.filter(pl.col("prison_code").is_in(sorted(account.prisons)))
+    history = visible_history(history, account)
     tabs = st.tabs(["Submissions", "Audit log"] if account.manages else ["Submissions"])
     with tabs[0]:
         _submissions(history)

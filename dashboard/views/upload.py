@@ -187,9 +187,7 @@ def _template(account) -> None:  # type: ignore[no-untyped-def]
     st.subheader("Blank template")
     st.caption("Every data element with its definition; fill in the value column.")
     prisons = data.prisons()
-    codes = (
-        sorted(account.prisons) if account.role == "director" else prisons["prison_code"].to_list()
-    )
+    codes = account.submittable(prisons["prison_code"].to_list())
     if not codes:
         st.info("The prison register is empty.")
         return
