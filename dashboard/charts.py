@@ -28,27 +28,10 @@ from dashboard.chart_style import (
     bold,
     layout,
 )
-
-# The completeness charts live in dashboard.completeness_charts; named here too for the
-# callers that know them as charts.* (tests/dashboard/test_charts_at_scale.py).
-from dashboard.completeness_charts import (
-    STATUS_COLOURS,
-    completeness_by_quarter,
-    completeness_grid,
-    needing_attention,
-)
 from dashboard.markup import plotly_text
 from indicators.availability import SHOWN, STATES
 
-__all__ = [
-    "STATUS_COLOURS",
-    "compare_chart",
-    "completeness_by_quarter",
-    "completeness_grid",
-    "funnel_chart",
-    "judgements_chart",
-    "needing_attention",
-]
+__all__ = ["compare_chart", "funnel_chart", "judgements_chart"]
 
 # Prisons per funnel panel up to which each point carries its code as a label.
 LABELLED_FUNNEL_POINTS = 40

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import polars as pl
 
-from dashboard import charts
+from dashboard import charts, completeness_charts
 
 META = SimpleNamespace(title="OST coverage", unit="%", polarity="high_is_good")
 
@@ -70,7 +70,7 @@ def completeness_grid(n_prisons: int, periods: list[str]) -> pl.DataFrame:
 def test_completeness_counts_per_quarter_add_up_to_every_prison() -> None:
     periods = ["2025-Q1", "2025-Q2", "2025-Q3"]
     grid = completeness_grid(500, periods)
-    fig = charts.completeness_by_quarter(grid)
+    fig = completeness_charts.completeness_by_quarter(grid)
     totals = {p: 0 for p in periods}
     by_status = {}
     for trace in fig.data:
@@ -84,14 +84,14 @@ def test_completeness_counts_per_quarter_add_up_to_every_prison() -> None:
 
 def test_the_prisons_needing_attention_are_the_most_missing_then_late() -> None:
     grid = completeness_grid(2000, ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"])
-    worst = charts.needing_attention(grid, limit=60)
+    worst = completeness_charts.needing_attention(grid, limit=60)
     codes = worst["prison_code"].unique().to_list()
     assert len(codes) == 60
     missing = worst.group_by("prison_code").agg((pl.col("status") == "missing").sum())
     # 100 prisons (i = 10, 30, 50, ...) miss 3 quarters, the most of any: 60 of them are shown
     assert missing["status"].to_list() == [3] * 60
     assert (
-        charts.needing_attention(
+        completeness_charts.needing_attention(
             completeness_grid(5, ["2025-Q1"]).with_columns(pl.lit("submitted").alias("status"))
         ).height
         == 0
