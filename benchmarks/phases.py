@@ -41,7 +41,7 @@ spent = {}
 def wrap(module, name, label):
     original = getattr(module, name, None)
     if original is None:  # a moved function would silently stop being measured
-        raise SystemExit(f"phases.py: {module.__name__}.{name} no longer exists; update the wrap() calls")
+        raise SystemExit(f"phases.py: {module.__name__}.{name} is gone; update wrap()")
     def timed(*args, **kwargs):
         start = time.monotonic()
         try:
