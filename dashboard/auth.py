@@ -19,7 +19,7 @@ from urllib.parse import urlencode, urlparse
 
 import streamlit as st
 
-from dashboard import data, markup, web
+from dashboard import data, filters, markup, web
 from store import sessions
 from store.accounts import Account
 from store.db import StoreError
@@ -194,8 +194,9 @@ def _redirect(url: str) -> None:
 def _here() -> str:
     """The page and its filters, so the cookie route brings the browser back to them."""
     path = urlparse(st.context.url or "").path or web.HOME
-    pairs = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
-    return f"{path}?{urlencode(pairs)}" if pairs else path
+    pairs = filters.carried([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    here = f"{path}?{urlencode(pairs)}" if pairs else path
+    return here if len(here) <= web.MAX_NEXT_CHARS else path
 
 
 def log_in(name: str, password: str) -> str | None:

@@ -33,7 +33,10 @@ LOGOUT_PATH = "/_pm/logout"
 HOME = "/"
 # Where a redirect may lead: a path of this site only (no scheme, no //host, no backslash).
 SAFE_NEXT = re.compile(r"^/(?![/\\])[^\\\s]*$")
-MAX_NEXT_CHARS = 2000
+# Long enough for every parameter a page reads (dashboard.filters.carried), short enough
+# that the session route's URL, which carries it encoded, stays well inside the server's
+# header limit (h11: 16 KiB).
+MAX_NEXT_CHARS = 8000
 
 
 def _inline_script_hashes() -> list[str]:

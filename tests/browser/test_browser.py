@@ -126,7 +126,11 @@ def assert_no_exception(page: Page) -> None:
 
 
 def log_in(page: Page, server: Any, user: str, path: str = "/") -> None:
-    """Open `path` in a fresh session, fill in the log-in form, wait for the sidebar."""
+    """Open `path` in a fresh session, fill in the log-in form, wait for the sidebar.
+
+    Fresh: the session cookie of an earlier log-in in this browser is dropped first, or
+    the reload would resume that session instead of showing the form."""
+    page.context.clear_cookies()
     page.goto(server.url(path))
     page.get_by_label("Username").fill(user)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
+from dashboard import auth, markup
 from store import sessions
 from store.accounts import save_account, set_disabled
 from store.db import get_engine
@@ -68,7 +68,7 @@ def test_a_role_change_ends_the_session_on_the_next_run(db) -> None:
     try:
         at.run()
         assert on_login_page(at)
-        assert auth.CHANGED in [w.value for w in at.warning]
+        assert markup.text(auth.CHANGED) in [w.value for w in at.warning]
         assert auth.NAME_KEY not in at.session_state
     finally:
         save_account(db, "director", "director", prisons=["NM-WFP"], actor="test")
@@ -80,7 +80,7 @@ def test_disabling_the_account_ends_the_session_on_the_next_run(db) -> None:
     try:
         at.run()
         assert on_login_page(at)
-        assert auth.CHANGED in [w.value for w in at.warning]
+        assert markup.text(auth.CHANGED) in [w.value for w in at.warning]
     finally:
         set_disabled(db, "evaluator", False, actor="test")
 
@@ -116,7 +116,7 @@ def test_idle_longer_than_the_setting_ends_the_session(db, monkeypatch) -> None:
         )
     at.run()
     assert on_login_page(at)
-    assert auth.ENDED.format(minutes=5) in [w.value for w in at.warning]
+    assert markup.text(auth.ENDED.format(minutes=5)) in [w.value for w in at.warning]
     with db.connect() as conn:
         ended = conn.execute(
             select(sessions_table.c.ended_at).where(sessions_table.c.token_hash == key)
@@ -180,7 +180,7 @@ def test_an_unverified_oidc_email_is_refused(db, verified) -> None:
     at = _oidc_app("eva@ministry.example", verified)
     assert [e.value for e in at.exception] == []
     assert auth.NAME_KEY not in at.session_state
-    assert UNVERIFIED in [w.value for w in at.warning]
+    assert markup.text(UNVERIFIED) in [w.value for w in at.warning]
 
 
 def test_a_verified_oidc_email_logs_in_its_account(db) -> None:
