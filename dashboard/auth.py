@@ -25,6 +25,7 @@ from store.accounts import Account
 from store.db import StoreError
 
 NAME_KEY = "account_name"
+REDIRECT_KEY = "pm_redirect"  # a redirect for the next run (auth._redirect)
 STAMP_KEY = "account_stamp"
 TOKEN_KEY = "session_token"
 METHOD_KEY = "login_method"
@@ -132,6 +133,7 @@ def check_session() -> Account | None:
     A session ends here when the store says it has ended or idled out, or the account
     changed; a reload resumes it from the cookie; an organisation log-in begins one.
     """
+    send_redirect()
     idle = idle_time()
     if st.session_state.get(NAME_KEY) is None:
         return _from_cookie(idle) or _from_oidc()
@@ -179,7 +181,20 @@ def _from_oidc() -> Account | None:
 
 
 def _redirect(url: str) -> None:
-    """Send the browser to `url`, as st.login does (the front end sets window.location)."""
+    """Send the browser to `url` at the start of the next run (see send_redirect).
+
+    Log-in and log-out rerun the script at once; a redirect sent in the run that st.rerun
+    interrupts was sometimes lost (the browser stayed, without its cookie), so it waits
+    for the run that draws the page after it."""
+    st.session_state[REDIRECT_KEY] = url
+
+
+def send_redirect() -> None:
+    """Send a redirect asked for by the run before, as st.login does (the front end sets
+    window.location); the page goes on drawing meanwhile."""
+    url = st.session_state.pop(REDIRECT_KEY, None)
+    if url is None:
+        return
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 

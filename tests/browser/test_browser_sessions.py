@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, START_DEADLINE, Server, _healthy, _stop, free_port
 from playwright.sync_api import Page, expect
 
 from dashboard.pages import PAGES
 from dashboard.web import COOKIE, SECURITY_HEADERS
+from tests.browser.conftest import PROJECT, START_DEADLINE, Server, _healthy, _stop, free_port
 
 SLOW = 60_000
 PASSWORD = "demo"
@@ -75,6 +75,18 @@ def page(pm_browser, st_app_server: Server) -> Iterator[Page]:  # type: ignore[n
     assert "Traceback" not in st_app_server.log_text()
 
 
+def wait_for_cookie(page: Page, seconds: float = SLOW / 1000) -> dict:  # type: ignore[type-arg]
+    """The session cookie, once the browser's pass through the cookie route has set it (the
+    logged-in page may be drawn by the run before that redirect)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = [c for c in page.context.cookies() if c["name"] == COOKIE]
+        if found:
+            return dict(found[0])
+        assert time.monotonic() < deadline, "the session route did not set the cookie"
+        page.wait_for_timeout(100)
+
+
 def wait_for_cookie_gone(page: Page, seconds: float = SLOW / 1000) -> None:
     deadline = time.monotonic() + seconds
     while COOKIE in {c["name"] for c in page.context.cookies()}:
@@ -92,7 +104,7 @@ def test_reload_keeps_you_logged_in_and_log_out_ends_it(page: Page, st_app_serve
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(logged_in_as(page, "evaluator")).to_be_visible(timeout=SLOW)
-    cookie = next(c for c in page.context.cookies() if c["name"] == COOKIE)
+    cookie = wait_for_cookie(page)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
 
     page.reload()
@@ -118,7 +130,7 @@ def test_a_copied_session_cookie_is_dead_after_log_out(pm_browser, st_app_server
         page.get_by_role("textbox", name="Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         expect(logged_in_as(page, "ministry")).to_be_visible(timeout=SLOW)
-        copied = [c for c in first.cookies() if c["name"] == COOKIE]
+        copied = [wait_for_cookie(page)]
         page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Log out").click()
         expect(page.get_by_label("Username")).to_be_visible(timeout=SLOW)
     finally:
