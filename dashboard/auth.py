@@ -204,6 +204,9 @@ def send_redirect() -> None:
     message = ForwardMsg()
     message.auth_redirect.url = url
     ctx.enqueue(message)
+    # The browser is leaving: drawing the page too would only hold up, in this process,
+    # the run of the page it is going to (seconds at 2,000 prisons).
+    st.stop()
 
 
 def _here() -> str:

@@ -45,6 +45,9 @@ def logged_in(name: str) -> AppTest:
     at.text_input[0].input(name)
     at.text_input[1].input(DEMO_PASSWORD)
     at.button[0].click().run()
+    # That run sent the browser to the cookie route and stopped; a browser would now load
+    # the page anew, AppTest stays on it: run once more to draw the page.
+    at.run()
     assert [e.value for e in at.exception] == []
     assert at.session_state[auth.NAME_KEY] == name
     assert not at.text_input, "still on the log-in page"
@@ -127,7 +130,8 @@ def test_idle_longer_than_the_setting_ends_the_session(db, monkeypatch) -> None:
 def test_log_out_ends_the_server_side_session(db) -> None:
     at = logged_in("evaluator")
     key = sessions.token_hash(at.session_state[auth.TOKEN_KEY])
-    at.sidebar.button[0].click().run()
+    at.sidebar.button[0].click().run()  # ends it; the next run sends the browser to log-out
+    at.run()  # ... and stops there (the browser leaves); AppTest stays: run once more
     assert on_login_page(at)
     with db.connect() as conn:
         ended = conn.execute(

@@ -82,7 +82,8 @@ def test_log_in_with_the_form(app) -> None:
     at.button[0].click().run()
     assert "wrong password" in at.error[0].value
     at.text_input[1].input("demo")
-    at.button[0].click().run()
+    at.button[0].click().run()  # logs in, sends the browser to the cookie route and stops
+    at.run()  # a browser would load the page anew; AppTest stays on it: run once more
     no_exception(at)
     assert at.session_state[auth.NAME_KEY] == "ministry"
     assert at.title[0].value == "Overview"
