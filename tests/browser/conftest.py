@@ -27,6 +27,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,18 +112,18 @@ def pm_chromium() -> Path:
     return chromium.CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def pm_server(pm_chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`prison-monitor serve --demo` on a free port with a fresh SQLite database."""
-    folder = tmp_path_factory.mktemp("dashboard")
-    db_url = f"sqlite:///{folder / 'pm.db'}"
+@contextmanager
+def running_server(command: list[str], folder: Path, db_url: str) -> Iterator[Server]:
+    """`command` (a dashboard server taking --port N) on a free port, serving `db_url`,
+    its output in folder/server.log; stopped, with its process group, on leaving."""
     port = free_port()
     log = folder / "server.log"
     env = {**os.environ, "PRISON_MONITOR_DB": db_url}
     env.pop("PRISON_MONITOR_DEBUG", None)
+    env.pop("PRISON_MONITOR_PASSWORD_LOGIN", None)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [str(CLI), "serve", "--demo", "--port", str(port), "--address", "127.0.0.1"],
+            [*command, "--port", str(port), "--address", "127.0.0.1"],
             cwd=PROJECT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -136,7 +137,7 @@ def pm_server(pm_chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         while not _healthy(server.url("/_stcore/health")):
             if proc.poll() is not None:
                 pytest.fail(
-                    f"prison-monitor serve exited {proc.returncode} before answering:\n"
+                    f"{command[-1]} exited {proc.returncode} before answering:\n"
                     f"{server.log_text()[-4000:]}",
                     pytrace=False,
                 )
@@ -151,6 +152,18 @@ def pm_server(pm_chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         yield server
     finally:
         _stop(proc)
+
+
+# `prison-monitor serve --demo`, as a newcomer starts it
+SERVE_DEMO = [str(CLI), "serve", "--demo"]
+
+
+@pytest.fixture(scope="session")
+def pm_server(pm_chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`prison-monitor serve --demo` on a free port with a fresh SQLite database."""
+    folder = tmp_path_factory.mktemp("dashboard")
+    with running_server(SERVE_DEMO, folder, f"sqlite:///{folder / 'pm.db'}") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

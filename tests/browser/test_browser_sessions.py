@@ -8,9 +8,6 @@ whatever the shared fixture runs.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from dashboard.pages import PAGES
 from dashboard.web import COOKIE, SECURITY_HEADERS
-from tests.browser.conftest import PROJECT, START_DEADLINE, Server, _healthy, _stop, free_port
+from tests.browser.conftest import SERVE_DEMO, Server, running_server
 
 SLOW = 60_000
 PASSWORD = "demo"
@@ -30,38 +27,10 @@ CHART_PAGE = next(p for p in PAGES if p.name == "trends")
 
 @pytest.fixture(scope="module")
 def st_app_server(pm_chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`prison-monitor serve --demo`, which runs dashboard/server.py, on its own database."""
     folder = tmp_path_factory.mktemp("sessions")
-    db_url = f"sqlite:///{folder / 'pm.db'}"
-    env = {**os.environ, "PRISON_MONITOR_DB": db_url}
-    env.pop("PRISON_MONITOR_PASSWORD_LOGIN", None)
-    cli = Path(sys.executable).parent / "prison-monitor"
-    subprocess.run([str(cli), "init", "--sample"], env=env, check=True, capture_output=True)
-    port = free_port()
-    log = folder / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "streamlit", "run", "dashboard/server.py"),
-                *("--server.port", str(port), "--server.address", "127.0.0.1"),
-                *("--server.headless", "true", "--client.showErrorDetails", "none"),
-            ],
-            cwd=PROJECT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server(base_url=f"http://127.0.0.1:{port}", db_url=db_url, log=log)
-    try:
-        deadline = time.monotonic() + START_DEADLINE
-        while not _healthy(server.url("/_stcore/health")):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"dashboard/server.py did not start:\n{server.log_text()[-4000:]}")
-            time.sleep(0.5)
+    with running_server(SERVE_DEMO, folder, f"sqlite:///{folder / 'pm.db'}") as server:
         yield server
-    finally:
-        _stop(proc)
 
 
 @pytest.fixture

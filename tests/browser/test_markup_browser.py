@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from playwright.sync_api import Page, expect
 from dashboard.markup import WORD_JOINER
 from dashboard.pages import FAILED, PAGES
 from tests.browser import chromium
-from tests.browser.conftest import CLI, PROJECT, START_DEADLINE, Server, _healthy, _stop, free_port
+from tests.browser.conftest import CLI, SERVE_DEMO, Server, running_server
 from tests.browser.test_browser import SLOW, log_in, wait_idle
 from tests.dashboard.test_markup import HOSTILE_FILE_NAME, IMAGE, PAYLOADS, _hostile_upload
 from tests.dashboard.test_pages import ACCOUNTS
@@ -40,31 +39,10 @@ def markup_server(pm_chromium, tmp_path_factory) -> Iterator[Server]:  # type: i
     folder = tmp_path_factory.mktemp("markup-dashboard")
     db_url = f"sqlite:///{folder / 'pm.db'}"
     env = {**os.environ, "PRISON_MONITOR_DB": db_url}
-    env.pop("PRISON_MONITOR_DEBUG", None)
     subprocess.run([str(CLI), "init", "--sample"], env=env, check=True, capture_output=True)
     hostile_register(db_url)
-    port = free_port()
-    log = folder / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [str(CLI), "serve", "--demo", "--port", str(port), "--address", "127.0.0.1"],
-            cwd=PROJECT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server(base_url=f"http://127.0.0.1:{port}", db_url=db_url, log=log)
-    try:
-        deadline = time.monotonic() + START_DEADLINE
-        while not _healthy(server.url("/_stcore/health")):
-            assert proc.poll() is None, server.log_text()[-4000:]
-            assert time.monotonic() < deadline, server.log_text()[-4000:]
-            time.sleep(0.5)
+    with running_server(SERVE_DEMO, folder, db_url) as server:
         yield server
-    finally:
-        _stop(proc)
 
 
 @pytest.fixture
