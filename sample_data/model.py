@@ -50,19 +50,46 @@ SERIES = [
 # Per prison type, ranges the prison's own parameters are drawn from.
 # turnover: receptions per quarter / population (remand prisons turn over fast);
 # release_share: releases to the community / receptions (remand prisons mostly
-# transfer their people on); oud: share of the population with an identified
-# opioid use disorder; od_rate: non-fatal overdoses per 1,000 persons per quarter.
+# transfer their people on); oud_share: share of the population with an identified
+# opioid use disorder.
 TYPE_PROFILES = {
-    "remand": dict(turnover=(1.4, 2.0), release_share=(0.35, 0.55), oud=(0.16, 0.26), od_rate=4.0),
-    "sentenced": dict(
-        turnover=(0.18, 0.35), release_share=(0.75, 0.95), oud=(0.10, 0.20), od_rate=2.5
-    ),
-    "mixed": dict(turnover=(0.6, 1.0), release_share=(0.65, 0.85), oud=(0.12, 0.24), od_rate=3.0),
-    "women": dict(turnover=(0.7, 1.1), release_share=(0.80, 0.95), oud=(0.18, 0.28), od_rate=3.5),
-    "juvenile": dict(
-        turnover=(0.5, 0.8), release_share=(0.60, 0.85), oud=(0.12, 0.18), od_rate=1.5
-    ),
+    "remand": dict(turnover=(1.4, 2.0), release_share=(0.35, 0.55), oud_share=(0.16, 0.26)),
+    "sentenced": dict(turnover=(0.18, 0.35), release_share=(0.75, 0.95), oud_share=(0.10, 0.20)),
+    "mixed": dict(turnover=(0.6, 1.0), release_share=(0.65, 0.85), oud_share=(0.12, 0.24)),
+    "women": dict(turnover=(0.7, 1.1), release_share=(0.80, 0.95), oud_share=(0.18, 0.28)),
+    "juvenile": dict(turnover=(0.5, 0.8), release_share=(0.60, 0.85), oud_share=(0.12, 0.18)),
 }
+# Per prison type, non-fatal overdoses per 1,000 persons per quarter.
+OVERDOSE_RATES = {"remand": 4.0, "sentenced": 2.5, "mixed": 3.0, "women": 3.5, "juvenile": 1.5}
+# Ranges every prison's other rates are drawn from (`_start` where a rate begins, `_gain`
+# how much it improves per quarter). Drawn in this order: the order is part of the seed.
+RATE_RANGES = {
+    "ost_start": (0.20, 0.65),
+    "ost_gain": (0.003, 0.022),
+    "need_rate": (0.15, 0.35),
+    "start_share": (0.45, 0.80),
+    "start_gain": (0.0, 0.008),
+    "test_start": (0.30, 0.80),
+    "test_gain": (0.0, 0.02),
+    "positivity": (0.05, 0.15),
+    "rna_share": (0.52, 0.68),
+    "hcv_treat_start": (0.30, 0.65),
+    "hcv_treat_gain": (0.0, 0.02),
+    "in_treatment_share": (0.12, 0.35),
+    "engaged_start": (0.20, 0.45),
+    "engaged_gain": (0.0, 0.012),
+    "naloxone_start": (0.20, 0.55),
+    "naloxone_gain": (0.0, 0.02),
+    "ost_continued_start": (0.40, 0.75),
+    "ost_continued_gain": (0.0, 0.012),
+}
+# Hepatitis C is commoner among those received on remand and among women.
+HIGH_RISK_TYPES = ("remand", "women")
+HIGH_RISK_RANGES = {"positivity": (0.12, 0.25)}
+# Population growth per quarter (mean, spread), and how far a prison's overdose rate
+# may lie from its type's.
+DRIFT = (0.004, 0.004)
+OVERDOSE_SPREAD = (0.6, 1.4)
 
 
 @dataclass(frozen=True)
@@ -95,33 +122,14 @@ class Params:
 
 
 def draw_params(rng: random.Random, prison: Prison) -> Params:
-    prof = TYPE_PROFILES[prison.type]
-    high_risk = prison.type in ("remand", "women")
-    return Params(
-        drift=rng.gauss(0.004, 0.004),
-        turnover=rng.uniform(*prof["turnover"]),
-        release_share=rng.uniform(*prof["release_share"]),
-        oud_share=rng.uniform(*prof["oud"]),
-        ost_start=rng.uniform(0.20, 0.65),
-        ost_gain=rng.uniform(0.003, 0.022),
-        need_rate=rng.uniform(0.15, 0.35),
-        start_share=rng.uniform(0.45, 0.80),
-        start_gain=rng.uniform(0.0, 0.008),
-        test_start=rng.uniform(0.30, 0.80),
-        test_gain=rng.uniform(0.0, 0.02),
-        positivity=rng.uniform(0.12, 0.25) if high_risk else rng.uniform(0.05, 0.15),
-        rna_share=rng.uniform(0.52, 0.68),
-        hcv_treat_start=rng.uniform(0.30, 0.65),
-        hcv_treat_gain=rng.uniform(0.0, 0.02),
-        in_treatment_share=rng.uniform(0.12, 0.35),
-        engaged_start=rng.uniform(0.20, 0.45),
-        engaged_gain=rng.uniform(0.0, 0.012),
-        naloxone_start=rng.uniform(0.20, 0.55),
-        naloxone_gain=rng.uniform(0.0, 0.02),
-        ost_continued_start=rng.uniform(0.40, 0.75),
-        ost_continued_gain=rng.uniform(0.0, 0.012),
-        od_rate=prof["od_rate"] * rng.uniform(0.6, 1.4),
-    )
+    """The prison's parameters, each drawn uniformly from its range, in the fields' order."""
+    ranges = TYPE_PROFILES[prison.type] | RATE_RANGES
+    if prison.type in HIGH_RISK_TYPES:
+        ranges |= HIGH_RISK_RANGES
+    drift = rng.gauss(*DRIFT)
+    rates = {name: rng.uniform(*bounds) for name, bounds in ranges.items()}
+    od_rate = OVERDOSE_RATES[prison.type] * rng.uniform(*OVERDOSE_SPREAD)
+    return Params(drift=drift, **rates, od_rate=od_rate)
 
 
 # Relative quarter-to-quarter spread of every rate, on top of binomial chance.
@@ -303,18 +311,22 @@ GAPS = [
         "not recorded: assessment post vacant all quarter",
     ),
 ]
-# (prison, period, element, note) -- the odd explanation a sender adds.
-NOTES = [
-    ("NM-KWP", "2024-Q3", "population_average", "new prison, first persons received in August"),
-    ("NM-KWP", "2024-Q3", "receptions", "all persons in custody were received this quarter"),
-    ("NM-OBG", "2025-Q1", "population_average", "closing: transfers out began in March"),
-    ("NM-BWP", "2025-Q2", "population_average", "up: took in prisoners from Oldbridge Gaol"),
-    ("NM-BWP", "2025-Q2", "receptions", "includes transfers in from Oldbridge Gaol (closed)"),
-    ("NM-HCP", "2025-Q1", "ost_received", "depot buprenorphine available from January"),
-    ("NM-NRC", "2024-Q1", "hcv_tested_reception", "dry blood spot testing at reception"),
-    ("NM-SWP", "2026-Q2", "naloxone_issued_release", "naloxone kits out of stock for 3 weeks"),
-    ("NM-GYU", "2025-Q4", "population_average", "unit partly closed for repairs in November"),
-]
+# The odd explanation a sender adds: {(prison, period): {element: note}}.
+NOTES = {
+    ("NM-KWP", "2024-Q3"): {
+        "population_average": "new prison, first persons received in August",
+        "receptions": "all persons in custody were received this quarter",
+    },
+    ("NM-OBG", "2025-Q1"): {"population_average": "closing: transfers out began in March"},
+    ("NM-BWP", "2025-Q2"): {
+        "population_average": "up: took in prisoners from Oldbridge Gaol",
+        "receptions": "includes transfers in from Oldbridge Gaol (closed)",
+    },
+    ("NM-HCP", "2025-Q1"): {"ost_received": "depot buprenorphine available from January"},
+    ("NM-NRC", "2024-Q1"): {"hcv_tested_reception": "dry blood spot testing at reception"},
+    ("NM-SWP", "2026-Q2"): {"naloxone_issued_release": "naloxone kits out of stock for 3 weeks"},
+    ("NM-GYU", "2025-Q4"): {"population_average": "unit partly closed for repairs in November"},
+}
 DEATH_NOTE = "death referred to the coroner; drug-induced cause confirmed"
 
 
@@ -336,7 +348,7 @@ def quarter_records(prison: Prison, period: str, figures: dict) -> list[Record]:
         if (code, per) == (prison.code, period)
         for e in elements
     }
-    notes = {e: note for code, per, e, note in NOTES if (code, per) == (prison.code, period)}
+    notes = NOTES.get((prison.code, period), {})
     records = []
     for element in CONTRACT.element_codes:
         value = figures[element]
@@ -355,9 +367,9 @@ def check_scenarios() -> None:
         assert PRISON_BY_CODE[code].is_open(period) and period in SERIES, (code, period)
         assert set(elements) <= set(CONTRACT.element_codes), elements
         assert population_element() not in elements
-    for code, period, element, _ in NOTES:
+    for (code, period), notes in NOTES.items():
         assert PRISON_BY_CODE[code].is_open(period) and period in SERIES, (code, period)
-        assert element in CONTRACT.element_codes, element
+        assert set(notes) <= set(CONTRACT.element_codes), notes
 
 
 def population_element() -> str:
