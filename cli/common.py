@@ -83,6 +83,18 @@ def write_output(content: bytes, fmt: str) -> None:
     sys.stdout.flush()
 
 
+def output_table(frame: Any, fmt: str, output: Path | None) -> None:
+    """A table (a Polars frame) written to the file `output`, told in one line on standard
+    error, or to standard output when `output` is None."""
+    from indicators.table import write_table
+
+    if output is None:
+        write_output(write_table(frame, fmt) or b"", fmt)
+    else:
+        write_table(frame, fmt, output)
+        tell(f"{frame.height:,} rows written to {shown(output)} ({fmt}).")
+
+
 def engine(*, schema: bool = True):  # type: ignore[no-untyped-def]
     from store.db import get_engine, require_schema
 

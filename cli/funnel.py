@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import difflib
 
-from cli.common import EXIT_OK, CliError, engine, shown, tell, write_output
+from cli.common import EXIT_OK, CliError, engine, output_table, shown
 
 # How alike an unknown id must be to a known one to be suggested (difflib's ratio).
 SUGGESTION_CUTOFF = 0.6
@@ -26,7 +26,6 @@ def funnel_command(args: argparse.Namespace) -> int:
     from data_contracts.periods import is_period, suggest_period
     from indicators.funnel import funnel_table
     from indicators.registry import load_registry
-    from indicators.table import write_table
     from store.prisons import list_prisons
     from store.read import current_values
 
@@ -61,9 +60,5 @@ def funnel_command(args: argparse.Namespace) -> int:
             f"No prison reported both figures of {args.indicator} for {args.period}; "
             f"see 'prison-monitor history --period {args.period}' for what is stored."
         )
-    if args.output is None:
-        write_output(write_table(table, args.format) or b"", args.format)
-    else:
-        write_table(table, args.format, args.output)
-        tell(f"{table.height:,} rows written to {shown(args.output)} ({args.format}).")
+    output_table(table, args.format, args.output)
     return EXIT_OK

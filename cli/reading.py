@@ -8,13 +8,12 @@ from cli.common import (
     EXIT_OK,
     CliError,
     engine,
+    output_table,
     print_json,
     require_quarter,
     say,
     shown,
     table,
-    tell,
-    write_output,
 )
 
 
@@ -50,7 +49,7 @@ def history(args: argparse.Namespace) -> int:
 
 def indicators(args: argparse.Namespace) -> int:
     from indicators.registry import load_registry
-    from indicators.table import indicator_table, write_table
+    from indicators.table import indicator_table
     from store.prisons import list_prisons
     from store.read import current_values
 
@@ -85,9 +84,5 @@ def indicators(args: argparse.Namespace) -> int:
         suppress=args.suppress,
         benchmark=args.benchmark,
     )
-    if args.output is None:
-        write_output(write_table(result, args.format) or b"", args.format)
-    else:
-        write_table(result, args.format, args.output)
-        tell(f"{result.height:,} rows written to {shown(args.output)} ({args.format}).")
+    output_table(result, args.format, args.output)
     return EXIT_OK
