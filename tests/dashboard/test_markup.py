@@ -11,7 +11,6 @@ tags.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -21,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import markup
 from dashboard.pages import FAILED, PAGES
+from tests.dashboard.sample_database import sample_database
 from tests.dashboard.session_seat import seat
 from tests.dashboard.test_pages import ACCOUNTS, APP
 
@@ -61,18 +61,7 @@ def hostile_register(url: str) -> None:
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory) -> str:
     """The sample data, with every prison's name and region holding a payload."""
-    from cli.main import main
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('markup') / 'pm.db'}"
-    old = os.environ.get("PRISON_MONITOR_DB")
-    os.environ["PRISON_MONITOR_DB"] = url
-    try:
-        assert main(["init", "--sample"]) == 0
-    finally:
-        if old is None:
-            del os.environ["PRISON_MONITOR_DB"]
-        else:
-            os.environ["PRISON_MONITOR_DB"] = old
+    url = sample_database(tmp_path_factory.mktemp("markup"))
     hostile_register(url)
     return url
 

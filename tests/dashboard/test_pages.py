@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import auth
 from dashboard.pages import PAGES as REGISTRY
 from store.accounts import Account
+from tests.dashboard.sample_database import sample_database
 from tests.dashboard.session_seat import seat
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -25,21 +26,7 @@ ACCOUNTS = {
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory) -> str:
     """A database with the sample data (init --sample), shared by this module's tests."""
-    import os
-
-    from cli.main import main
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('dash') / 'pm.db'}"
-    old = os.environ.get("PRISON_MONITOR_DB")
-    os.environ["PRISON_MONITOR_DB"] = url
-    try:
-        assert main(["init", "--sample"]) == 0
-    finally:
-        if old is None:
-            del os.environ["PRISON_MONITOR_DB"]
-        else:
-            os.environ["PRISON_MONITOR_DB"] = old
-    return url
+    return sample_database(tmp_path_factory.mktemp("dash"))
 
 
 @pytest.fixture
