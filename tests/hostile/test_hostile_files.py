@@ -77,24 +77,20 @@ def _mutate(data: bytes, positions: list[int], values: list[int], cut: int | Non
     return bytes(mutable[:cut] if cut is not None else mutable)
 
 
-@SETTINGS
-@given(
-    positions=st.lists(st.integers(min_value=0), max_size=8),
-    values=st.lists(st.integers(min_value=0, max_value=255), max_size=8),
-    cut=st.one_of(st.none(), st.integers(min_value=0, max_value=len(VALID_CSV))),
-)
-def test_mutated_csv(tmp_path, register, positions, values, cut) -> None:
-    check(tmp_path, register, "mutated.csv", _mutate(VALID_CSV, positions, values, cut))
+MUTATED = {"mutated.csv": VALID_CSV, "mutated.xlsx": VALID_XLSX}  # name: the valid file
 
 
 @SETTINGS
+@pytest.mark.parametrize("name", list(MUTATED))
 @given(
     positions=st.lists(st.integers(min_value=0), max_size=8),
     values=st.lists(st.integers(min_value=0, max_value=255), max_size=8),
-    cut=st.one_of(st.none(), st.integers(min_value=0, max_value=len(VALID_XLSX))),
+    data=st.data(),
 )
-def test_mutated_workbook(tmp_path, register, positions, values, cut) -> None:
-    check(tmp_path, register, "mutated.xlsx", _mutate(VALID_XLSX, positions, values, cut))
+def test_mutated_valid_file(tmp_path, register, name, positions, values, data) -> None:
+    valid = MUTATED[name]
+    cut = data.draw(st.one_of(st.none(), st.integers(min_value=0, max_value=len(valid))), "cut")
+    check(tmp_path, register, name, _mutate(valid, positions, values, cut))
 
 
 @SETTINGS
