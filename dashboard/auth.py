@@ -7,25 +7,27 @@ whether the session is still live. Changing, disabling or deleting the account, 
 leaving the browser idle too long, ends the session at once, in every process.
 
 A reload starts a new Streamlit session; the HttpOnly cookie that dashboard/web.py
-sets after a log-in lets it resume the server-side session (store/sessions.py).
+sets after a log-in (the logged-in page asks for it, `ask_for_cookie`) lets it resume
+the server-side session (store/sessions.py).
 """
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Mapping
 from datetime import timedelta
-from urllib.parse import urlencode, urlparse
 
 import streamlit as st
 
-from dashboard import data, filters, markup, web
+from dashboard import data, markup, web
 from store import sessions
 from store.accounts import Account
 from store.db import StoreError
 
 NAME_KEY = "account_name"
 REDIRECT_KEY = "pm_redirect"  # a redirect for the next run (auth._redirect)
+GRANT_KEY = "pm_cookie_grant"  # the cookie route's grant, asked for once (ask_for_cookie)
 STAMP_KEY = "account_stamp"
 TOKEN_KEY = "session_token"
 METHOD_KEY = "login_method"
@@ -183,7 +185,7 @@ def _from_oidc() -> Account | None:
 def _redirect(url: str) -> None:
     """Send the browser to `url` at the start of the next run (see send_redirect).
 
-    Log-in and log-out rerun the script at once; a redirect sent in the run that st.rerun
+    Log-out reruns the script at once; a redirect sent in the run that st.rerun
     interrupts was sometimes lost (the browser stayed, without its cookie), so it waits
     for the run that draws the page after it."""
     st.session_state[REDIRECT_KEY] = url
@@ -209,14 +211,6 @@ def send_redirect() -> None:
     st.stop()
 
 
-def _here() -> str:
-    """The page and its filters, so the cookie route brings the browser back to them."""
-    path = urlparse(st.context.url or "").path or web.HOME
-    pairs = filters.carried([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
-    here = f"{path}?{urlencode(pairs)}" if pairs else path
-    return here if len(here) <= web.MAX_NEXT_CHARS else path
-
-
 def log_in(name: str, password: str) -> str | None:
     """A password log-in; None when it succeeded, else the sentence to show.
 
@@ -234,8 +228,21 @@ def log_in(name: str, password: str) -> str | None:
     except (StoreError, sessions.SessionSettingError, LoginSettingError) as exc:
         return str(exc)
     _seat(result.account, token, "password")
-    _redirect(web.session_url(grant, _here()))
+    st.session_state[GRANT_KEY] = grant
     return None
+
+
+def ask_for_cookie() -> None:
+    """Once after a password log-in: the page fetches the cookie route as a hidden image,
+    which sets the HttpOnly cookie a reload resumes the session from (dashboard/web.py).
+
+    The browser stays on its page and its link: nothing reloads, and the first chart is
+    drawn by this very run."""
+    grant = st.session_state.pop(GRANT_KEY, None)
+    if grant is None:
+        return
+    url = html.escape(web.session_url(grant), quote=True)
+    st.html(f'<img src="{url}" alt="" width="1" height="1" style="display:none">')
 
 
 def log_out() -> None:
@@ -293,3 +300,4 @@ def sidebar(account: Account) -> None:
         if st.button("Log out", icon=":material/logout:"):
             log_out()
             st.rerun()
+        ask_for_cookie()

@@ -276,20 +276,3 @@ def indicator_rows(page_title: str):  # type: ignore[no-untyped-def]
         st.info("No data for this indicator yet.")
         return account, ind, chosen, None
     return account, ind, chosen, table
-
-
-def carried(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """A link's parameters as they may be carried through the log-in's redirect.
-
-    What the pages read of a link is kept: each value up to one character past
-    MAX_VALUE_CHARACTERS and each parameter's first MAX_LIST_VALUES + 1 values, so
-    the page still sees that a limit was passed and says so, while a link of
-    thousands of characters does not become a redirect the server refuses.
-    """
-    kept: list[tuple[str, str]] = []
-    seen: dict[str, int] = {}
-    for key, value in pairs:
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] <= MAX_LIST_VALUES + 1:
-            kept.append((key[: MAX_VALUE_CHARACTERS + 1], value[: MAX_VALUE_CHARACTERS + 1]))
-    return kept

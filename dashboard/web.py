@@ -1,9 +1,10 @@
 """The dashboard's own web routes and headers, mounted on Streamlit's server by dashboard/server.py.
 
 A Streamlit script talks to the browser over a WebSocket and cannot set a cookie, so
-two plain routes do what a script cannot: `/_pm/session` turns a one-time grant from
-the log-in page into an HttpOnly session cookie (a reload then logs the person back
-in), and `/_pm/logout` ends that session and clears the cookie. The security headers
+two plain routes do what a script cannot: `/_pm/session` turns a one-time grant of
+the logged-in page (fetched as a hidden image, so the page stays) into an HttpOnly
+session cookie (a reload then logs the person back in), and `/_pm/logout` ends that
+session and clears the cookie. The security headers
 (no framing by other sites, a content security policy that Streamlit's page keeps
 working under, no MIME sniffing, no referrer to other sites) are added to every
 response. No Streamlit import: this runs in the server, outside any script run.
@@ -20,7 +21,7 @@ from urllib.parse import quote
 
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,10 +34,8 @@ LOGOUT_PATH = "/_pm/logout"
 HOME = "/"
 # Where a redirect may lead: a path of this site only (no scheme, no //host, no backslash).
 SAFE_NEXT = re.compile(r"^/(?![/\\])[^\\\s]*$")
-# Long enough for every parameter a page reads (dashboard.filters.carried), short enough
-# that the session route's URL, which carries it encoded, stays well inside the server's
-# header limit (h11: 16 KiB).
-MAX_NEXT_CHARS = 8000
+# Where log-out may send the browser back to: a page's path, not a link of any length.
+MAX_NEXT_CHARS = 2000
 
 
 def _inline_script_hashes() -> list[str]:
@@ -119,23 +118,25 @@ def _redirect(target: str) -> RedirectResponse:
     return response
 
 
-def session_route(request: Request) -> RedirectResponse:
-    """Redeem a grant from the log-in page: a fresh session token goes into the cookie.
+def session_route(request: Request) -> Response:
+    """Redeem a grant of the logged-in page: its session token goes into the cookie.
 
-    Sync on purpose: Starlette runs it in a worker thread, so the store's blocking
-    calls never hold up the event loop that serves every WebSocket.
+    The page asks for this URL as a hidden image, so the browser stays where it is and
+    the answer is empty (204); only its cookie matters. A grant is redeemed once and
+    only while its session is live. Sync on purpose: Starlette runs it in a worker
+    thread, so the store's blocking calls never hold up the event loop that serves
+    every WebSocket.
     """
-    target = safe_next(request.query_params.get("next"))
     try:
         token = sessions.read_grant(request.query_params.get("grant", ""), sessions.signing_key())
-        fresh = sessions.exchange(get_engine(), token) if token else None
+        granted = bool(token) and sessions.grant_cookie(get_engine(), token)
     except (StoreError, sessions.SessionSettingError):
-        fresh = None  # the page then shows the log-in form, which says what is wrong
-    response = _redirect(target)
-    if fresh is not None:
+        granted = False  # the page stays logged in; only a reload would ask again
+    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    if granted:
         response.set_cookie(
             COOKIE,
-            fresh,
+            token,
             path=HOME,
             httponly=True,
             samesite="strict",
@@ -154,8 +155,8 @@ def logout_route(request: Request) -> RedirectResponse:
     return response
 
 
-def session_url(grant: str, back_to: str) -> str:
-    return f"{SESSION_PATH}?grant={quote(grant, safe='')}&next={quote(safe_next(back_to), safe='')}"
+def session_url(grant: str) -> str:
+    return f"{SESSION_PATH}?grant={quote(grant, safe='')}"
 
 
 def logout_url(back_to: str = HOME) -> str:

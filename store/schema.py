@@ -138,4 +138,6 @@ sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_seen_at", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True)),
+    # When the cookie route set this session's cookie: a grant is redeemed once.
+    Column("cookie_granted_at", DateTime(timezone=True)),
 )

@@ -9,15 +9,15 @@ every session of it at once, in every process sharing the database.
 
 Idle expiry is kept here too (`last_seen_at`), not in a process's memory, so it
 holds across processes and restarts. The browser gets its cookie from a route of
-the dashboard's web server, which the log-in page sends it to with a one-time,
-short-lived, signed grant (`make_grant`, `read_grant`, `exchange`). Core code:
+the dashboard's web server, which the logged-in page asks with a one-time,
+short-lived, encrypted grant (`make_grant`, `read_grant`, `grant_cookie`). Core code:
 no Streamlit here.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
-import hmac
 import os
 import secrets
 import time
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -44,6 +45,9 @@ KEY_BYTES = 32
 TOKEN_BYTES = 32
 # A grant only carries the browser from the log-in page to the cookie route.
 GRANT_SECONDS = 60
+GRANT_KEY_CONTEXT = b"prison-monitor session grant\x00"
+# A grant is a Fernet token of one session token: about 180 characters.
+MAX_GRANT_CHARS = 1000
 # last_seen_at is written at most this often: one write a minute, not one per click.
 TOUCH_INTERVAL = timedelta(seconds=60)
 
@@ -172,39 +176,25 @@ def end(engine: Engine, token: str, *, now: datetime | None = None) -> None:
         )
 
 
-def exchange(engine: Engine, token: str, *, now: datetime | None = None) -> str | None:
-    """Swap a live session's token for a new one, once: the old token ends here.
+def grant_cookie(engine: Engine, token: str, *, now: datetime | None = None) -> bool:
+    """Whether the cookie route may set `token` as this session's cookie: once only.
 
-    The log-in page hands the cookie route its token inside a grant (a URL, so it
-    may be seen in a history or a log); the cookie then holds a token that never
-    travelled in a URL, and a second use of the grant finds its session ended.
+    The grant that carries the token (encrypted) is a URL the browser fetches, which a
+    log may keep for its minute of life; a second use finds the cookie granted already.
     """
-    moment = _now(now)
-    fresh = secrets.token_urlsafe(TOKEN_BYTES)
-    key = token_hash(token)
+    if not token:
+        return False
     with _recorded(engine) as conn:
-        row = (
-            conn.execute(
-                select(sessions.c.user_name, sessions.c.stamp).where(
-                    sessions.c.token_hash == key, sessions.c.ended_at.is_(None)
-                )
+        result = conn.execute(
+            update(sessions)
+            .where(
+                sessions.c.token_hash == token_hash(token),
+                sessions.c.ended_at.is_(None),
+                sessions.c.cookie_granted_at.is_(None),
             )
-            .mappings()
-            .first()
+            .values(cookie_granted_at=_now(now))
         )
-        if row is None:
-            return None
-        conn.execute(update(sessions).where(sessions.c.token_hash == key).values(ended_at=moment))
-        conn.execute(
-            sessions.insert().values(
-                token_hash=token_hash(fresh),
-                user_name=row["user_name"],
-                stamp=row["stamp"],
-                created_at=moment,
-                last_seen_at=moment,
-            )
-        )
-    return fresh
+    return result.rowcount == 1
 
 
 # ---------------------------------------------------------------- signed grants
@@ -239,25 +229,27 @@ def signing_key(environ: Mapping[str, str] = os.environ, key_file: Path = KEY_FI
     return key
 
 
-def _signature(key: bytes, body: str) -> str:
-    return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
+def _fernet(key: bytes) -> Fernet:
+    """Grants are encrypted and authenticated (Fernet) with a key derived from the signing key."""
+    derived = hashlib.sha256(GRANT_KEY_CONTEXT + key).digest()
+    return Fernet(base64.urlsafe_b64encode(derived))
 
 
 def make_grant(token: str, key: bytes, *, now: float | None = None) -> str:
-    """A one-time pass that lets the cookie route set this session's cookie, for a minute."""
-    expires = int((time.time() if now is None else now) + GRANT_SECONDS)
-    body = f"{token}.{expires}"
-    return f"{body}.{_signature(key, body)}"
+    """A one-time pass that lets the cookie route set this session's cookie, for a minute.
+
+    The token inside is encrypted: the grant travels in a URL, the token must not."""
+    moment = int(time.time() if now is None else now)
+    return _fernet(key).encrypt_at_time(token.encode("utf-8"), moment).decode("ascii")
 
 
 def read_grant(grant: str, key: bytes, *, now: float | None = None) -> str | None:
     """The session token a grant carries, or None if it is forged, malformed or expired."""
-    parts = grant.split(".")
-    if len(parts) != 3 or not (parts[1].isascii() and parts[1].isdigit()):
+    if not grant or len(grant) > MAX_GRANT_CHARS or not grant.isascii():
         return None
-    token, expires, signature = parts
-    if not hmac.compare_digest(_signature(key, f"{token}.{expires}"), signature):
+    moment = int(time.time() if now is None else now)
+    try:
+        token = _fernet(key).decrypt_at_time(grant.encode("ascii"), GRANT_SECONDS, moment)
+    except InvalidToken:
         return None
-    if int(expires) < (time.time() if now is None else now):
-        return None
-    return token
+    return token.decode("utf-8", errors="replace")

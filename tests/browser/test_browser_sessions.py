@@ -45,8 +45,8 @@ def page(pm_browser, st_app_server: Server) -> Iterator[Page]:  # type: ignore[n
 
 
 def wait_for_cookie(page: Page, seconds: float = SLOW / 1000) -> dict:  # type: ignore[type-arg]
-    """The session cookie, once the browser's pass through the cookie route has set it (the
-    logged-in page may be drawn by the run before that redirect)."""
+    """The session cookie, once the logged-in page's hidden request to the cookie route has
+    set it (the page may be drawn a moment before that request returns)."""
     deadline = time.monotonic() + seconds
     while True:
         found = [c for c in page.context.cookies() if c["name"] == COOKIE]
@@ -68,13 +68,18 @@ def logged_in_as(page: Page, user: str):  # type: ignore[no-untyped-def]
 
 
 def test_reload_keeps_you_logged_in_and_log_out_ends_it(page: Page, st_app_server) -> None:
-    page.goto(st_app_server.url("/"))
+    link = st_app_server.url(f"/{CHART_PAGE.name}?q=2026-Q1")
+    page.goto(link)
+    loads: list[str] = []
+    page.on("framenavigated", lambda f: loads.append(f.url) if f == page.main_frame else None)
     page.get_by_label("Username").fill("evaluator")
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(logged_in_as(page, "evaluator")).to_be_visible(timeout=SLOW)
     cookie = wait_for_cookie(page)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    # The cookie came from a hidden request: the page never left its link.
+    assert loads == [] and page.url == link, loads
 
     page.reload()
     expect(logged_in_as(page, "evaluator")).to_be_visible(timeout=SLOW)

@@ -45,9 +45,6 @@ def logged_in(name: str) -> AppTest:
     at.text_input[0].input(name)
     at.text_input[1].input(DEMO_PASSWORD)
     at.button[0].click().run()
-    # That run sent the browser to the cookie route and stopped; a browser would now load
-    # the page anew, AppTest stays on it: run once more to draw the page.
-    at.run()
     assert [e.value for e in at.exception] == []
     assert at.session_state[auth.NAME_KEY] == name
     assert not at.text_input, "still on the log-in page"

@@ -163,15 +163,3 @@ def test_a_failing_page_shows_one_sentence_and_logs_the_traceback(
     shown = " ".join(str(getattr(e, "value", "")) for e in [*at.main, *at.sidebar])
     assert "RuntimeError" not in shown and "/work/secret" not in shown
     assert "RuntimeError: detail for the log only" in caplog.text
-
-
-def test_a_link_carried_through_the_log_in_keeps_what_the_pages_read() -> None:
-    """The log-in's redirect carries the link; a huge one is cut just past each limit."""
-    from dashboard.filters import MAX_LIST_VALUES, MAX_VALUE_CHARACTERS, carried
-
-    pairs = [("type", "N" * 5000), *[("region", f"R{i}") for i in range(3 * MAX_LIST_VALUES)]]
-    kept = carried(pairs)
-    assert kept[0] == ("type", "N" * (MAX_VALUE_CHARACTERS + 1))
-    regions = [v for k, v in kept if k == "region"]
-    assert regions == [f"R{i}" for i in range(MAX_LIST_VALUES + 1)]
-    assert carried([("q", "2025-Q3")]) == [("q", "2025-Q3")]

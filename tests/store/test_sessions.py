@@ -1,5 +1,5 @@
 """Server-side sessions (store.sessions) on SQLite and PostgreSQL: start, resume, idle
-expiry, end, the one-time exchange, signed grants and the signing key's file."""
+expiry, end, the one-time cookie grant, encrypted grants and the signing key's file."""
 
 from __future__ import annotations
 
@@ -60,25 +60,27 @@ def test_end_and_unknown_tokens(engine) -> None:
     assert sessions.resume(engine, "", IDLE, now=T0) is None
 
 
-def test_exchange_is_one_time_and_keeps_the_account(engine) -> None:
+def test_a_cookie_is_granted_once_and_only_for_a_live_session(engine) -> None:
     token = _start(engine)
-    fresh = sessions.exchange(engine, token, now=T0)
-    assert fresh is not None and fresh != token
-    assert sessions.resume(engine, token, IDLE, now=T0) is None
-    assert sessions.resume(engine, fresh, IDLE, now=T0).user_name == "dir"
-    assert sessions.exchange(engine, token, now=T0) is None
+    assert sessions.grant_cookie(engine, token, now=T0)
+    assert not sessions.grant_cookie(engine, token, now=T0), "a grant redeemed twice"
+    assert sessions.resume(engine, token, IDLE, now=T0).user_name == "dir"  # page and cookie
+    ended = _start(engine)
+    sessions.end(engine, ended, now=T0)
+    assert not sessions.grant_cookie(engine, ended, now=T0)
+    assert not sessions.grant_cookie(engine, "not-a-token", now=T0)
+    assert not sessions.grant_cookie(engine, "", now=T0)
 
 
-def test_a_grant_carries_its_token_for_a_minute_and_cannot_be_forged() -> None:
-    grant = sessions.make_grant("tok", KEY, now=1000.0)
-    assert sessions.read_grant(grant, KEY, now=1000.0 + sessions.GRANT_SECONDS) == "tok"
+def test_a_grant_carries_its_token_hidden_for_a_minute_and_cannot_be_forged() -> None:
+    grant = sessions.make_grant("tok-secret", KEY, now=1000.0)
+    assert "tok-secret" not in grant and len(grant) <= sessions.MAX_GRANT_CHARS
+    assert sessions.read_grant(grant, KEY, now=1000.0 + sessions.GRANT_SECONDS) == "tok-secret"
     assert sessions.read_grant(grant, KEY, now=1001.0 + sessions.GRANT_SECONDS) is None
     assert sessions.read_grant(grant, b"x" * sessions.MIN_KEY_CHARS, now=1000.0) is None
-    token, expires, signature = grant.split(".")
-    later = f"{token}.{int(expires) + 3600}.{signature}"
-    assert sessions.read_grant(later, KEY, now=1000.0) is None
-    assert sessions.read_grant("other." + ".".join(grant.split(".")[1:]), KEY, now=1000.0) is None
-    for junk in ("", "a.b", "a.١٢٣.c", "a.b.c.d"):
+    flipped = grant[:40] + ("A" if grant[40] != "A" else "B") + grant[41:]
+    assert sessions.read_grant(flipped, KEY, now=1000.0) is None
+    for junk in ("", "a.b", "a.١٢٣.c", "é" * 10, "A" * (sessions.MAX_GRANT_CHARS + 1)):
         assert sessions.read_grant(junk, KEY, now=1000.0) is None
 
 
