@@ -63,29 +63,29 @@ TYPE_PROFILES = {
 OVERDOSE_RATES = {"remand": 4.0, "sentenced": 2.5, "mixed": 3.0, "women": 3.5, "juvenile": 1.5}
 # Ranges every prison's other rates are drawn from (`_start` where a rate begins, `_gain`
 # how much it improves per quarter). Drawn in this order: the order is part of the seed.
-RATE_RANGES = {
-    "ost_start": (0.20, 0.65),
-    "ost_gain": (0.003, 0.022),
-    "need_rate": (0.15, 0.35),
-    "start_share": (0.45, 0.80),
-    "start_gain": (0.0, 0.008),
-    "test_start": (0.30, 0.80),
-    "test_gain": (0.0, 0.02),
-    "positivity": (0.05, 0.15),
-    "rna_share": (0.52, 0.68),
-    "hcv_treat_start": (0.30, 0.65),
-    "hcv_treat_gain": (0.0, 0.02),
-    "in_treatment_share": (0.12, 0.35),
-    "engaged_start": (0.20, 0.45),
-    "engaged_gain": (0.0, 0.012),
-    "naloxone_start": (0.20, 0.55),
-    "naloxone_gain": (0.0, 0.02),
-    "ost_continued_start": (0.40, 0.75),
-    "ost_continued_gain": (0.0, 0.012),
-}
+RATE_RANGES = dict(
+    ost_start=(0.20, 0.65),
+    ost_gain=(0.003, 0.022),
+    need_rate=(0.15, 0.35),
+    start_share=(0.45, 0.80),
+    start_gain=(0.0, 0.008),
+    test_start=(0.30, 0.80),
+    test_gain=(0.0, 0.02),
+    positivity=(0.05, 0.15),
+    rna_share=(0.52, 0.68),
+    hcv_treat_start=(0.30, 0.65),
+    hcv_treat_gain=(0.0, 0.02),
+    in_treatment_share=(0.12, 0.35),
+    engaged_start=(0.20, 0.45),
+    engaged_gain=(0.0, 0.012),
+    naloxone_start=(0.20, 0.55),
+    naloxone_gain=(0.0, 0.02),
+    ost_continued_start=(0.40, 0.75),
+    ost_continued_gain=(0.0, 0.012),
+)
 # Hepatitis C is commoner among those received on remand and among women.
 HIGH_RISK_TYPES = ("remand", "women")
-HIGH_RISK_RANGES = {"positivity": (0.12, 0.25)}
+HIGH_RISK_RANGES = dict(positivity=(0.12, 0.25))
 # Population growth per quarter (mean, spread), and how far a prison's overdose rate
 # may lie from its type's.
 DRIFT = (0.004, 0.004)
