@@ -3,8 +3,8 @@
 What is exported is what the screen shows, suppression included (it is applied upstream,
 for the account's role). Each file is made only when its button is pressed. The words of
 the provenance are dashboard.provenance, the table files dashboard.export_files and the
-images dashboard.images; this module adds what only the session knows (the account's role,
-when the data were last changed) and the buttons.
+images dashboard.images; this module adds what only the session knows (whose figures the
+account sees unsuppressed, when the data were last changed) and the buttons.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dashboard.export_files import csv_with_context, xlsx_with_context
 from dashboard.images import figure_image
 from dashboard.provenance import ExportContext, Provenance, detail, footer_lines, headline
 from indicators.table import write_table
+from store.account_model import Unsuppressed
 
 __all__ = ["ExportContext", "chart_downloads", "csv_bytes", "provenance", "table_downloads"]
 
@@ -32,7 +33,8 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
 
 def provenance(context: ExportContext) -> Provenance:
     account = auth.current_account()
-    return Provenance(context, data.data_as_of(), None if account is None else account.role)
+    scope = Unsuppressed.NONE if account is None else account.unsuppressed_scope
+    return Provenance(context, data.data_as_of(), scope)
 
 
 def footer(context: ExportContext) -> list[str]:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from indicators.suppression import SUPPRESSION_THRESHOLD
+from store.account_model import Unsuppressed
 
 SOURCE = "prison-monitor, the quarterly aggregate submissions of the prisons"
 METHODS = (
@@ -22,7 +23,6 @@ METHODS = (
 )
 UNIT_WORDS = {"%": "per cent"}
 QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
-MINISTRY, DIRECTOR = "ministry", "director"
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,13 @@ class ExportContext:
 
 @dataclass(frozen=True)
 class Provenance:
-    """The context of one export with what the session adds: the data's date and the role."""
+    """The context of one export with what the session adds: the data's date and whose
+    figures the reader sees unsuppressed."""
 
     context: ExportContext
     data_as_of: str  # "2026-07-14 09:30 UTC" or "no data yet"
-    role: str | None  # the account's role (store.accounts.Account.role); None: nobody
+    # the reader's Account.unsuppressed_scope; Unsuppressed.NONE when nobody is logged in
+    unsuppressed: Unsuppressed
     threshold: int = SUPPRESSION_THRESHOLD
 
 
@@ -83,17 +85,17 @@ def detail(context: ExportContext) -> str:
     return text[0].upper() + text[1:]
 
 
-def suppression_words(role: str | None, threshold: int = SUPPRESSION_THRESHOLD) -> str:
-    """How small numbers were treated for this reader (suppression itself is applied
-    upstream, by indicators.suppression for the account's role)."""
+def suppression_words(scope: Unsuppressed, threshold: int = SUPPRESSION_THRESHOLD) -> str:
+    """How small numbers were treated for a reader who sees `scope` unsuppressed
+    (suppression itself is applied upstream, by indicators.suppression for the account)."""
     small = f"1–{threshold - 1} persons"
     rule = (
         f"threshold {threshold}; secondary suppression hides further figures that would let "
         "one be recovered by subtraction"
     )
-    if role == MINISTRY:
+    if scope is Unsuppressed.EVERY_PRISON:
         return f"unsuppressed (ministry view): do not publish figures about {small}"
-    if role == DIRECTOR:
+    if scope is Unsuppressed.OWN_PRISONS:
         return (
             f"figures about {small} suppressed for other prisons and for aggregates; your "
             f"own prisons unsuppressed ({rule})"
@@ -124,7 +126,7 @@ def facts(provenance: Provenance) -> list[tuple[str, str]]:
         ("benchmark", context.benchmark),
         ("filters", context.filters),
         ("data_as_of", provenance.data_as_of),
-        ("small_numbers", suppression_words(provenance.role, provenance.threshold)),
+        ("small_numbers", suppression_words(provenance.unsuppressed, provenance.threshold)),
         ("source", SOURCE),
         ("methods", methods_words(context)),
     ]
@@ -139,7 +141,7 @@ def footer_lines(provenance: Provenance) -> list[str]:
         f"{headline(context)}. {detail(context)}.",
         f"Filters: {context.filters}.",
         f"Data as of {provenance.data_as_of}.",
-        f"Small numbers: {suppression_words(provenance.role, provenance.threshold)}.",
+        f"Small numbers: {suppression_words(provenance.unsuppressed, provenance.threshold)}.",
         f"Source: {SOURCE}; methods: {methods_words(context)}.",
     ]
     lines += list(context.notes)

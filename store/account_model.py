@@ -3,8 +3,10 @@
 Authorisation lives here, in the core, so the dashboard and the command line
 cannot differ: a director submits only for their own prison(s), evaluators
 submit nothing, and who sees which figures unsuppressed is decided by
-`Account.sees_unsuppressed`. An account's `stamp` changes with everything a
-session depends on (role, prisons, password hash, e-mail, disabled).
+`Account.unsuppressed_scope` (every prison, its own prisons, none), which
+`Account.sees_unsuppressed` and the exports' wording follow. An account's
+`stamp` changes with everything a session depends on (role, prisons, password
+hash, e-mail, disabled).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, select
@@ -25,6 +28,14 @@ NAME_RE = re.compile(r"^[A-Za-z0-9._@-]{1,100}$")
 # What a typed name may take up in the audit log (it may be anything, even very long).
 SHOWN_NAME_LIMIT = 100
 STAMP_LENGTH = 32
+
+
+class Unsuppressed(Enum):
+    """Whose figures an account sees unsuppressed (`Account.unsuppressed_scope`)."""
+
+    EVERY_PRISON = "every prison"  # every prison's figures and the aggregates
+    OWN_PRISONS = "own prisons"  # its own prisons' figures; others' and aggregates suppressed
+    NONE = "none"  # every figure suppressed
 
 
 class AccountError(Exception):
@@ -72,11 +83,22 @@ class Account:
         """May change the register and the accounts."""
         return self.role == "ministry"
 
+    @property
+    def unsuppressed_scope(self) -> Unsuppressed:
+        """Whose figures reach this account unsuppressed: the ministry sees every prison's,
+        a director its own prisons', an evaluator none."""
+        if self.role == "ministry":
+            return Unsuppressed.EVERY_PRISON
+        if self.role == "director":
+            return Unsuppressed.OWN_PRISONS
+        return Unsuppressed.NONE
+
     def sees_unsuppressed(self, prison_code: str | None) -> bool:
         """Whether a prison's figures (None: an aggregate) reach this account unsuppressed."""
-        if self.role == "ministry":
+        scope = self.unsuppressed_scope
+        if scope is Unsuppressed.EVERY_PRISON:
             return True
-        return self.role == "director" and prison_code in self.prisons
+        return scope is Unsuppressed.OWN_PRISONS and prison_code in self.prisons
 
 
 class LoginResult(NamedTuple):

@@ -17,6 +17,7 @@ import pytest
 from dashboard.images import figure_image, legend_entries
 from dashboard.provenance import Provenance, detail, footer_lines, headline
 from indicators.suppression import SUPPRESSION_THRESHOLD
+from store.account_model import Unsuppressed
 from tests.dashboard.export_gallery import gallery
 
 EXPORTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "exports"
@@ -92,7 +93,7 @@ def svg_page(pm_browser):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("name", list(gallery()))
 def test_exported_image_parts_do_not_intersect(name: str, svg_page: Any) -> None:
     fig, context = gallery()[name]
-    provenance = Provenance(context, AS_OF, "evaluator")
+    provenance = Provenance(context, AS_OF, Unsuppressed.NONE)
     footer, title = footer_lines(provenance), (headline(context), detail(context))
     EXPORTS.mkdir(parents=True, exist_ok=True)
     svg = figure_image(fig, "svg", footer, title)
@@ -131,7 +132,7 @@ def test_funnel_points_keep_their_labels_in_the_export(svg_page: Any) -> None:
     fig, context = gallery()["funnel"]
     codes = [c for trace in fig.data if trace.mode == "markers+text" for c in trace.text]
     assert codes, "the gallery's funnel labels its points"
-    svg = figure_image(fig, "svg", footer_lines(Provenance(context, AS_OF, None)))
+    svg = figure_image(fig, "svg", footer_lines(Provenance(context, AS_OF, Unsuppressed.NONE)))
     svg_page.set_content("<html><body style='margin:0'>" + svg.decode("utf-8") + "</body></html>")
     labels = svg_page.evaluate(MEASURE)["point_labels"]
     assert sorted(labels) == sorted(c.replace("<b>", "").replace("</b>", "") for c in codes)

@@ -20,6 +20,7 @@ from dashboard import exports
 from dashboard.export_files import csv_with_context, xlsx_with_context
 from dashboard.pages import PAGES
 from dashboard.provenance import ExportContext, Provenance, footer_lines
+from store.account_model import Account
 from tests.dashboard.session_seat import seat
 from tests.dashboard.test_pages import ACCOUNTS, APP
 
@@ -64,9 +65,9 @@ def widget_labels(at: AppTest) -> set[str]:
     return labels
 
 
-def export_texts(context: ExportContext, role: str) -> list[str]:
+def export_texts(context: ExportContext, account: Account) -> list[str]:
     """What the files made from ``context`` say: image footer, CSV and XLSX provenance."""
-    provenance = Provenance(context, "2026-07-14 09:30 UTC", role)
+    provenance = Provenance(context, "2026-07-14 09:30 UTC", account.unsuppressed_scope)
     xlsx = xlsx_with_context(FRAME, provenance)
     with zipfile.ZipFile(io.BytesIO(xlsx)) as book:
         sheets = [book.read(n).decode() for n in book.namelist() if n.endswith(".xml")]
@@ -91,7 +92,7 @@ def test_export_footers_hold_only_known_filters_by_label(sample_db, monkeypatch,
                 for part in context.filters.split("; "):
                     label = part.split(": ", 1)[0]
                     assert label in labels, f"{page.name}: '{label}' is no filter of the page"
-            for text in export_texts(context, ACCOUNTS[role].role):
+            for text in export_texts(context, ACCOUNTS[role]):
                 assert MARK not in text, f"{role} on {page.name}: the link reached an export"
                 assert "HYPERLINK" not in text and "<img" not in text
     assert exported, "the pages gave their exports a context"

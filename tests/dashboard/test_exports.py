@@ -34,6 +34,7 @@ from dashboard.export_files import (
 from dashboard.provenance import ExportContext, Provenance, detail, facts, footer_lines, headline
 from indicators.suppression import SUPPRESSION_THRESHOLD
 from indicators.table import FORMULA_GUARD
+from store.account_model import Unsuppressed
 
 AS_OF = "2026-07-14 09:30 UTC"
 HOSTILE = '=HYPERLINK("http://x","y")'
@@ -61,24 +62,24 @@ SHEET_XML = {DATA_SHEET: "xl/worksheets/sheet1.xml", PROVENANCE_SHEET: "xl/works
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
 
-def provenance(role: str | None = "evaluator", **changes: object) -> Provenance:
+def provenance(scope: Unsuppressed = Unsuppressed.NONE, **changes: object) -> Provenance:
     context = ExportContext(**{**CONTEXT.__dict__, **changes})  # type: ignore[arg-type]
-    return Provenance(context, AS_OF, role)
+    return Provenance(context, AS_OF, scope)
 
 
 # --- Words -----------------------------------------------------------------------------
 
 
-def test_the_threshold_and_the_role_decide_the_small_numbers_sentence() -> None:
+def test_the_threshold_and_the_scope_decide_the_small_numbers_sentence() -> None:
     small = f"1–{SUPPRESSION_THRESHOLD - 1} persons"
-    evaluator = dict(facts(provenance("evaluator")))["small_numbers"]
-    assert f"figures about {small} suppressed" in evaluator
-    assert f"threshold {SUPPRESSION_THRESHOLD}" in evaluator and "subtraction" in evaluator
-    ministry = dict(facts(provenance("ministry")))["small_numbers"]
-    assert ministry.startswith("unsuppressed (ministry view)") and small in ministry
-    director = dict(facts(provenance("director")))["small_numbers"]
-    assert "your own prisons unsuppressed" in director
-    other = Provenance(CONTEXT, AS_OF, "evaluator", threshold=SUPPRESSION_THRESHOLD + 2)
+    none = dict(facts(provenance(Unsuppressed.NONE)))["small_numbers"]
+    assert f"figures about {small} suppressed" in none
+    assert f"threshold {SUPPRESSION_THRESHOLD}" in none and "subtraction" in none
+    every = dict(facts(provenance(Unsuppressed.EVERY_PRISON)))["small_numbers"]
+    assert every.startswith("unsuppressed (ministry view)") and small in every
+    own = dict(facts(provenance(Unsuppressed.OWN_PRISONS)))["small_numbers"]
+    assert "your own prisons unsuppressed" in own
+    other = Provenance(CONTEXT, AS_OF, Unsuppressed.NONE, threshold=SUPPRESSION_THRESHOLD + 2)
     assert f"1–{SUPPRESSION_THRESHOLD + 1} persons" in dict(facts(other))["small_numbers"]
 
 
