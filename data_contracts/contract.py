@@ -65,6 +65,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Module:
+    """A group of data elements a prison reports (spec §3): `core` everywhere, the others
+    where the register names them."""
+
+    id: str
+    what: str
+    why: str
+
+
+@dataclass(frozen=True)
 class Contract:
     name: str
     version: int
@@ -79,6 +89,16 @@ class Contract:
     helper_columns: tuple[Column, ...] = ()
     units: dict[str, str] = field(default_factory=dict)  # kind -> the template's unit text
     base_module: str = "core"
+    modules: tuple[Module, ...] = ()
+
+    @property
+    def module_ids(self) -> list[str]:
+        return [m.id for m in self.modules]
+
+    @property
+    def optional_module_ids(self) -> list[str]:
+        """The modules a register may name (every prison reports the base module)."""
+        return [m.id for m in self.modules if m.id != self.base_module]
 
     @property
     def helper_names(self) -> list[str]:
@@ -160,6 +180,7 @@ def contract_from_mapping(raw: dict[str, Any]) -> Contract:
         ),
         units=dict(raw.get("units", {})),
         base_module=raw.get("base_module", "core"),
+        modules=tuple(Module(**m) for m in raw.get("modules", ())),
     )
 
 

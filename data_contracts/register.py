@@ -16,6 +16,9 @@ from data_contracts.periods import is_period, period_index
 from data_contracts.reader import FileRejected, read_csv_table
 from data_contracts.report import Issue
 
+MODULE_SEPARATOR = ";"
+MAX_QUOTED_CHARS = 60  # an unknown module is quoted in its message, cut to this
+
 
 @dataclass(frozen=True)
 class Prison:
@@ -25,6 +28,17 @@ class Prison:
     prison_type: str | None = None
     opened: str | None = None
     closed: str | None = None
+    modules: tuple[str, ...] = ()  # the modules beyond the base module it reports
+    peer_group: str | None = None  # as the register writes it
+
+    @property
+    def peer(self) -> str | None:
+        """The group it is compared with (indicators.md §4.1): its peer_group, else its
+        prison_type, else none."""
+        return self.peer_group or self.prison_type
+
+    def reports(self, module: str, base_module: str) -> bool:
+        return module == base_module or module in self.modules
 
     def open_in(self, index: int) -> bool:
         if self.opened and index < period_index(self.opened):
@@ -142,6 +156,18 @@ def read_register(path: Path, contract: Contract | None = None) -> tuple[list[Pr
             problems.append(
                 _issue("register.order", row, "closed", contract, opened=opened, closed=closed)
             )
+        modules, unknown = _modules(cell(values, "modules"), contract)
+        problems.extend(
+            _issue(
+                "register.module",
+                row,
+                "modules",
+                contract,
+                value=value,
+                known=", ".join(contract.optional_module_ids),
+            )
+            for value in unknown
+        )
         if problems:
             issues.extend(problems)
             continue
@@ -153,9 +179,32 @@ def read_register(path: Path, contract: Contract | None = None) -> tuple[list[Pr
                 prison_type=cell(values, "prison_type"),
                 opened=opened,
                 closed=closed,
+                modules=modules,
+                peer_group=cell(values, "peer_group"),
             )
         )
     return ([] if issues else prisons), issues
+
+
+def _modules(text: str | None, contract: Contract) -> tuple[tuple[str, ...], list[str]]:
+    """The modules a register cell names (in the contract's order), and the unknown ones.
+
+    Codes are matched ignoring case and spaces; naming the base module is allowed and
+    changes nothing (every prison reports it)."""
+    if not text:
+        return (), []
+    known = {m.lower(): m for m in contract.module_ids}
+    named, unknown = set(), []
+    for part in text.split(MODULE_SEPARATOR):
+        word = part.strip()
+        if not word:
+            continue
+        if word.lower() in known:
+            named.add(known[word.lower()])
+        else:
+            unknown.append(word[:MAX_QUOTED_CHARS])
+    kept = tuple(m for m in contract.optional_module_ids if m in named)
+    return kept, unknown
 
 
 def closest(value: str, candidates: list[str]) -> str | None:

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
 
-from data_contracts.register import Prison, Register
+from data_contracts.register import MODULE_SEPARATOR, Prison, Register
 from store import audit
 from store.db import write_transaction
 from store.schema import prisons as prisons_table
 
-FIELDS = ("name", "region", "prison_type", "opened", "closed")
+FIELDS = ("name", "region", "prison_type", "opened", "closed", "modules", "peer_group")
+
+
+def _stored(prison: Prison) -> dict[str, str | None]:
+    """A prison as its row holds it (modules joined by ';', '' for core only)."""
+    values = {f: getattr(prison, f) for f in FIELDS}
+    values["modules"] = MODULE_SEPARATOR.join(prison.modules)
+    return values
+
+
+def _prison(row) -> Prison:  # type: ignore[no-untyped-def]
+    values = {f: row[f] for f in FIELDS}
+    values["modules"] = tuple(m for m in (row["modules"] or "").split(MODULE_SEPARATOR) if m)
+    return Prison(code=row["code"], **values)
 
 
 @dataclass(frozen=True)
@@ -27,7 +40,7 @@ def import_prisons(engine: Engine, prisons: list[Prison], actor: str) -> ImportR
     with write_transaction(engine) as conn:
         existing = {r["code"]: r for r in conn.execute(select(prisons_table)).mappings()}
         for prison in prisons:
-            values = {f: getattr(prison, f) for f in FIELDS}
+            values = _stored(prison)
             old = existing.get(prison.code)
             if old is None:
                 conn.execute(
@@ -54,7 +67,7 @@ def import_prisons(engine: Engine, prisons: list[Prison], actor: str) -> ImportR
 def list_prisons(engine: Engine) -> list[Prison]:
     with engine.connect() as conn:
         rows = conn.execute(select(prisons_table).order_by(prisons_table.c.code)).mappings().all()
-    return [Prison(code=r["code"], **{f: r[f] for f in FIELDS}) for r in rows]
+    return [_prison(r) for r in rows]
 
 
 def load_register(engine: Engine) -> Register:
@@ -62,6 +75,5 @@ def load_register(engine: Engine) -> Register:
 
 
 def prison_dict(prison: Prison) -> dict[str, str | None]:
-    data = asdict(prison)
-    data["prison_code"] = data.pop("code")
-    return {"prison_code": data["prison_code"], **{f: data[f] for f in ("name", *FIELDS[1:])}}
+    """A prison as the register file writes it (modules joined by ';')."""
+    return {"prison_code": prison.code, **_stored(prison)}

@@ -40,6 +40,9 @@ prisons = Table(
     Column("prison_type", Text),
     Column("opened", String(7)),
     Column("closed", String(7)),
+    # the modules beyond core (submission-format §5), in the contract's order, joined by ';'
+    Column("modules", Text, nullable=False, server_default=""),
+    Column("peer_group", Text),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", Text, nullable=False),
 )
