@@ -9,6 +9,10 @@ decoded:
 * the footer's counts are checked: columns, row groups, rows (per row group, not
   only the total, which a writer may state falsely), and the pages' declared
   uncompressed sizes;
+* every page header inside the column chunks is read (`parquet_pages.py`), since
+  pyarrow allocates what a page header says, not what the footer says: pages that
+  claim more than their chunk's footer entry, more than the budget, or more bytes
+  than their chunk holds are refused;
 * every column must be flat and of a plain type (text, numbers, dates), read from
   the schema;
 * text columns are read as dictionaries (their encoded size), and the text they
@@ -27,6 +31,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
+
+from data_contracts.parquet_pages import PagesDamaged, PagesOversized, walk_pages
 
 UNREADABLE = "file.unreadable"
 TOO_LARGE = "file.too_large"
@@ -77,6 +83,12 @@ def read_parquet(data: bytes, budget: ParquetBudget) -> tuple[list[str | None], 
     except Exception as exc:  # pyarrow raises many types for corrupt input
         raise _damaged(exc) from None
     _refuse_over_budget(metadata, len(schema.names), budget)
+    try:
+        walk_pages(data, metadata, budget.max_decoded_bytes)
+    except PagesDamaged as exc:
+        raise ParquetRefused(UNREADABLE, str(exc)) from None
+    except PagesOversized as exc:
+        raise ParquetRefused(TOO_LARGE, str(exc)) from None
     text_columns = _refuse_unusable_schema(schema)
     _refuse_unbounded_encodings(metadata, schema.names, text_columns)
     try:
