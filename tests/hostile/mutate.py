@@ -396,11 +396,15 @@ def judge(exit_code: int | None, stdout: str, stderr: str) -> str | None:
     return f"exit code {exit_code}"
 
 
-def run_one(mutant: Mutant, folder: Path, command: list[str], env: dict[str, str]) -> Outcome:
-    # The file is written under a safe name; the mutant's own name keeps its extension.
-    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in mutant.name)
-    path = folder / safe.lstrip(".")
-    path.write_bytes(mutant.content)
+def validate_json(
+    path: Path,
+    command: list[str],
+    env: dict[str, str],
+    timeout: float,
+    preexec_fn: Callable[[], None] | None = None,
+) -> tuple[int | None, str, str, float]:
+    """`validate PATH --json` in a new process: its exit code (None when it did not answer
+    within `timeout` seconds), stdout, stderr and the seconds it took."""
     started = time.perf_counter()
     try:
         done = subprocess.run(
@@ -409,13 +413,22 @@ def run_one(mutant: Mutant, folder: Path, command: list[str], env: dict[str, str
             capture_output=True,
             text=True,
             errors="replace",
-            timeout=TIMEOUT,
+            timeout=timeout,
+            preexec_fn=preexec_fn,
             check=False,
         )
         code, out, err = done.returncode, done.stdout, done.stderr
     except subprocess.TimeoutExpired:
         code, out, err = None, "", ""
-    seconds = time.perf_counter() - started
+    return code, out, err, time.perf_counter() - started
+
+
+def run_one(mutant: Mutant, folder: Path, command: list[str], env: dict[str, str]) -> Outcome:
+    # The file is written under a safe name; the mutant's own name keeps its extension.
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in mutant.name)
+    path = folder / safe.lstrip(".")
+    path.write_bytes(mutant.content)
+    code, out, err, seconds = validate_json(path, command, env, TIMEOUT)
     return Outcome(mutant, code, out, err, seconds, judge(code, out, err))
 
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import resource
-import subprocess
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -35,27 +33,17 @@ def _run(hostile: bombs.Hostile, folder: Path, command: list[str], env: dict) ->
     """None when the answer is clean; otherwise what is wrong, naming the file."""
     path = folder / hostile.name
     path.write_bytes(hostile.content)
-    started = time.perf_counter()
-    try:
-        done = subprocess.run(
-            [*command, "validate", str(path), "--json"],
-            env=env,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=SECONDS_PER_FILE,
-            preexec_fn=_capped,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
+    code, out, err, seconds = mutate.validate_json(
+        path, command, env, SECONDS_PER_FILE, preexec_fn=_capped
+    )
+    if code is None:
         return f"{hostile.name}: no answer within {SECONDS_PER_FILE} s"
-    seconds = time.perf_counter() - started
-    problem = mutate.judge(done.returncode, done.stdout, done.stderr)
+    problem = mutate.judge(code, out, err)
     if problem:
-        return f"{hostile.name}: {problem} (stderr: {done.stderr[-300:]!r})"
-    if done.returncode == 2:
+        return f"{hostile.name}: {problem} (stderr: {err[-300:]!r})"
+    if code == 2:
         return None
-    report = json.loads(done.stdout)
+    report = json.loads(out)
     found = {e["rule"] for e in report["errors"] + report["warnings"]}
     if not found <= RULES:
         return f"{hostile.name}: rules outside the contract {found - RULES}"
@@ -63,7 +51,7 @@ def _run(hostile: bombs.Hostile, folder: Path, command: list[str], env: dict) ->
     if hostile.rules is not None and not (errors and errors <= hostile.rules):
         return f"{hostile.name}: errors {sorted(errors)}, expected some of {sorted(hostile.rules)}"
     if hostile.name.startswith("markup-") and not any(
-        json.dumps(text)[1:-1] in done.stdout for text in bombs.MARKUP
+        json.dumps(text)[1:-1] in out for text in bombs.MARKUP
     ):
         return f"{hostile.name}: the markup is not in the report as text"
     if report["file"] != hostile.name:
