@@ -1,11 +1,15 @@
-"""The indicator registry: the indicators of the spec as typed, frozen objects.
+"""The indicator registry: the indicators and domains of the spec as typed, frozen objects.
 
-`registry.yaml` is the single source of every indicator's id, title, definition,
-numerator, denominator, unit, polarity, rationale and sources; the computation reads
-its numerators and denominators from here, and the definitions page and every export
-show its texts verbatim. Loading checks that each entry is consistent in itself (a
-rate divides by person-years and is per 1,000; a proportion divides by a count and is
-a percentage), so a wrong edit fails at import time rather than as a wrong figure.
+`registry.yaml` and the files it names (`files`: the v2 modules' indicators; `domains`:
+the five domains) are the single source of every indicator's id, title, definition,
+numerator, denominator, unit, polarity, breakdown, rationale and sources, and of every
+domain's title, description and members; the computation reads its numerators and
+denominators from here, and the definitions page and every export show its texts
+verbatim. Loading checks that each entry is consistent in itself (a unit has one
+statistic, multiplier and, where it names one, denominator: a rate divides by
+person-years, per 1,000 releases by releases), that the shares of one breakdown share
+their total and make no judgement, and that every indicator is in exactly one domain,
+so a wrong edit fails at import time rather than as a wrong figure.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
@@ -23,13 +27,35 @@ from indicators.stats import POLARITIES, Polarity, Statistic
 REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
 
 PERSON_YEARS = "person_years"
+RELEASES = "releases"
 PERCENT = "%"
 PER_1000_PERSON_YEARS = "per 1,000 person-years"
-# What each statistic is shown in, and what multiplies the raw ratio into that unit.
-UNIT_OF: dict[str, tuple[str, int]] = {
-    "proportion": (PERCENT, 100),
-    "rate": (PER_1000_PERSON_YEARS, 1000),
+PER_1000_RELEASES = "per 1,000 releases"
+NO_JUDGEMENT: Polarity = "no_judgement"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What a value is shown in: its statistic, what multiplies the raw ratio into it, and
+    the one denominator it is per (None: any count)."""
+
+    name: str
+    statistic: Statistic
+    multiplier: int
+    denominator: str | None = None
+
+
+UNITS: dict[str, Unit] = {
+    unit.name: unit
+    for unit in (
+        Unit(PERCENT, "proportion", 100),
+        Unit(PER_1000_PERSON_YEARS, "rate", 1000, PERSON_YEARS),
+        # A proportion shown x 1,000 (indicators.md §1): Wilson intervals, funnel limits and
+        # suppression as for %.
+        Unit(PER_1000_RELEASES, "proportion", 1000, RELEASES),
+    )
 }
+STATISTICS = tuple(dict.fromkeys(unit.statistic for unit in UNITS.values()))
 FIELDS = (
     "id",
     "title",
@@ -43,10 +69,12 @@ FIELDS = (
     "rationale",
     "source",
 )
+OPTIONAL_FIELDS = ("breakdown",)
+DOMAIN_FIELDS = ("id", "title", "description", "indicators")
 
 
 class RegistryError(ValueError):
-    """The registry file contradicts itself; the message names the indicator and field."""
+    """The registry files contradict themselves; the message names the entry and field."""
 
 
 @dataclass(frozen=True)
@@ -56,12 +84,14 @@ class Indicator:
     definition: str
     numerator: str
     denominator: str  # a data element, or PERSON_YEARS for rates
-    unit: Literal["%", "per 1,000 person-years"]
+    unit: str  # a key of UNITS
     multiplier: int
     statistic: Statistic
     polarity: Polarity
     rationale: str
     source: tuple[str, ...]
+    domain: str
+    breakdown: str | None = None  # the breakdown (submission-format §3.3) of a share
 
     @property
     def is_rate(self) -> bool:
@@ -75,8 +105,17 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Domain:
+    id: str
+    title: str
+    description: str
+    indicators: tuple[str, ...]  # ids, in the order the dashboard shows them
+
+
+@dataclass(frozen=True)
 class Registry:
     indicators: tuple[Indicator, ...]
+    domains: tuple[Domain, ...] = ()
 
     def __iter__(self) -> Iterator[Indicator]:
         return iter(self.indicators)
@@ -112,6 +151,24 @@ class Registry:
             seen.update(dict.fromkeys(indicator.data_elements))
         return tuple(seen)
 
+    def domain(self, domain_id: str) -> Domain:
+        for domain in self.domains:
+            if domain.id == domain_id:
+                return domain
+        raise KeyError(f"no domain {domain_id!r}; known: {', '.join(d.id for d in self.domains)}")
+
+    def by_domain(self) -> dict[Domain, tuple[Indicator, ...]]:
+        """Each domain (in the spec's order) with its indicators, in the domain's order."""
+        return {domain: tuple(self[i] for i in domain.indicators) for domain in self.domains}
+
+    def by_breakdown(self) -> dict[str, tuple[Indicator, ...]]:
+        """Each breakdown with its share indicators, in registry order, to show together."""
+        groups: dict[str, list[Indicator]] = {}
+        for indicator in self.indicators:
+            if indicator.breakdown is not None:
+                groups.setdefault(indicator.breakdown, []).append(indicator)
+        return {breakdown: tuple(shares) for breakdown, shares in groups.items()}
+
 
 def _text(raw: dict[str, Any], name: str, where: str) -> str:
     value = raw.get(name)
@@ -120,26 +177,45 @@ def _text(raw: dict[str, Any], name: str, where: str) -> str:
     return " ".join(value.split())
 
 
-def indicator_from_mapping(raw: dict[str, Any]) -> Indicator:
-    where = f"indicator {raw.get('id', '?')!r}"
-    unknown = set(raw) - set(FIELDS)
-    missing = set(FIELDS) - set(raw)
+def _check_fields(
+    raw: dict[str, Any], required: tuple[str, ...], where: str, optional: tuple[str, ...] = ()
+) -> None:
+    unknown = set(raw) - set(required) - set(optional)
+    missing = set(required) - set(raw)
     if unknown or missing:
         raise RegistryError(f"{where}: unknown fields {sorted(unknown)}, missing {sorted(missing)}")
-    statistic = _text(raw, "statistic", where)
-    if statistic not in UNIT_OF:
-        raise RegistryError(f"{where}: statistic must be one of {sorted(UNIT_OF)}")
-    unit, multiplier = UNIT_OF[statistic]
-    if (raw["unit"], raw["multiplier"]) != (unit, multiplier):
+
+
+def _unit(raw: dict[str, Any], statistic: str, denominator: str, where: str) -> Unit:
+    """The entry's unit, refused unless its statistic, multiplier and denominator fit it."""
+    unit = UNITS.get(raw["unit"])
+    if unit is None:
+        raise RegistryError(f"{where}: unit must be one of {sorted(UNITS)}")
+    if (statistic, raw["multiplier"]) != (unit.statistic, unit.multiplier):
         raise RegistryError(
-            f"{where}: a {statistic} is shown as {unit!r} with multiplier {multiplier}"
+            f"{where}: {unit.name!r} is a {unit.statistic} with multiplier {unit.multiplier}"
         )
-    denominator = _text(raw, "denominator", where)
     if (denominator == PERSON_YEARS) != (statistic == "rate"):
         raise RegistryError(f"{where}: rates, and only rates, divide by {PERSON_YEARS}")
+    if unit.denominator is not None and denominator != unit.denominator:
+        raise RegistryError(f"{where}: {unit.name!r} divides by {unit.denominator}")
+    return unit
+
+
+def indicator_from_mapping(raw: dict[str, Any], domain: str) -> Indicator:
+    where = f"indicator {raw.get('id', '?')!r}"
+    _check_fields(raw, FIELDS, where, OPTIONAL_FIELDS)
+    statistic = _text(raw, "statistic", where)
+    if statistic not in STATISTICS:
+        raise RegistryError(f"{where}: statistic must be one of {STATISTICS}")
+    denominator = _text(raw, "denominator", where)
+    unit = _unit(raw, statistic, denominator, where)
     polarity = _text(raw, "polarity", where)
     if polarity not in POLARITIES:
         raise RegistryError(f"{where}: polarity must be one of {POLARITIES}")
+    breakdown = _text(raw, "breakdown", where) if "breakdown" in raw else None
+    if breakdown is not None and (polarity != NO_JUDGEMENT or statistic != "proportion"):
+        raise RegistryError(f"{where}: a share of a breakdown is a proportion of no judgement")
     sources = raw["source"]
     if not isinstance(sources, list) or not sources:
         raise RegistryError(f"{where}: 'source' must be a non-empty list of references")
@@ -149,24 +225,92 @@ def indicator_from_mapping(raw: dict[str, Any]) -> Indicator:
         definition=_text(raw, "definition", where),
         numerator=_text(raw, "numerator", where),
         denominator=denominator,
-        unit=unit,  # type: ignore[arg-type]
-        multiplier=multiplier,
+        unit=unit.name,
+        multiplier=unit.multiplier,
         statistic=statistic,  # type: ignore[arg-type]
         polarity=polarity,  # type: ignore[arg-type]
         rationale=_text(raw, "rationale", where),
         source=tuple(_text({"source": s}, "source", where) for s in sources),
+        domain=domain,
+        breakdown=breakdown,
     )
 
 
+def domain_from_mapping(raw: dict[str, Any]) -> Domain:
+    where = f"domain {raw.get('id', '?')!r}"
+    _check_fields(raw, DOMAIN_FIELDS, where)
+    members = raw["indicators"]
+    if not isinstance(members, list) or not members:
+        raise RegistryError(f"{where}: 'indicators' must be a non-empty list of indicator ids")
+    return Domain(
+        id=_text(raw, "id", where),
+        title=_text(raw, "title", where),
+        description=_text(raw, "description", where),
+        indicators=tuple(_text({"id": m}, "id", where) for m in members),
+    )
+
+
+def _domain_of(domains: tuple[Domain, ...], ids: list[str]) -> dict[str, str]:
+    """indicator id -> domain id; every indicator in exactly one domain, no unknown member."""
+    if len({d.id for d in domains}) != len(domains):
+        raise RegistryError(f"domain ids must be unique: {[d.id for d in domains]}")
+    domain_of: dict[str, str] = {}
+    for domain in domains:
+        for member in domain.indicators:
+            if member not in ids:
+                raise RegistryError(f"domain {domain.id!r} names no indicator {member!r}")
+            if member in domain_of:
+                raise RegistryError(
+                    f"indicator {member!r} is in two domains: {domain_of[member]!r}, {domain.id!r}"
+                )
+            domain_of[member] = domain.id
+    outside = [i for i in ids if i not in domain_of]
+    if outside:
+        raise RegistryError(f"indicators in no domain: {outside}")
+    return domain_of
+
+
+def _check_breakdowns(registry: Registry) -> None:
+    for breakdown, shares in registry.by_breakdown().items():
+        totals = {share.denominator for share in shares}
+        if len(totals) != 1:
+            raise RegistryError(f"the shares of {breakdown!r} divide by one total, not {totals}")
+
+
 def registry_from_mapping(raw: dict[str, Any]) -> Registry:
-    indicators = tuple(indicator_from_mapping(entry) for entry in raw["indicators"])
-    ids = [indicator.id for indicator in indicators]
+    """A registry from {"indicators": [entries], "domains": [domains]} (one mapping)."""
+    entries = raw["indicators"]
+    ids = [entry.get("id") for entry in entries]
     if len(set(ids)) != len(ids):
         raise RegistryError(f"indicator ids must be unique: {ids}")
-    return Registry(indicators)
+    domains = tuple(domain_from_mapping(d) for d in raw.get("domains") or ())
+    if not domains:
+        raise RegistryError("the registry needs its domains")
+    domain_of = _domain_of(domains, [i for i in ids if isinstance(i, str)])
+    indicators = tuple(
+        indicator_from_mapping(entry, domain_of.get(entry.get("id"), "")) for entry in entries
+    )
+    registry = Registry(indicators, domains)
+    _check_breakdowns(registry)
+    return registry
+
+
+def _read(path: Path) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def read_registry_mapping(path: Path = REGISTRY_PATH) -> dict[str, Any]:
+    """The registry files as one mapping: the main file's indicators, then those of each of
+    its ``files`` in order, and the domains of its ``domains`` file (paths beside it)."""
+    main = _read(path)
+    entries = list(main["indicators"])
+    for name in main.get("files") or ():
+        entries.extend(_read(path.with_name(name))["indicators"])
+    domains = _read(path.with_name(main["domains"]))["domains"] if "domains" in main else []
+    return {"indicators": entries, "domains": domains}
 
 
 @cache
 def load_registry(path: Path = REGISTRY_PATH) -> Registry:
-    with open(path, encoding="utf-8") as fh:
-        return registry_from_mapping(yaml.safe_load(fh))
+    return registry_from_mapping(read_registry_mapping(path))
