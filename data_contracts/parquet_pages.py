@@ -27,9 +27,11 @@ MAX_HEADER_BYTES = 16 * _MIB
 # PageHeader > DataPageHeader > Statistics is three levels; the rest is room for
 # fields a later format adds, which are skipped.
 MAX_NESTING = 8
-# 100,000 rows in pages of at least one value each, plus a dictionary per chunk, is
-# far fewer; a real export has a handful of pages per column.
-MAX_PAGES = 200_000
+# At the writers' default page size (1 MiB unpacked) the 256 MiB budget is a few hundred
+# pages; 1,000 row groups of a few columns, each with a dictionary page and a data page,
+# are about 10,000. Each header costs some 30 microseconds to read here, so the limit
+# also bounds the time spent before refusing (about half a second).
+MAX_PAGES = 20_000
 # A file begins with the magic and ends with the footer's length and the magic again.
 _MAGIC_BYTES = len(b"PAR1")
 _FOOTER_LENGTH_BYTES = 4
@@ -50,6 +52,15 @@ _TYPE, _UNCOMPRESSED, _COMPRESSED = 1, 2, 3
 _DATA_HEADER, _DICTIONARY_HEADER, _DATA_HEADER_V2 = 5, 7, 8
 _NUM_VALUES = 1
 _V2_DEFINITION_BYTES, _V2_REPETITION_BYTES = 5, 6
+# What is read of a PageHeader: None is an i32, a dict the fields read of a sub-struct.
+_WANTED: dict[int, Any] = {
+    _TYPE: None,
+    _UNCOMPRESSED: None,
+    _COMPRESSED: None,
+    _DATA_HEADER: {_NUM_VALUES: None},
+    _DICTIONARY_HEADER: {_NUM_VALUES: None},
+    _DATA_HEADER_V2: {_NUM_VALUES: None, _V2_DEFINITION_BYTES: None, _V2_REPETITION_BYTES: None},
+}
 _EXPORT_AGAIN = "export it again with pandas, polars or pyarrow, or send a .csv or .xlsx file"
 
 
@@ -152,21 +163,7 @@ def _walk_chunk(
 def read_page_header(view: memoryview, start: int, end: int) -> PageHeader:
     """The PageHeader at `start`, reading no byte at or after `end`."""
     reader = _Reader(view, start, end)
-    fields = reader.struct(
-        {
-            _TYPE: None,
-            _UNCOMPRESSED: None,
-            _COMPRESSED: None,
-            _DATA_HEADER: {_NUM_VALUES: None},
-            _DICTIONARY_HEADER: {_NUM_VALUES: None},
-            _DATA_HEADER_V2: {
-                _NUM_VALUES: None,
-                _V2_DEFINITION_BYTES: None,
-                _V2_REPETITION_BYTES: None,
-            },
-        },
-        depth=1,
-    )
+    fields = reader.struct(_WANTED, depth=1)
     kind, uncompressed, compressed = (fields.get(f) for f in (_TYPE, _UNCOMPRESSED, _COMPRESSED))
     if not (
         isinstance(kind, int) and isinstance(uncompressed, int) and isinstance(compressed, int)
@@ -222,11 +219,15 @@ class _Reader:
         return value
 
     def varint(self) -> int:
-        value = 0
+        view, position, value = self.view, self.position, 0
         for shift in range(0, 7 * MAX_VARINT_BYTES, 7):
-            byte = self.byte()
+            if position >= self.end:
+                raise _damaged("a page header runs past its column")
+            byte = view[position]
+            position += 1
             value |= (byte & 0x7F) << shift
             if not byte & 0x80:
+                self.position = position
                 return value
         raise _damaged("a page header holds an overlong number")
 
@@ -294,7 +295,7 @@ class _Reader:
     def items(self, size: int, kinds: list[int], depth: int) -> None:
         # every element takes at least one byte, so a count past the bytes left is a lie
         if size * len(kinds) > self.end - self.position:
-            raise _damaged("a page header's list is longer than the header")
+            raise _damaged("a page header's list or map counts more items than it has bytes")
         if depth + 1 > MAX_NESTING:
             raise _damaged("a page header nests too deeply")
         for _ in range(size):
