@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 import xlsxwriter
 
 from data_contracts.contract import load_contract
+from tests.lying_parquet import lying_parquet
 
 CONTRACT = load_contract()
 HEADER = CONTRACT.column_names
@@ -175,6 +176,7 @@ def _bombs() -> list[Hostile]:
         Hostile("entities-workbook.xlsx", entity_bomb("workbook"), frozenset(UNREADABLE)),
         Hostile("far-cell.xlsx", with_part(xlsx_bytes(rows()), SHEET, _sheet(far_cell)), None),
         Hostile("dictionary-bomb.parquet", dictionary_bomb(), frozenset(TOO_LARGE)),
+        Hostile("lying-page-header.parquet", lying_parquet(), frozenset(TOO_LARGE)),
         Hostile("prefix-bomb.parquet", prefix_bomb(), frozenset(UNREADABLE)),
         Hostile(
             "row-groups.parquet",
