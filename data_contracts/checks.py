@@ -8,15 +8,17 @@ completeness, the register's service dates) are joins and group-bys here.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 import polars as pl
 
 from data_contracts.contract import Contract
-from data_contracts.periods import period_label, quarter_end
-from data_contracts.periods import suggest_period as _suggest_period
-from data_contracts.register import Register, closest
+from data_contracts.periods import period_label
+from data_contracts.register import Register
 from data_contracts.report import Issue, make_issue
+
+# The messages of the failing rows of the row-level rules (Great Expectations) are composed
+# column-wise there; validate calls it as checks.row_issues.
+from data_contracts.row_messages import row_issues as row_issues
 
 KEYS = ["prison_code", "period", "data_element"]
 
@@ -27,64 +29,16 @@ def _fmt(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
-def row_issues(
-    failures: pl.DataFrame,
-    frame: pl.DataFrame,
-    contract: Contract,
-    register: Register,
-    today: date,
-) -> list[Issue]:
-    """Issues, with messages, for the failures that Great Expectations found."""
-    if failures.height == 0:
-        return []
-    hits = failures.join(frame, on="row", how="left")
-    suggestions: dict[tuple[str, str], str] = {}
-    issues = []
-    for hit in hits.iter_rows(named=True):
-        rule = contract.rule(hit["rule"])
-        exp = rule.expectations[hit["expectation"]]
-        value = hit[exp.shows or exp.source]
-        suggestion = _suggestion(exp.source, value, register, contract, suggestions)
-        index = hit["period_index"]
-        issues.append(
-            make_issue(
-                rule.id,
-                row=hit["row"],
-                column=exp.source,
-                prison_code=hit["prison_code"],
-                period=hit["period"],
-                data_element=hit["data_element"],
-                message=exp.message,
-                value=value if value is not None else "",
-                suggestion=suggestion,
-                today=today.isoformat(),
-                period_end=quarter_end(index).isoformat() if index is not None else "",
-                elements=len(contract.element_codes),
-                contract=contract,
-            )
-        )
-    return issues
-
-
-def _suggestion(
-    source: str,
-    value: object,
-    register: Register,
-    contract: Contract,
-    cache: dict[tuple[str, str], str],
-) -> str:
-    if not isinstance(value, str) or source not in ("prison_code", "period", "data_element"):
-        return ""
-    key = (source, value)
-    if key not in cache:
-        if source == "period":
-            guess = _suggest_period(value)
-        else:
-            guess = closest(
-                value, register.codes if source == "prison_code" else contract.element_codes
-            )
-        cache[key] = f" (did you mean '{guess}'?)" if guess and guess != value else ""
-    return cache[key]
+def _row_issue(rule_id: str, hit: dict, column: str, contract: Contract, **fields) -> Issue:
+    """An issue on one row of the file, its row number and keys read from `hit`."""
+    return make_issue(
+        rule_id,
+        row=hit["row"],
+        column=column,
+        **{key: hit[key] for key in KEYS},
+        contract=contract,
+        **fields,
+    )
 
 
 def duplicate_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
@@ -94,16 +48,7 @@ def duplicate_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
         pl.int_range(pl.len()).over(KEYS).alias("nth"),
     ).filter(pl.col("nth") > 0)
     return [
-        make_issue(
-            "row.duplicate",
-            row=r["row"],
-            column="data_element",
-            prison_code=r["prison_code"],
-            period=r["period"],
-            data_element=r["data_element"],
-            first_row=r["first_row"],
-            contract=contract,
-        )
+        _row_issue("row.duplicate", r, "data_element", contract, first_row=r["first_row"])
         for r in dups.iter_rows(named=True)
     ]
 
@@ -197,18 +142,15 @@ def pair_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
         .sort("row")
     )
     return [
-        make_issue(
+        _row_issue(
             "pair.exceeds",
-            row=h["row"],
-            column="value",
-            prison_code=h["prison_code"],
-            period=h["period"],
-            data_element=h["data_element"],
+            h,
+            "value",
+            contract,
             value=_fmt(h["value_number"]),
             second=h["second"],
             second_value=_fmt(h["v2"]),
             second_row=h["second_row"],
-            contract=contract,
         )
         for h in hits.iter_rows(named=True)
     ]
@@ -315,18 +257,15 @@ def outlier_issues(frame: pl.DataFrame, history: pl.DataFrame, contract: Contrac
         .sort("row")
     )
     return [
-        make_issue(
+        _row_issue(
             "outlier.history",
-            row=s["row"],
-            column="value",
-            prison_code=s["prison_code"],
-            period=s["period"],
-            data_element=s["data_element"],
+            s,
+            "value",
+            contract,
             value=_fmt(s["value_number"]),
             median=_fmt(round(s["median"], 1)),
             quarters=s["n"],
             z=f"{s['z']:.1f}",
-            contract=contract,
         )
         for s in scored.iter_rows(named=True)
     ]
