@@ -12,12 +12,14 @@ The rules (shared/spec/indicators.md §1-§4):
 
 - a value with a missing numerator or denominator, or a denominator of 0, is null,
   never 0, and has no interval;
-- region and national figures are sums of the numerators and of the denominators of the
-  prisons that reported both, never averages of percentages, and say how many prisons
-  they cover;
-- intervals at 95% and 99.8%: Wilson for percentages, exact Poisson / Byar's for rates;
-- a prison (or region) is `higher`, `lower` or `similar` against the benchmark, the
-  national value of the same indicator and quarter (or, on request, its region's).
+- region, peer-group and national figures are sums of the numerators and of the
+  denominators of the prisons that reported both, never averages of percentages, and say
+  how many prisons they cover (`indicators.aggregates`);
+- intervals at 95% and 99.8%: Wilson for proportions (per cent, or per 1,000 releases),
+  exact Poisson / Byar's for rates; each in the indicator's unit (its multiplier);
+- a prison (region, peer group) is `higher`, `lower` or `similar` against the benchmark,
+  the national value of the same indicator and quarter (or, on request, its region's or
+  its peer group's, §4.1: none from a peer group of fewer than 3 reporting prisons).
 
 The table here is unsuppressed; `indicators.suppression` hides small numbers and
 `indicators.table` puts the two together for readers and exports. The helpers at the end
@@ -27,16 +29,41 @@ a suppressed one: what is hidden there stays hidden in what they return.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Any
 
 import polars as pl
 
-from data_contracts.periods import days_in_quarter_expr, period_index, period_index_expr
+from data_contracts.periods import period_index_expr
 from indicators import stats, trend
+
+# Levels, benchmarks and aggregates live in indicators.aggregates; the names other modules
+# have always imported from here are re-exported (``X as X``).
+from indicators.aggregates import BENCHMARKS as BENCHMARKS
+from indicators.aggregates import LEVELS as LEVELS
+from indicators.aggregates import (
+    NATIONAL,
+    PEER,
+    PEER_GROUP,
+    PRISON,
+    REGION,
+    Benchmark,
+    aggregate_counts,
+    aggregate_levels,
+    with_benchmark,
+)
+from indicators.aggregates import Level as Level
+from indicators.aggregates import reported_both as reported_both
+from indicators.inputs import (
+    PERSON_YEARS_COLUMN,
+    as_period_index,
+    prison_quarters,
+    register_frame,
+)
 from indicators.registry import Indicator, Registry, load_registry
 
-TABLE_COLUMNS = (
+# The columns of indicators.md §6, in its order: v1's, then the two v2 appends.
+V1_TABLE_COLUMNS = (
     "level",
     "region",
     "prison_code",
@@ -54,6 +81,8 @@ TABLE_COLUMNS = (
     "prisons",
     "suppressed",
 )
+APPENDED_COLUMNS = (PEER_GROUP, "domain")
+TABLE_COLUMNS = (*V1_TABLE_COLUMNS, *APPENDED_COLUMNS)
 TABLE_SCHEMA = {
     "level": pl.String,
     "region": pl.String,
@@ -71,25 +100,15 @@ TABLE_SCHEMA = {
     "significance": pl.String,
     "prisons": pl.Int64,
     "suppressed": pl.Boolean,
+    PEER_GROUP: pl.String,
+    "domain": pl.String,
 }
-PRISON, REGION, NATIONAL = "prison", "region", "national"
-# Top-down: a reader of a whole table meets the nation, then its regions, then prisons.
-LEVELS = (NATIONAL, REGION, PRISON)
-Level = Literal["prison", "region", "national"]
-Benchmark = Literal["national", "region"]
-BENCHMARKS: tuple[Benchmark, ...] = ("national", "region")
-DAYS_PER_YEAR = 365.25
-# Polars 2 runs lazy queries on its streaming engine by default. Measured on 1.44 M values:
-# the pivot of the values is fastest streaming, the indicator branches (80,000 rows each
-# at most) on the in-memory engine, which also costs less per query on small tables.
-PIVOT_ENGINE = "streaming"
+# The indicator branches (80,000 rows each at most) run fastest on the in-memory engine,
+# which also costs less per query on small tables (the pivot streams: indicators.inputs).
 ENGINE = "in-memory"
-POPULATION = "population_average"
-# Combines a dense prison number and a quarter index into one integer group key.
-QUARTERS_PER_PRISON_KEY = 1 << 20
-PERSON_YEARS_COLUMN = "_person_years"
-# The columns that name one series of a table: one row per quarter within it.
-SERIES_KEYS = ("level", "region", "prison_code", "indicator")
+# The columns that name one series of a table: one row per quarter within it (peer_group
+# tells one peer group's row from another's; on prison rows it follows the prison).
+SERIES_KEYS = ("level", "region", "prison_code", "indicator", PEER_GROUP)
 INTERVALS = (
     ("lower_95", stats.CONFIDENCE_95, "lower"),
     ("upper_95", stats.CONFIDENCE_95, "upper"),
@@ -98,78 +117,6 @@ INTERVALS = (
 )
 
 numerator, denominator = pl.col("numerator"), pl.col("denominator")
-
-
-# --- Inputs ----------------------------------------------------------------------------
-
-
-def register_frame(register: Any) -> pl.DataFrame:
-    """prison_code -> region from a Register, an iterable of Prison, or a frame that has both."""
-    if isinstance(register, pl.DataFrame):
-        return register.select(pl.col("prison_code", "region").cast(pl.String))
-    prisons: Iterable[Any] = register.prisons.values() if hasattr(register, "prisons") else register
-    rows = [(p.code, p.region) for p in prisons]
-    return pl.DataFrame(rows, schema={"prison_code": pl.String, "region": pl.String}, orient="row")
-
-
-def as_period_index(period: str | int) -> int:
-    """A quarter given as 'YYYY-Qn' or as its index (data_contracts.periods)."""
-    return period if isinstance(period, int) else period_index(period)
-
-
-def person_years(population: pl.Expr, quarter_index: pl.Expr) -> pl.Expr:
-    """Average population x the real calendar days of the quarter / 365.25."""
-    return population * days_in_quarter_expr(quarter_index) / DAYS_PER_YEAR
-
-
-def element_code(elements: Sequence[str]) -> pl.Expr:
-    """Each row's data element as its position in ``elements`` (null for any other element)."""
-    element = pl.col("data_element")
-    return pl.coalesce(
-        *(pl.when(element == e).then(pl.lit(i, dtype=pl.Int16)) for i, e in enumerate(elements))
-    )
-
-
-def prison_quarters(
-    values: pl.DataFrame | pl.LazyFrame, register: pl.DataFrame, elements: Sequence[str]
-) -> pl.DataFrame:
-    """One row per prison-quarter with its region, person-years and each needed element.
-
-    The pivot is done once for all indicators, grouping on integers (a dense prison
-    number and the quarter index), which is several times faster than grouping on the
-    code text. Prisons missing from the register are left out: they belong to no region,
-    and the store accepts no submission from them. Rows come sorted by quarter, region
-    and prison, the order of the table. population_average is always read: every stored
-    prison-quarter has it, so every submitted prison-quarter gets its rows.
-    """
-    elements = list(dict.fromkeys([POPULATION, *elements]))
-    code = pl.col("_element")
-    key = pl.col("_prison").cast(pl.Int64) * QUARTERS_PER_PRISON_KEY + pl.col("period_index")
-    wide = (
-        values.lazy()
-        .with_columns(element_code(elements).alias("_element"))
-        .filter(code.is_not_null())
-        .with_columns(pl.col("prison_code").rank("dense").alias("_prison"))
-        .group_by(key.alias("_key"))
-        .agg(
-            pl.col("prison_code", "period", "period_index").first(),
-            # One value per element and prison-quarter: max() picks it, null if absent,
-            # and stays on Polars' fast group-by path.
-            *(
-                pl.when(code == i).then(pl.col("value")).max().alias(e)
-                for i, e in enumerate(elements)
-            ),
-        )
-    )
-    return (
-        wide.join(register.lazy(), on="prison_code", how="inner")
-        .with_columns(
-            person_years(pl.col(POPULATION), pl.col("period_index")).alias(PERSON_YEARS_COLUMN)
-        )
-        .drop("_key")
-        .sort("period_index", "region", "prison_code")
-        .collect(engine=PIVOT_ENGINE)
-    )
 
 
 # --- Counts, values and intervals ------------------------------------------------------
@@ -182,6 +129,7 @@ def prison_counts(quarters: pl.LazyFrame, indicator: Indicator) -> pl.LazyFrame:
         pl.lit(PRISON).alias("level"),
         "region",
         "prison_code",
+        PEER_GROUP,
         "period",
         "period_index",
         pl.lit(indicator.id).alias("indicator"),
@@ -189,55 +137,6 @@ def prison_counts(quarters: pl.LazyFrame, indicator: Indicator) -> pl.LazyFrame:
         pl.col(source).cast(pl.Float64).alias("denominator"),
         pl.lit(1, dtype=pl.Int64).alias("prisons"),
     )
-
-
-def reported_both() -> pl.Expr:
-    """Whether a prison contributes to aggregates: numerator and denominator both reported."""
-    return numerator.is_not_null() & denominator.is_not_null()
-
-
-def aggregate_counts(prisons: pl.LazyFrame) -> pl.LazyFrame:
-    """Region and national sums over the prisons that reported both, with how many they are.
-
-    An aggregate that no prison contributes to keeps its row (prisons = 0) with nulls.
-    """
-    both = reported_both()
-    covered = both.sum().cast(pl.Int64)
-    # when/then inside sum() keeps Polars on its fast group-by path; filter() would not.
-    sums = (
-        pl.when(covered > 0).then(pl.when(both).then(numerator).sum()).alias("numerator"),
-        pl.when(covered > 0).then(pl.when(both).then(denominator).sum()).alias("denominator"),
-        covered.alias("prisons"),
-        pl.col("period", "indicator").first(),
-    )
-    regions = (
-        prisons.group_by("period_index", "region")
-        .agg(*sums)
-        .with_columns(
-            pl.lit(REGION).alias("level"), pl.lit(None, dtype=pl.String).alias("prison_code")
-        )
-    )
-    nation = (
-        prisons.group_by("period_index")
-        .agg(*sums)
-        .with_columns(
-            pl.lit(NATIONAL).alias("level"),
-            pl.lit(None, dtype=pl.String).alias("region"),
-            pl.lit(None, dtype=pl.String).alias("prison_code"),
-        )
-    )
-    columns = (
-        "level",
-        "region",
-        "prison_code",
-        "period",
-        "period_index",
-        "indicator",
-        "numerator",
-        "denominator",
-        "prisons",
-    )
-    return pl.concat([nation.select(columns), regions.select(columns)])
 
 
 def computable(indicator: Indicator) -> pl.Expr:
@@ -271,22 +170,6 @@ def with_values_and_intervals(counts: pl.LazyFrame, indicator: Indicator) -> pl.
 # --- Benchmarks and the table ----------------------------------------------------------
 
 
-def benchmark_values(aggregates: pl.LazyFrame, level: str) -> pl.LazyFrame:
-    """The value of every aggregate of one level, named ``benchmark``, to join rows to."""
-    keys = ["period_index"] if level == NATIONAL else ["period_index", "region"]
-    return aggregates.filter(pl.col("level") == level).select(
-        *keys, pl.col("value").alias("benchmark")
-    )
-
-
-def with_benchmark(rows: pl.LazyFrame, aggregates: pl.LazyFrame, level: str) -> pl.LazyFrame:
-    """``rows`` with the value of their quarter's (and region's) aggregate at ``level``."""
-    keys = ["period_index"] if level == NATIONAL else ["period_index", "region"]
-    return rows.join(
-        benchmark_values(aggregates, level), on=keys, how="left", maintain_order="left"
-    )
-
-
 def with_significance(rows: pl.LazyFrame) -> pl.LazyFrame:
     """``significance``: higher, lower or similar as the benchmark is below, above or inside
     the 95% interval; empty where there is no benchmark or no value."""
@@ -297,49 +180,66 @@ def with_significance(rows: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def in_table_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
+def in_table_columns(rows: pl.LazyFrame, indicator: Indicator) -> pl.LazyFrame:
     return (
-        rows.with_columns(pl.lit(False).alias("suppressed"))
+        rows.with_columns(
+            pl.lit(False).alias("suppressed"), pl.lit(indicator.domain).alias("domain")
+        )
         .select(TABLE_COLUMNS)
         .cast(TABLE_SCHEMA)  # type: ignore[arg-type]
     )
 
 
-def aggregate_values(quarters: pl.LazyFrame, indicator: Indicator) -> pl.LazyFrame:
-    """The national and region rows of one indicator with values and intervals (no benchmark)."""
+def aggregate_values(
+    quarters: pl.LazyFrame, indicator: Indicator, levels: Sequence[str]
+) -> pl.LazyFrame:
+    """The aggregate rows of one indicator (nation, regions, peer groups if among ``levels``)
+    with values and intervals, no benchmark yet."""
     return with_values_and_intervals(
-        aggregate_counts(prison_counts(quarters, indicator)), indicator
+        aggregate_counts(prison_counts(quarters, indicator), levels), indicator
     )
 
 
+# Which aggregate each level's rows are compared with, besides prisons (the user's choice).
+AGGREGATE_BENCHMARK = {REGION: NATIONAL, PEER: NATIONAL}
+
+
 def indicator_rows(
-    quarters: pl.LazyFrame, indicator: Indicator, aggregates: pl.DataFrame, benchmark: Benchmark
+    quarters: pl.LazyFrame,
+    indicator: Indicator,
+    aggregates: pl.DataFrame,
+    benchmark: Benchmark,
+    levels: Sequence[str],
 ) -> pl.LazyFrame:
-    """Every row of one indicator: the nation, its regions, then prisons, each by quarter.
+    """Every row of one indicator: the nation, its regions, its peer groups (if among
+    ``levels``), then prisons, each by quarter.
 
     ``aggregates`` is what ``aggregate_values`` gave, computed once beforehand: every row
-    joins to it. Prisons are compared with the national (or their region's) value,
-    regions with the national one; national rows are the benchmark and are compared with
-    nothing. Prison rows keep the order of ``quarters`` (quarter, region, prison).
+    joins to it. Prisons are compared with the national value, or their region's or peer
+    group's (none where their peer group has fewer than MIN_PEER_PRISONS reporting
+    prisons); regions and peer groups with the national one; national rows are the
+    benchmark and are compared with nothing. Prison rows keep the order of ``quarters``
+    (quarter, region, prison).
     """
     totals = aggregates.lazy()
     nation = totals.filter(pl.col("level") == NATIONAL).with_columns(
         pl.lit(None, dtype=pl.Float64).alias("benchmark"),
         pl.lit(None, dtype=pl.String).alias("significance"),
     )
-    regions = with_benchmark(totals.filter(pl.col("level") == REGION), totals, NATIONAL)
+    parts = [in_table_columns(nation.sort("period_index"), indicator)]
+    for level in (REGION, PEER):
+        if level in levels:
+            rows = totals.filter(pl.col("level") == level)
+            compared = with_benchmark(rows, totals, AGGREGATE_BENCHMARK[level])
+            order = ("period_index", "region" if level == REGION else PEER_GROUP)
+            parts.append(in_table_columns(with_significance(compared.sort(*order)), indicator))
     prisons = with_benchmark(
         with_values_and_intervals(prison_counts(quarters, indicator), indicator),
         totals,
-        REGION if benchmark == REGION else NATIONAL,
+        benchmark,
     )
-    return pl.concat(
-        [
-            in_table_columns(nation.sort("period_index")),
-            in_table_columns(with_significance(regions.sort("period_index", "region"))),
-            in_table_columns(with_significance(prisons)),
-        ],
-    )
+    parts.append(in_table_columns(with_significance(prisons), indicator))
+    return pl.concat(parts)
 
 
 def empty_table() -> pl.DataFrame:
@@ -352,17 +252,22 @@ def indicator_values(
     *,
     indicators: Sequence[str] | None = None,
     benchmark: Benchmark = "national",
+    peer_rows: bool = False,
     registry: Registry | None = None,
 ) -> pl.DataFrame:
     """The unsuppressed indicator table of every prison, region and the nation.
 
     ``values`` is what ``store.read.current_values`` returns (prison_code, period,
-    period_index, data_element, value); ``register`` gives each prison's region. Rows are
-    ordered by indicator (registry order), level (national, region, prison), quarter,
-    region and prison. Columns: TABLE_COLUMNS, with ``suppressed`` all false.
+    period_index, data_element, value); ``register`` gives each prison's region and peer
+    group (``indicators.inputs.register_frame``). ``benchmark``: what prison rows are
+    compared with, national, region or peer. Peer-group rows (level ``peer``) are in the
+    table when ``peer_rows`` or when they are the benchmark. Rows are ordered by
+    indicator (registry order), level (national, region, peer, prison), quarter, then
+    region, peer group or prison. Columns: TABLE_COLUMNS, with ``suppressed`` all false;
+    ``peer_group`` is set on peer rows and on prison rows (the prison's group), ``domain``
+    on every row.
     """
-    if benchmark not in BENCHMARKS:
-        raise ValueError(f"benchmark must be one of {BENCHMARKS}, not {benchmark!r}")
+    levels = aggregate_levels(benchmark, peer_rows)
     chosen = (registry or load_registry()).select(indicators)
     elements = list(dict.fromkeys(e for indicator in chosen for e in indicator.data_elements))
     quarters = prison_quarters(values, register_frame(register), elements)
@@ -370,10 +275,10 @@ def indicator_values(
         return empty_table()
     wide = quarters.lazy()
     aggregates = pl.collect_all(
-        [aggregate_values(wide, indicator) for indicator in chosen], engine=ENGINE
+        [aggregate_values(wide, indicator, levels) for indicator in chosen], engine=ENGINE
     )
     branches = [
-        indicator_rows(wide, indicator, totals, benchmark)
+        indicator_rows(wide, indicator, totals, benchmark, levels)
         for indicator, totals in zip(chosen, aggregates, strict=True)
     ]
     return pl.concat(branches).collect(engine=ENGINE)
@@ -383,7 +288,10 @@ def indicator_values(
 
 
 def with_period_index(table: pl.DataFrame) -> pl.DataFrame:
-    return table.with_columns(period_index_expr(pl.col("period")).alias("period_index"))
+    """The table with each row's quarter index, and a peer_group column (null) if it has none:
+    a table written before v2, or by hand, still names its series by SERIES_KEYS."""
+    peer = [] if PEER_GROUP in table.columns else [pl.lit(None, dtype=pl.String).alias(PEER_GROUP)]
+    return table.with_columns(period_index_expr(pl.col("period")).alias("period_index"), *peer)
 
 
 def changes(table: pl.DataFrame) -> pl.DataFrame:

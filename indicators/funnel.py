@@ -2,11 +2,12 @@
 
 A funnel plot (Spiegelhalter 2005) compares prisons with one benchmark; which benchmark
 is the user's choice (indicators.md §4.2: never silently the national one). With
-``national`` the whole country is one group; with ``region`` each region is its own
-funnel: its benchmark (the region's sum / sum), the control limits at each prison's
-denominator and each label are computed within the region, and so is the overdispersion
-estimate. A peer-group benchmark (issue 12) is one more entry in ``GROUP_COLUMNS``, a
-``peer_group`` column of the table, and its aggregate level in ``GROUP_LEVELS``.
+``national`` the whole country is one group; with ``region`` (or ``peer``) each region
+(peer group) is its own funnel: its benchmark (the group's sum / sum), the control limits
+at each prison's denominator and each label are computed within the group, and so is the
+overdispersion estimate. The groups are those of ``indicators.aggregates.GROUP_KEYS``: a
+prison without a peer group, or in a peer group of fewer than MIN_PEER_PRISONS reporting
+prisons, has no peer benchmark, no limits and no label.
 
 A reader who sees figures suppressed gets the funnel through ``funnel_as_shown``: what
 their table hides stays hidden, a group whose benchmark is suppressed in their table has
@@ -17,21 +18,31 @@ more published equation about them).
 
 from __future__ import annotations
 
-from typing import Literal
-
 import polars as pl
 
 from indicators import funnel_stats
-from indicators.compute import INTERVALS, NATIONAL, PRISON, REGION, computable, denominator
+from indicators.aggregates import (
+    BENCHMARKS,
+    MIN_BENCHMARK_PRISONS,
+    NATIONAL,
+    PEER,
+    PEER_GROUP,
+    PRISON,
+    REGION,
+    Benchmark,
+    group_key_of,
+    reported_both,
+)
+from indicators.compute import INTERVALS, computable, denominator
 from indicators.compute import numerator as numerator_col
 from indicators.registry import Indicator, Registry, load_registry
 from indicators.stats import OVERDISPERSIONS, Overdispersion, Side
 
-FunnelBenchmark = Literal["national", "region"]
+FunnelBenchmark = Benchmark
+# The level of the table's rows that hold each benchmark group's published aggregate.
+GROUP_LEVELS = {"national": NATIONAL, "region": REGION, "peer": PEER}
 # The table column whose value names each prison's benchmark group (None: one group).
-GROUP_COLUMNS: dict[str, str | None] = {"national": None, "region": "region"}
-# The level of the table's rows that hold each group's published aggregate.
-GROUP_LEVELS = {"national": NATIONAL, "region": REGION}
+GROUP_COLUMNS: dict[str, str | None] = {b: group_key_of(GROUP_LEVELS[b]) for b in BENCHMARKS}
 GROUP = "group"
 NATIONAL_GROUP = "national"
 FUNNEL_LIMITS = tuple((f"{name}_limit", confidence, side) for name, confidence, side in INTERVALS)
@@ -39,6 +50,7 @@ LIMIT_COLUMNS = tuple(name for name, _, _ in FUNNEL_LIMITS)
 FUNNEL_COLUMNS = (
     "prison_code",
     "region",
+    PEER_GROUP,
     GROUP,
     "numerator",
     "denominator",
@@ -137,13 +149,13 @@ def funnel_data(
 ) -> pl.DataFrame:
     """The prisons of one indicator and quarter for a funnel plot (Spiegelhalter 2005).
 
-    Columns FUNNEL_COLUMNS: prison_code, region, group (the benchmark group: 'national'
-    or the region), numerator, denominator, value, benchmark (the group's sum / sum), the
-    95% and 99.8% control limits at each prison's denominator (``lower_95_limit`` …
-    ``upper_998_limit``, in the indicator's unit), ``funnel_significance``
-    (PHEindicatormethods' label), ``overdispersion`` (the option and its value, e.g.
-    'multiplicative phi=2.31') and the group's ``phi`` / ``tau2`` (raw scale, null unless
-    that option), which ``funnel_curve`` takes to draw the same limits.
+    Columns FUNNEL_COLUMNS: prison_code, region, peer_group, group (the benchmark group:
+    'national', the region or the peer group), numerator, denominator, value, benchmark
+    (the group's sum / sum), the 95% and 99.8% control limits at each prison's
+    denominator (``lower_95_limit`` … ``upper_998_limit``, in the indicator's unit),
+    ``funnel_significance`` (PHEindicatormethods' label), ``overdispersion`` (the option
+    and its value, e.g. 'multiplicative phi=2.31') and the group's ``phi`` / ``tau2`` (raw
+    scale, null unless that option), which ``funnel_curve`` takes to draw the same limits.
 
     Give the unsuppressed ``table``: benchmarks and labels are computed over every prison.
     For a reader who sees figures suppressed, pass their table as ``shown``.
@@ -160,11 +172,16 @@ def funnel_data(
     ).with_columns(group_expr(benchmark).alias(GROUP))
     visible = _visible_prisons(rows, shown, indicator, period)
     phi, tau2 = _spread(spec, overdispersion, pl.col("_visible"))
-    ratio = funnel_stats.funnel_benchmark(numerator_col, denominator).over(GROUP)
+    compared = has_benchmark(benchmark)
+    ratio = pl.when(compared).then(funnel_stats.funnel_benchmark(numerator_col, denominator))
     funnel = (
         rows.join(visible, on="prison_code", how="left")
         .with_columns(pl.col("_visible").fill_null(False))
-        .with_columns(_ratio=ratio, phi=phi, tau2=tau2)
+        .with_columns(
+            _ratio=ratio.over(GROUP),
+            phi=pl.when(compared).then(phi),
+            tau2=pl.when(compared).then(tau2),
+        )
         .with_columns(
             pl.when(computable(spec))
             .then(numerator_col / denominator * spec.multiplier)
@@ -200,11 +217,33 @@ def funnel_data(
             )
             .alias("overdispersion"),
         )
+        .with_columns(
+            # A prison with no benchmark is compared with nothing: no label, and the option
+            # without a phi or tau^2 estimated against nothing.
+            pl.when(pl.col("_ratio").is_not_null()).then(pl.col("funnel_significance")),
+            pl.when(pl.col("_ratio").is_not_null())
+            .then(pl.col("overdispersion"))
+            .otherwise(pl.lit(overdispersion)),
+        )
         .sort("prison_code")
     )
     if shown is not None:
         funnel = funnel_as_shown(funnel, shown, indicator, period, benchmark=benchmark)
     return funnel.select(FUNNEL_COLUMNS)
+
+
+def has_benchmark(benchmark: str) -> pl.Expr:
+    """Whether a prison row has a benchmark group: a national funnel always; a region or
+    peer funnel where the row has a group, of at least the level's least number of
+    prisons that reported both (indicators.md §4.1: 3 for a peer group)."""
+    column = GROUP_COLUMNS[benchmark]
+    if column is None:
+        return pl.lit(True)
+    grouped = pl.col(column).is_not_null()
+    least = MIN_BENCHMARK_PRISONS.get(GROUP_LEVELS[benchmark])
+    if least is None:
+        return grouped
+    return grouped & (reported_both().sum().over(GROUP) >= least)
 
 
 def _visible_prisons(
@@ -306,14 +345,17 @@ def funnel_table(
 
     The whole quarter is computed (every indicator: suppression links figures shared by
     two indicators), suppressed when asked, then the funnel of ``indicator`` is taken.
-    ``peer_group`` stays empty until the register has peer groups (issue 12).
+    ``peer_group`` is each prison's group (its register peer_group, else its prison type).
     """
     from indicators.compute import indicator_values
     from indicators.suppression import suppress as suppressed
     from indicators.table import quarters_between
 
     full = indicator_values(
-        quarters_between(values, period, period), register_prisons, registry=registry
+        quarters_between(values, period, period),
+        register_prisons,
+        benchmark=benchmark,
+        registry=registry,
     )
     shown = suppressed(full, benchmark=benchmark, registry=registry) if suppress else None
     funnel = funnel_data(
@@ -335,8 +377,7 @@ def funnel_table(
     return funnel.join(reported, on="prison_code", how="semi").select(
         "prison_code",
         "region",
-        # The register has no peer groups yet (issue 12): the column is there, empty.
-        pl.lit(None, dtype=pl.String).alias("peer_group"),
+        PEER_GROUP,
         "numerator",
         "denominator",
         "value",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import polars as pl
 
 from data_contracts.periods import period_label
+from indicators.aggregates import GROUP_KEYS, MIN_BENCHMARK_PRISONS, PEER
 from indicators.compute import (
     NATIONAL,
     PRISON,
@@ -114,8 +115,9 @@ def rolling_pool(
     One row per row of ``table``: ``period`` is the window's last quarter, ``window``
     says so ('rolling four quarters ending 2025-Q3'); numerator and denominator are the
     sums of the four quarters (null unless all four have both), value and intervals as in
-    ``indicators.compute``; prisons are compared with the pooled national (or region)
-    value, regions with the national; ``prisons`` is the most any of its quarters covers.
+    ``indicators.compute``; prisons are compared with the pooled national (or region, or
+    peer-group) value, regions and peer groups with the national; ``prisons`` is the most
+    any of its quarters covers (and what a peer group's benchmark needs at least three of).
     ``shown``: the reader's suppressed quarterly table, whose hidden figures stay hidden.
     Columns POOLED_COLUMNS.
     """
@@ -137,8 +139,12 @@ def rolling_pool(
         *(pl.when(~pl.col("suppressed")).then(pl.col(c)).alias(c) for c in shown_columns),
         pl.when(~pl.col("_den_hidden")).then(pl.col("denominator")).alias("denominator"),
     )
+    domain = pl.col("indicator").replace_strict(
+        {i.id: i.domain for i in spec}, default=None, return_dtype=pl.String
+    )
     schema = {**TABLE_SCHEMA, WINDOW: pl.String}
-    return _with_benchmarks(pooled, benchmark).select(POOLED_COLUMNS).cast(schema)  # type: ignore[arg-type]
+    pooled = _with_benchmarks(pooled.with_columns(domain.alias("domain")), benchmark)
+    return pooled.select(POOLED_COLUMNS).cast(schema)  # type: ignore[arg-type]
 
 
 def _with_benchmarks(pooled: pl.DataFrame, benchmark: Benchmark) -> pl.DataFrame:
@@ -151,7 +157,7 @@ def _with_benchmarks(pooled: pl.DataFrame, benchmark: Benchmark) -> pl.DataFrame
     )
     compared = [
         with_significance(_benchmark_join(lazy, level, source))
-        for level, source in ((REGION, NATIONAL), (PRISON, benchmark))
+        for level, source in ((REGION, NATIONAL), (PEER, NATIONAL), (PRISON, benchmark))
     ]
     result = pl.concat([nation, *compared], how="diagonal_relaxed").collect()
     period = pl.col("period_index").map_elements(period_label, return_dtype=pl.String)
@@ -161,10 +167,12 @@ def _with_benchmarks(pooled: pl.DataFrame, benchmark: Benchmark) -> pl.DataFrame
 
 
 def _benchmark_join(pooled: pl.LazyFrame, level: str, source: str) -> pl.LazyFrame:
-    """Rows of ``level`` with the pooled value of their ``source`` aggregate as benchmark."""
-    keys = ["indicator", "period_index"] + ([] if source == NATIONAL else ["region"])
-    values = pooled.filter(pl.col("level") == source).select(
-        *keys, pl.col("value").alias("benchmark")
-    )
+    """Rows of ``level`` with the pooled value of their ``source`` aggregate as benchmark
+    (none from a peer group that covers too few prisons, as in indicators.aggregates)."""
+    keys = ["indicator", "period_index", *GROUP_KEYS[source]]
+    value = pl.col("value")
+    if source in MIN_BENCHMARK_PRISONS:
+        value = pl.when(pl.col("prisons") >= MIN_BENCHMARK_PRISONS[source]).then(value)
+    values = pooled.filter(pl.col("level") == source).select(*keys, value.alias("benchmark"))
     rows = pooled.filter(pl.col("level") == level)
     return rows.join(values, on=keys, how="left", maintain_order="left")

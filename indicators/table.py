@@ -23,15 +23,9 @@ from typing import IO, Any, Literal
 import polars as pl
 
 from indicators import suppression
-from indicators.compute import (
-    LEVELS,
-    PRISON,
-    REGION,
-    TABLE_COLUMNS,
-    Benchmark,
-    as_period_index,
-    indicator_values,
-)
+from indicators.aggregates import LEVELS, PEER, PEER_GROUP, PRISON, REGION, Benchmark
+from indicators.compute import TABLE_COLUMNS, indicator_values
+from indicators.inputs import as_period_index
 from indicators.registry import Registry
 from indicators.suppression import SUPPRESSION_THRESHOLD, Reader
 
@@ -69,24 +63,33 @@ def rows_asked_for(
 ) -> pl.DataFrame:
     """Narrow a (suppressed) table to levels and prisons.
 
-    With prisons named, region rows are those of their regions; national rows stay.
+    With prisons named, region and peer rows are those of their regions and peer groups;
+    national rows stay.
     """
-    levels = LEVELS if level is None else (level,) if isinstance(level, str) else tuple(level)
-    unknown = set(levels) - set(LEVELS)
-    if unknown:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {', '.join(unknown)}")
+    levels = asked_levels(level)
     keep = pl.col("level").is_in(list(levels))
     if prisons is not None:
         codes = list(prisons)
-        regions = table.filter(pl.col("prison_code").is_in(codes))["region"].unique().to_list()
+        theirs = table.filter(pl.col("prison_code").is_in(codes))
         keep = keep & (
             pl.when(pl.col("level") == PRISON)
             .then(pl.col("prison_code").is_in(codes))
             .when(pl.col("level") == REGION)
-            .then(pl.col("region").is_in(regions))
+            .then(pl.col("region").is_in(theirs["region"].unique().to_list()))
+            .when(pl.col("level") == PEER)
+            .then(pl.col(PEER_GROUP).is_in(theirs[PEER_GROUP].drop_nulls().unique().to_list()))
             .otherwise(True)
         )
     return table.filter(keep)
+
+
+def asked_levels(level: str | Sequence[str] | None) -> tuple[str, ...]:
+    """The levels asked for (None: all), refused unless each is one of LEVELS."""
+    levels = LEVELS if level is None else (level,) if isinstance(level, str) else tuple(level)
+    unknown = set(levels) - set(LEVELS)
+    if unknown:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {', '.join(unknown)}")
+    return levels
 
 
 def indicator_table(
@@ -112,11 +115,18 @@ def indicator_table(
     several, or None for all. ``first`` / ``last``: quarters ('YYYY-Qn' or index).
     ``suppress``: the suppressed form of every row. ``account``: apply what that account
     may see (store.accounts.Account); with ``suppress`` too, every row is suppressed and
-    still protected against what the account knows. ``benchmark``: national or region.
+    still protected against what the account knows. ``benchmark``: national, region or
+    peer. Peer-group rows are computed when asked for (``level`` peer, or None) or when
+    they are the benchmark.
     """
     chosen = quarters_between(values, first, last)
     table = indicator_values(
-        chosen, register_prisons, indicators=indicators, benchmark=benchmark, registry=registry
+        chosen,
+        register_prisons,
+        indicators=indicators,
+        benchmark=benchmark,
+        peer_rows=PEER in asked_levels(level),
+        registry=registry,
     )
     if account is not None:
         table = suppression.suppressed_for(

@@ -13,7 +13,7 @@ from indicator_frames import PRISONS, deaths, ost, row, values
 from scipy.stats import chi2
 
 from data_contracts.register import Prison
-from indicators import compute, funnel_stats
+from indicators import compute, funnel_stats, inputs
 from indicators.compute import (
     TABLE_COLUMNS,
     TABLE_SCHEMA,
@@ -318,6 +318,7 @@ def test_change_on_previous_quarter_and_on_the_same_quarter_a_year_before() -> N
         "region": "North",
         "prison_code": "N-A",
         "indicator": "ost_coverage",
+        "peer_group": None,  # the test register's prisons have none
         "period": "2025-Q2",
         "value": pytest.approx(45.0),
         "previous_quarter_value": pytest.approx(30.0),
@@ -484,9 +485,25 @@ def test_national_figures_are_sums_over_prisons_that_reported_both(frame: pl.Dat
 
 def test_person_years_helper_matches_the_spec() -> None:
     frame = pl.DataFrame({"p": [365.25], "q": [2024 * 4]})
-    assert frame.select(compute.person_years(pl.col("p"), pl.col("q"))).item() == 91.0
+    assert frame.select(inputs.person_years(pl.col("p"), pl.col("q"))).item() == 91.0
 
 
 def test_register_frame_from_prisons() -> None:
-    frame = compute.register_frame([Prison("A-1", "A", "West")])
-    assert frame.rows() == [("A-1", "West")]
+    frame = compute.register_frame(
+        [
+            Prison("A-1", "A", "West"),
+            Prison("A-2", "A", "West", prison_type="remand"),
+            Prison("A-3", "A", "West", prison_type="remand", peer_group="large"),
+        ]
+    )
+    # The peer group is the register's, else the prison type, else none (indicators.md §4.1).
+    assert frame.rows() == [
+        ("A-1", "West", None),
+        ("A-2", "West", "remand"),
+        ("A-3", "West", "large"),
+    ]
+
+
+def test_register_frame_from_a_frame_without_peer_groups() -> None:
+    frame = compute.register_frame(pl.DataFrame({"prison_code": ["A-1"], "region": ["West"]}))
+    assert frame.rows(named=True) == [{"prison_code": "A-1", "region": "West", "peer_group": None}]

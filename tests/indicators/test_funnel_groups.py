@@ -163,7 +163,7 @@ def test_each_prison_is_compared_with_its_own_region() -> None:
 
 def test_an_unknown_benchmark_is_refused() -> None:
     with pytest.raises(ValueError, match="benchmark must be one of"):
-        funnel_data(ost_table(FIGURES), "ost_coverage", Q, benchmark="peer")  # type: ignore[arg-type]
+        funnel_data(ost_table(FIGURES), "ost_coverage", Q, benchmark="europe")  # type: ignore[arg-type]
 
 
 def test_phi_is_estimated_within_each_region_and_named() -> None:

@@ -158,7 +158,7 @@ def test_csv_has_the_columns_and_empty_cells_for_null() -> None:
     lines = text.splitlines()
     assert lines[0] == ",".join(TABLE_COLUMNS)
     assert lines[1].startswith("national,,,2025-Q1,ost_coverage,103,270.0,")
-    assert lines[1].endswith(",,,5,false")
+    assert lines[1].endswith(",,,5,false,,treatment")  # no peer group; the domain
 
 
 def test_json_is_a_list_of_records_with_null_for_nan() -> None:
