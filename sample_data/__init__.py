@@ -5,7 +5,8 @@ regions and prisons) and is made by `python -m sample_data.generate`, seeded,
 so that every run writes the same bytes. It feeds `prison-monitor init
 --sample`, the demo dashboard and the tests:
 
-- `REGISTER_FILE`: the prison register (submission-format.md §5);
+- `REGISTER_FILE`: the prison register (submission-format.md §5), with the modules
+  each prison reports beyond core and its peer group;
 - `SUBMISSIONS_DIR`: one accepted file per prison and quarter, 2023-Q4 to
   `LAST_QUARTER`, for the quarters in which the prison was open;
 - `INVALID_DIR`: files rejected by one error rule each, named `<rule_id>.<ext>`

@@ -13,10 +13,12 @@ The parts: `register` (the fictional prisons), `model` (their figures, quarter b
 quarter), `writers` (CSV and XLSX bytes), `recipes` (the files that break or warn on a
 rule); this module runs them in their fixed order and checks every rule is covered.
 
-The data elements, their kinds and the subset pairs come from the contract
-(`data_contracts/submission_v1.yaml`); the model below names individual
-elements only to give them believable values, and the generator stops if the
-contract and the model disagree.
+The data elements, their modules and kinds, the subset pairs and the breakdowns come from
+the contract (`data_contracts/submission_v1.yaml`, through `elements`); the models name
+individual elements only to give them believable values, and the generator stops if the
+contract and the models disagree. The core rows of a return come first and are drawn from
+one stream (`model`); the rows of the prison's other modules follow them and are drawn from
+the prison's own stream (`model_v2`), so adding modules moved no core figure.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from sample_data import (
     SUBMISSIONS_DIR,
     WARNINGS_DIR,
 )
+from sample_data.elements import WRITE_MODULES
 from sample_data.model import (
     AUTHZ_OTHER_PRISON,
     CONTRACT,
@@ -47,8 +50,15 @@ from sample_data.model import (
     quarter_records,
     steady_figures,
 )
+from sample_data.model_v2 import (
+    check_model_v2,
+    draw_params_v2,
+    module_records,
+    prison_stream,
+    steady_module_figures,
+)
 from sample_data.recipes import make_invalid_files, make_warning_files
-from sample_data.register import CLOSED_IN_SERIES, PRISON_BY_CODE, PRISONS
+from sample_data.register import CLOSED_IN_SERIES, PRISON_BY_CODE, PRISONS, REPORTERS
 from sample_data.writers import write_register, write_submission
 
 
@@ -63,6 +73,8 @@ def clear_output(root: Path) -> None:
 def main(root: Path = SAMPLE_DIR) -> None:
     """Write the sample data under `root` (the committed folder unless a test names another)."""
     check_scenarios()
+    check_model_v2()
+    check_register_modules()
     rng = random.Random(SEED)
     clear_output(root)
     write_register(root / REGISTER_FILE.name)
@@ -73,13 +85,20 @@ def main(root: Path = SAMPLE_DIR) -> None:
     files = 0
     for prison in PRISONS:
         par = params[prison.code]
+        stream = prison_stream(prison)
+        par_v2 = draw_params_v2(stream, prison)
         history: list[dict] = []
+        history_v2: list[dict] = []
         for period in SERIES:
             if not prison.is_open(period):
                 continue
             figures = steady_figures(rng, prison, par, period, history)
             history.append(figures)
+            extra = steady_module_figures(stream, prison, par_v2, period, figures, history_v2)
+            history_v2.append(extra)
             records = quarter_records(prison, period, figures)
+            if WRITE_MODULES:
+                records += module_records(prison, period, extra)
             write_submission(root / SUBMISSIONS_DIR.name, prison, period, records)
             last_return[prison.code] = records
             files += 1
@@ -106,6 +125,13 @@ def main(root: Path = SAMPLE_DIR) -> None:
         f"{len(PRISONS)} prisons, {files} submissions, {len(invalid)} invalid files, "
         f"{len(warnings)} warnings files"
     )
+
+
+def check_register_modules() -> None:
+    """The register names the contract's modules, in its order."""
+    named = [m for m in CONTRACT.optional_module_ids if m in REPORTERS]
+    if list(REPORTERS) != named or set(REPORTERS) - set(named):
+        raise SystemExit(f"the register's modules {list(REPORTERS)} are not the contract's")
 
 
 def check_rule_coverage(invalid: dict[str, str], warnings: dict[str, str]) -> None:

@@ -3,7 +3,8 @@
 Everything is drawn from one `random.Random(SEED)` in a fixed order (generate.main keeps
 the order), so the figures are the same on every run. The contract gives the elements,
 their kinds and the subset pairs; this model names individual elements only to give them
-believable values, and stops if the contract and the model disagree.
+believable values, and stops if the contract and the model disagree. It draws the core
+module's figures; `model_v2` draws those of the other modules from them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from data_contracts.contract import Contract, load_contract
 from data_contracts.periods import period_index, period_label
 from sample_data import FIRST_QUARTER, LAST_QUARTER
+from sample_data.elements import CORE_ELEMENTS, PAIRS
 from sample_data.register import (
     CLOSED_IN_SERIES,
     OPENED_IN_SERIES,
@@ -181,7 +183,7 @@ def after_closure(period: str) -> bool:
 
 
 def quarter_figures(rng: random.Random, prison: Prison, par: Params, period: str) -> dict:
-    """The 18 figures of one prison-quarter, each subset drawn from its superset."""
+    """The core figures of one prison-quarter, each subset drawn from its superset."""
     t = quarter_index(period) - quarter_index(FIRST_QUARTER)
     pop = population(rng, prison, par, period)
     persons = round(pop)
@@ -280,11 +282,11 @@ def outliers(history: list[dict], figures: dict) -> list[str]:
 
 
 def check_against_contract(figures: dict, where: str) -> None:
-    """Stop if the model and the contract disagree, or if a subset pair is broken."""
-    if set(figures) != set(CONTRACT.element_codes):
-        raise SystemExit(f"the model's elements differ from the contract's ({where})")
-    for first, second in CONTRACT.pairs:
-        a, b = figures[first], figures[second]
+    """Stop if the model and the contract's core module disagree, or if a pair is broken."""
+    if set(figures) != set(CORE_ELEMENTS):
+        raise SystemExit(f"the model's elements differ from the contract's core ({where})")
+    for first, second in PAIRS:
+        a, b = figures.get(first), figures.get(second)
         if a is not None and b is not None and a > b:
             raise SystemExit(f"{where}: {first} ({a}) > {second} ({b})")
 
@@ -350,7 +352,7 @@ def quarter_records(prison: Prison, period: str, figures: dict) -> list[Record]:
     }
     notes = NOTES.get((prison.code, period), {})
     records = []
-    for element in CONTRACT.element_codes:
+    for element in CORE_ELEMENTS:
         value = figures[element]
         note = notes.get(element, "")
         if element in gaps:
@@ -365,11 +367,11 @@ def check_scenarios() -> None:
     """The gaps and notes name real prisons, quarters and elements (or the generator stops)."""
     for code, period, elements, _ in GAPS:
         assert PRISON_BY_CODE[code].is_open(period) and period in SERIES, (code, period)
-        assert set(elements) <= set(CONTRACT.element_codes), elements
+        assert set(elements) <= set(CORE_ELEMENTS), elements
         assert population_element() not in elements
     for (code, period), notes in NOTES.items():
         assert PRISON_BY_CODE[code].is_open(period) and period in SERIES, (code, period)
-        assert set(notes) <= set(CONTRACT.element_codes), notes
+        assert set(notes) <= set(CORE_ELEMENTS), notes
 
 
 def population_element() -> str:

@@ -1,5 +1,6 @@
 """The fictional register of the sample data: Nordmere's prisons, their regions, types, sizes,
-the formats they send and the quarters they are in service."""
+the formats they send, the quarters they are in service, the modules they report beyond core
+and the peer groups they are compared in."""
 
 from __future__ import annotations
 
@@ -25,6 +26,16 @@ class Prison:
             return False
         # `closed` is the last quarter in service (as the register is read by the checks).
         return not (self.closed and i > quarter_index(self.closed))
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        """The modules it reports beyond core (the register's `modules`), in REPORTERS' order."""
+        return tuple(module for module, codes in REPORTERS.items() if self.code in codes)
+
+    @property
+    def peer_group(self) -> str:
+        """Its explicit peer group, or "" (then the benchmark compares it by prison type)."""
+        return next((group for group, codes in PEER_GROUPS.items() if self.code in codes), "")
 
 
 # Nordmere, a fictional country; four fictional regions. Formats: about one in
@@ -59,3 +70,37 @@ PRISON_BY_CODE = {p.code: p for p in PRISONS}
 OPENED_IN_SERIES = "NM-KWP"  # fills up over its first quarters
 CLOSED_IN_SERIES = "NM-OBG"
 RECEIVES_FROM_CLOSED = "NM-BWP"  # takes Oldbridge's prisoners when it closes
+
+# Who reports which module beyond core (submission-format §3, the register's `modules`), in
+# the contract's order of modules. Three prisons still send the core return only: the demo
+# director's Willowford (its 2023-Q3 return is the base of every invalid and warnings file),
+# Thornmere (which shares the authz.prison file) and Oldbridge, which closed in 2025-Q1.
+CORE_ONLY = ("NM-WFP", "NM-TMP", "NM-OBG")
+JUVENILE_UNITS = tuple(p.code for p in PRISONS if p.type == "juvenile")  # no opioid medication
+# Screening at reception not yet organised: the new prison and the smallest adult one.
+NO_SCREENING = ("NM-KWP", "NM-CPW")
+
+
+def _all_but(*codes: str) -> tuple[str, ...]:
+    return tuple(p.code for p in PRISONS if p.code not in CORE_ONLY + codes)
+
+
+REPORTERS: dict[str, tuple[str, ...]] = {
+    "screening": _all_but(*NO_SCREENING),
+    "medication": _all_but(*JUVENILE_UNITS),
+    # the pilot of drug treatment in detention (as Belgium's federal pilot, a psychosocial
+    # intervention): one prison per region
+    "psychosocial": ("NM-LWC", "NM-HRC", "NM-DNP", "NM-MBP"),
+    "blood_borne_viruses": _all_but("NM-CPW"),
+    # a needle and syringe programme, rare in European prisons
+    "harm_reduction": ("NM-HVP", "NM-RHW"),
+    # deaths after release from linked death records (two regions' registries)
+    "after_release": ("NM-NRC", "NM-GTP", "NM-SRC", "NM-SWP", "NM-HCP", "NM-STP"),
+}
+# Explicit peer groups (the register's `peer_group`); every other prison is compared with its
+# prison type. The peer benchmark needs at least three prisons: "large-remand" has them,
+# "high-security" (two) does not, nor does the type "remand" that Greyfell is left with.
+PEER_GROUPS: dict[str, tuple[str, ...]] = {
+    "large-remand": ("NM-NRC", "NM-HRC", "NM-SRC"),
+    "high-security": ("NM-GTP", "NM-HCP"),
+}

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from data_contracts.register import MODULE_SEPARATOR
+from sample_data.elements import WRITE_MODULES
 from sample_data.model import CONTRACT, HEADER, Record, population_element
 from sample_data.register import PRISONS, Prison
 
@@ -104,5 +106,17 @@ def write_submission(folder: Path, prison: Prison, period: str, records: list[Re
 
 
 def write_register(path: Path) -> None:
-    rows = [[p.code, p.name, p.region, p.type, p.opened, p.closed] for p in PRISONS]
-    write_csv(path, ["prison_code", "name", "region", "prison_type", "opened", "closed"], rows)
+    header = [c["name"] for c in CONTRACT.register["columns"]]
+    cells = {
+        "prison_code": lambda p: p.code,
+        "name": lambda p: p.name,
+        "region": lambda p: p.region,
+        "prison_type": lambda p: p.type,
+        "opened": lambda p: p.opened,
+        "closed": lambda p: p.closed,
+        "modules": lambda p: MODULE_SEPARATOR.join(p.modules) if WRITE_MODULES else "",
+        "peer_group": lambda p: p.peer_group,
+    }
+    if set(header) != set(cells):
+        raise SystemExit(f"the register's columns differ from the contract's: {header}")
+    write_csv(path, header, [[cells[c](p) for c in header] for p in PRISONS])
