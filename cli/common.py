@@ -62,10 +62,19 @@ def tell(*parts: object, end: str = "\n") -> None:
     sys.stderr.flush()
 
 
+INDENTED_JSON_MAX_CHARS = 5_000_000
+
+
 def print_json(data: Any) -> None:
     """JSON on standard output: json.dumps escapes C0 controls inside strings; DEL, the C1
-    controls and the overrides are written as JSON \\u escapes too (the same text to a reader)."""
-    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    controls and the overrides are written as JSON \\u escapes too (the same text to a reader).
+
+    Indented for a person to read, unless it is larger than INDENTED_JSON_MAX_CHARS: Python
+    indents with its slow pure-Python encoder (seconds for a report of 400,000 issues), so
+    a large report is written compact (one line), which every JSON reader takes the same."""
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    if len(text) <= INDENTED_JSON_MAX_CHARS:
+        text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write(_UNSAFE.sub(_json_escape, text) + "\n")
 
 
