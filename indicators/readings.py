@@ -10,12 +10,19 @@ from __future__ import annotations
 import polars as pl
 
 from indicators import stats
+from indicators.aggregates import MIN_BENCHMARK_PRISONS, NATIONAL, group_key_of
 from indicators.availability import prison_grid
 from indicators.registry import Registry
 
 NOT_COMPARED = "not compared"
 # What each benchmark is called in captions, titles and export footers.
-BENCHMARK_WORDS = {"national": "national value", "region": "prison's own region"}
+BENCHMARK_WORDS = {
+    "national": "national value",
+    "region": "prison's own region",
+    "peer": "prison's peer group",
+}
+# What names one group's benchmark in a label: "region North", "peer group remand".
+GROUP_WORDS = {"region": "region ", "peer": "peer group "}
 # The spread of prisons behind a profile's spine: lowest, quartiles, highest.
 SPREAD_QUANTILES = (("q1", 0.25), ("q3", 0.75))
 
@@ -103,17 +110,20 @@ def profile_rows(
 
 
 def benchmark_label(benchmark: str) -> pl.Expr:
-    """What each row's benchmark is called: "national value", or "region <its region>"."""
-    if benchmark == "region":
-        return pl.concat_str(pl.lit("region "), pl.col("region"))
-    return pl.lit(BENCHMARK_WORDS["national"])
+    """What each row's benchmark is called: "national value", "region <its region>" or
+    "peer group <its group>" (null for a prison without a peer group)."""
+    column = group_key_of(benchmark)
+    if column is None:
+        return pl.lit(BENCHMARK_WORDS["national"])
+    return pl.concat_str(pl.lit(GROUP_WORDS[benchmark]), pl.col(column))
 
 
 def own_benchmark(rows: pl.DataFrame, benchmark: str) -> pl.DataFrame:
     """``rows`` (prison rows) with ``benchmark_label``: the aggregate each row is judged against.
 
     The table's ``benchmark`` column already holds each row's own value (national, or its
-    region's); this names it, so a chart can draw one marker per row, or one line per group.
+    region's or peer group's); this names it, so a chart can draw one marker per row, or
+    one line per group.
     """
     return rows.with_columns(benchmark_label(benchmark).alias("benchmark_label"))
 
@@ -121,9 +131,10 @@ def own_benchmark(rows: pl.DataFrame, benchmark: str) -> pl.DataFrame:
 def benchmark_lines(table: pl.DataFrame, rows: pl.DataFrame, benchmark: str) -> pl.DataFrame:
     """The benchmark series ``rows`` (prison rows of one indicator) are judged against.
 
-    National: the national value of each quarter of ``rows``. Region: the value of each
-    region that ``rows`` has a prison in, one series per region. Suppressed benchmarks
-    are left out (a gap). Columns: period, label, value.
+    National: the national value of each quarter of ``rows``. Region (peer): the value of
+    each region (peer group) that ``rows`` has a prison in, one series per group; a peer
+    group too small to be a benchmark gives none. Suppressed benchmarks are left out (a
+    gap). Columns: period, label, value.
     """
     indicator = rows["indicator"].drop_nulls().unique().to_list()
     quarter = (
@@ -131,13 +142,18 @@ def benchmark_lines(table: pl.DataFrame, rows: pl.DataFrame, benchmark: str) -> 
         & pl.col("period").is_in(rows["period"].unique().to_list())
         & ~pl.col("suppressed")
     )
-    if benchmark == "region":
-        regions = rows["region"].drop_nulls().unique().to_list()
-        chosen = table.filter(
-            quarter & (pl.col("level") == "region") & pl.col("region").is_in(regions)
-        )
+    column = group_key_of(benchmark)
+    if column is None:
+        chosen = table.filter(quarter & (pl.col("level") == NATIONAL))
     else:
-        chosen = table.filter(quarter & (pl.col("level") == "national"))
+        groups = rows[column].drop_nulls().unique().to_list()
+        least = MIN_BENCHMARK_PRISONS.get(benchmark, 0)
+        chosen = table.filter(
+            quarter
+            & (pl.col("level") == benchmark)
+            & pl.col(column).is_in(groups)
+            & (pl.col("prisons") >= least)
+        )
     label = benchmark_label(benchmark).alias("label")
     return chosen.select("period", label, "value").sort("label", "period")
 

@@ -15,6 +15,7 @@ from indicators.aggregates import MIN_PEER_PRISONS
 from indicators.compute import TABLE_COLUMNS, V1_TABLE_COLUMNS, indicator_values
 from indicators.funnel import FUNNEL_LIMITS, funnel_data, funnel_limit, funnel_table
 from indicators.pooling import rolling_pool
+from indicators.readings import benchmark_lines, benchmark_words, own_benchmark
 from indicators.registry import load_registry
 from indicators.table import indicator_table
 
@@ -196,3 +197,16 @@ def test_pooled_windows_compare_prisons_with_their_pooled_peer_group() -> None:
 def test_an_unknown_benchmark_names_peer_among_the_choices() -> None:
     with pytest.raises(ValueError, match=re.escape("national, region, peer")):
         indicator_values(ost_values(OST), PEER_PRISONS, benchmark="europe")  # type: ignore[arg-type]
+
+
+def test_readings_name_and_draw_the_peer_benchmark() -> None:
+    table = peer_table()
+    prisons = table.filter(pl.col("level") == "prison")
+    labels = dict(own_benchmark(prisons, "peer").select("prison_code", "benchmark_label").rows())
+    assert labels["N-A"] == "peer group large" and labels["N-C"] == "peer group remand"
+    assert labels["X-1"] is None
+    assert benchmark_words("peer") == "prison's peer group"
+    lines = benchmark_lines(table, prisons, "peer")
+    # Only the group big enough to be a benchmark gives a line.
+    assert lines["label"].to_list() == ["peer group large"]
+    assert lines["value"].to_list() == pytest.approx([ratio(LARGE) * 100])
