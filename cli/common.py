@@ -71,11 +71,13 @@ def print_json(data: Any) -> None:
 
     Indented for a person to read, unless it is larger than INDENTED_JSON_MAX_CHARS: Python
     indents with its slow pure-Python encoder (seconds for a report of 400,000 issues), so
-    a large report is written compact (one line), which every JSON reader takes the same."""
-    text = json.dumps(data, ensure_ascii=False, default=str)
+    a large report is written compact and ASCII-only (every non-ASCII character a \\u
+    escape, so nothing unsafe is left to escape), which every JSON reader takes the same."""
+    text = json.dumps(data, default=str)
     if len(text) <= INDENTED_JSON_MAX_CHARS:
         text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write(_UNSAFE.sub(_json_escape, text) + "\n")
+        text = _UNSAFE.sub(_json_escape, text)
+    sys.stdout.write(text + "\n")
 
 
 def _json_escape(match: re.Match[str]) -> str:

@@ -6,7 +6,11 @@ import json
 
 from cli import common
 
-DATA = {"errors": [{"rule": "value.negative", "row": i, "note": "\x1b[2J"} for i in range(50)]}
+DATA = {
+    "errors": [
+        {"rule": "value.negative", "row": i, "note": "\x1b[2J \x9b\u202e é ٣"} for i in range(50)
+    ]
+}
 
 
 def test_small_output_is_indented_and_large_output_compact_with_the_same_data(
@@ -20,4 +24,6 @@ def test_small_output_is_indented_and_large_output_compact_with_the_same_data(
     large = capsys.readouterr().out
     assert large.count("\n") == 1
     assert json.loads(large) == json.loads(small) == DATA
-    assert "\x1b" not in large  # escaped in both forms
+    for unsafe in ("\x1b", "\x9b", "\u202e"):  # escaped in both forms
+        assert unsafe not in small and unsafe not in large
+    assert "é ٣" in small and large.isascii()
