@@ -35,11 +35,6 @@ def funnel_command(args: argparse.Namespace) -> int:
         guess = suggest_period(args.period)
         hint = f"did you mean '{guess}'?" if guess else "use e.g. 2025-Q3."
         raise CliError(f"--period '{shown(args.period)}' is not a quarter written YYYY-Qn; {hint}")
-    if args.benchmark == "peer":
-        raise CliError(
-            "The prison register has no peer groups yet, so there is no peer benchmark; "
-            "use --benchmark national or --benchmark region."
-        )
     if args.output is not None and args.output.is_dir():
         raise CliError(f"'{shown(args.output)}' is a folder; give a file name for --output.")
     store = engine()

@@ -27,6 +27,9 @@ from cli.common import EXIT_CANNOT_RUN, CliError, shown, tell
 # Kept in step with store.accounts.ROLES (checked by a test); not imported, so that
 # `--help` and usage errors do not load the store.
 ROLES = ("ministry", "director", "evaluator")
+# Kept in step with indicators.aggregates (checked by a test), for the same reason.
+LEVELS = ("prison", "region", "peer", "national")
+BENCHMARKS = ("national", "region", "peer")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -114,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(run=_command(f"cli.users:users_{action}"))
 
     p = sub.add_parser("indicators", help="the indicator table (indicators.md section 6)")
-    p.add_argument("--level", choices=("prison", "region", "national"), default="prison")
+    p.add_argument("--level", choices=LEVELS, default="prison")
     p.add_argument("--prison", action="append", default=None, metavar="CODE")
     p.add_argument("--from", dest="first", metavar="P", help="first quarter, YYYY-Qn")
     p.add_argument("--to", dest="last", metavar="P", help="last quarter, YYYY-Qn")
@@ -122,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suppress", action="store_true", help="small-number suppression")
     p.add_argument(
         "--benchmark",
-        choices=("national", "region"),
+        choices=BENCHMARKS,
         default="national",
         help="what prisons are compared with",
     )
@@ -133,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("funnel", help="the funnel table of one indicator and quarter (section 7)")
     p.add_argument("--indicator", required=True, metavar="ID")
     p.add_argument("--period", required=True, metavar="P", help="the quarter, YYYY-Qn")
-    p.add_argument("--benchmark", choices=("national", "region", "peer"), default="national")
+    p.add_argument("--benchmark", choices=BENCHMARKS, default="national")
     p.add_argument(
         "--overdispersion", choices=("none", "multiplicative", "additive"), default="none"
     )

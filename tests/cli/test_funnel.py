@@ -11,8 +11,11 @@ from statistics import NormalDist
 import polars as pl
 import pytest
 from scipy.optimize import brentq
+from submission_files import PRISONS, register_csv
 
 from indicators.funnel import TABLE_COLUMNS_7
+
+PEERS = {p.code: p.peer for p in PRISONS}
 
 # (prison, quarter) -> (ost_received, oud_identified). BE-ANT closed 2024-Q4, BE-NEW
 # opened 2025-Q2: 2024-Q3 has two Flanders prisons, 2025-Q3 one prison in each region.
@@ -86,7 +89,8 @@ def test_columns_and_labels_recomputed_independently(stored) -> None:
         assert float(r["lower_95"]) == pytest.approx(limits[0.95][0] * 100, rel=1e-6)
         assert float(r["upper_998"]) == pytest.approx(limits[0.998][1] * 100, rel=1e-6)
         assert r["funnel_significance"] == label(x / n, limits)
-        assert r["overdispersion"] == "none" and r["peer_group"] == ""
+        assert r["overdispersion"] == "none"
+        assert r["peer_group"] == PEERS[r["prison_code"]]  # its prison type: no peer_group
     assert {r["funnel_significance"] for r in got} == {"High (0.025)", "Low (0.025)"}
 
 
@@ -138,10 +142,6 @@ def test_json_and_xlsx(stored, tmp_path) -> None:
         (("--indicator", "ost_coverag", "--period", "2024-Q3"), "did you mean 'ost_coverage'"),
         (("--indicator", "ost_coverage", "--period", "Q3-2024"), "did you mean '2024-Q3'"),
         (("--indicator", "ost_coverage", "--period", "2023-Q1"), "No prison reported both"),
-        (
-            ("--indicator", "ost_coverage", "--period", "2024-Q3", "--benchmark", "peer"),
-            "no peer groups yet",
-        ),
     ],
 )
 def test_failures_are_one_sentence(stored, args, words) -> None:
@@ -149,3 +149,33 @@ def test_failures_are_one_sentence(stored, args, words) -> None:
     assert result.code == 2
     assert words in result.err
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
+
+
+def test_peer_benchmark_needs_three_prisons_and_then_compares_with_the_group(stored, write) -> None:
+    args = ("funnel", "--indicator", "ost_coverage", "--period", "2024-Q3")
+    # Each test prison is its own peer group (its prison type): no benchmark, no label.
+    for r in rows(stored(*args, "--benchmark", "peer")):
+        assert r["benchmark"] == r["lower_95"] == r["funnel_significance"] == ""
+        assert r["value"] != ""
+    # One peer group for all three: two report in 2024-Q3, fewer than three, still none.
+    lines = register_csv().splitlines()
+    grouped = [lines[0] + ",modules,peer_group", *(f"{line},,all" for line in lines[1:])]
+    imported = stored("prisons", "import", write("peers.csv", "\n".join(grouped) + "\n"))
+    assert imported.code == 0, imported.err
+    assert {r["benchmark"] for r in rows(stored(*args, "--benchmark", "peer"))} == {""}
+
+
+def test_indicators_writes_peer_rows_and_compares_with_the_peer_group(stored) -> None:
+    table = rows(stored("indicators", "--level", "peer", "--indicator", "ost_coverage"))
+    assert table and {r["level"] for r in table} == {"peer"}
+    assert {r["peer_group"] for r in table} <= set(PEERS.values())
+    compared = rows(stored("indicators", "--benchmark", "peer", "--indicator", "ost_coverage"))
+    assert compared and all(r["benchmark"] == "" for r in compared)  # groups of one
+
+
+def test_the_commands_choices_are_the_engines() -> None:
+    from cli.main import BENCHMARKS, LEVELS
+    from indicators import aggregates
+
+    assert BENCHMARKS == aggregates.BENCHMARKS
+    assert set(LEVELS) == set(aggregates.LEVELS)
