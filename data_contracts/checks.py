@@ -1,8 +1,9 @@
 """Rules about sets of rows, in Polars, and the messages of every failing row.
 
 Row-level rules run in Great Expectations (gx_bridge); the rules that compare
-rows with each other (duplicates, pairs, a prison-quarter's population and
-completeness, the register's service dates) are joins and group-bys here.
+rows with each other (duplicates, pairs, a prison-quarter's population, the
+register's service dates) are joins and group-bys here, with completeness by
+module (modules.py) and the breakdowns' sums (breakdowns.py) beside them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from collections.abc import Iterable
 
 import polars as pl
 
+from data_contracts.breakdowns import breakdown_issues
 from data_contracts.contract import Contract
+from data_contracts.modules import completeness_issues
 from data_contracts.periods import period_label
 from data_contracts.register import Register
 from data_contracts.report import Issue, make_issue
@@ -19,14 +22,7 @@ from data_contracts.report import Issue, make_issue
 # The messages of the failing rows of the row-level rules (Great Expectations) are composed
 # column-wise there; validate calls it as checks.row_issues.
 from data_contracts.row_messages import row_issues as row_issues
-
-KEYS = ["prison_code", "period", "data_element"]
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+from data_contracts.set_values import KEYS, comparable_values, fmt_number
 
 
 def _row_issue(rule_id: str, hit: dict, column: str, contract: Contract, **fields) -> Issue:
@@ -88,47 +84,9 @@ def population_missing_issues(frame: pl.DataFrame, contract: Contract) -> list[I
     ]
 
 
-def completeness_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
-    codes = contract.element_codes
-    reported = (
-        _prison_quarters(frame)
-        .group_by("prison_code", "period")
-        .agg(pl.col("data_element").filter(pl.col("value").is_not_null()).unique().alias("have"))
-        .sort("prison_code", "period")
-    )
-    issues = []
-    for g in reported.iter_rows(named=True):
-        have = set(g["have"])
-        missing = [c for c in codes if c not in have]
-        if missing:
-            issues.append(
-                make_issue(
-                    "completeness.missing_elements",
-                    prison_code=g["prison_code"],
-                    period=g["period"],
-                    count=len(missing),
-                    elements=len(codes),
-                    missing=", ".join(missing),
-                    contract=contract,
-                )
-            )
-    return issues
-
-
 def pair_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
     """A subset larger than its whole; the first row of each duplicated key is the one compared."""
-    values = (
-        frame.filter(
-            # only values that are valid on their own: a negative or fractional count is
-            # already an error, and comparing it would only repeat that error
-            (pl.col("value_number") >= 0)
-            & (pl.col("count_fraction").fill_null(0) == 0)
-            & pl.col("prison_code").is_not_null()
-            & pl.col("period").is_not_null()
-        )
-        .unique(subset=KEYS, keep="first", maintain_order=True)
-        .select(*KEYS, "row", "value", "value_number")
-    )
+    values = comparable_values(frame)
     pairs = pl.DataFrame(
         {"data_element": [a for a, _ in contract.pairs], "second": [b for _, b in contract.pairs]}
     )
@@ -147,9 +105,9 @@ def pair_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
             h,
             "value",
             contract,
-            value=_fmt(h["value_number"]),
+            value=fmt_number(h["value_number"]),
             second=h["second"],
-            second_value=_fmt(h["v2"]),
+            second_value=fmt_number(h["v2"]),
             second_row=h["second_row"],
         )
         for h in hits.iter_rows(named=True)
@@ -202,7 +160,8 @@ def set_issues(
     if "value" not in missing:
         issues += population_missing_issues(frame, contract)
         issues += pair_issues(frame, contract)
-        issues += completeness_issues(frame, contract)
+        issues += completeness_issues(frame, contract, register)
+        issues += breakdown_issues(frame, contract)
     return issues
 
 
@@ -262,8 +221,8 @@ def outlier_issues(frame: pl.DataFrame, history: pl.DataFrame, contract: Contrac
             s,
             "value",
             contract,
-            value=_fmt(s["value_number"]),
-            median=_fmt(round(s["median"], 1)),
+            value=fmt_number(s["value_number"]),
+            median=fmt_number(round(s["median"], 1)),
             quarters=s["n"],
             z=f"{s['z']:.1f}",
         )

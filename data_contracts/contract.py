@@ -2,7 +2,8 @@
 
 Everything the checks, the template, the sample data and the dashboard know
 about the file format comes from `submission_v1.yaml` through this module, so
-the contract is written down once.
+the contract is written down once. The file keeps its v1 name (the documents and
+the sample generator name it); its `version` is the format's, now 2.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class DataElement:
     kind: str  # "count" (whole number >= 0) or "number" (> 0, decimals allowed)
     definition: str
     title: str = ""  # a short plain name, shown beside the code
+    module: str = ""  # the module it belongs to (spec §3); the base module when not written
 
     @property
     def label(self) -> str:
@@ -58,6 +60,8 @@ class Rule:
     when: str
     message: str
     expectations: tuple[Expectation, ...] = ()
+    # other messages of the rule, by case (e.g. breakdown.sum's kinds of breakdown)
+    variants: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_error(self) -> bool:
@@ -72,6 +76,25 @@ class Module:
     id: str
     what: str
     why: str
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A total split into parts (spec §3.3), checked by the rule breakdown.sum.
+
+    `partition`: every person is in exactly one part, so parts all reported add up to the
+    total and parts reported add up to no more than it; `overlapping`: a person may be in
+    several parts and is in at least one, so parts all reported add up to at least the total.
+    """
+
+    id: str
+    kind: str  # "partition" or "overlapping"
+    total: str
+    parts: tuple[str, ...]
+    meaning: str  # the kind in plain words (the contract's breakdown_kinds)
+
+
+BREAKDOWN_KINDS = ("partition", "overlapping")
 
 
 @dataclass(frozen=True)
@@ -90,6 +113,18 @@ class Contract:
     units: dict[str, str] = field(default_factory=dict)  # kind -> the template's unit text
     base_module: str = "core"
     modules: tuple[Module, ...] = ()
+    breakdowns: tuple[Breakdown, ...] = ()
+
+    def elements_of(self, *modules: str) -> list[DataElement]:
+        """The data elements of these modules, in the contract's order."""
+        return [e for e in self.data_elements if e.module in modules]
+
+    def codes_of(self, *modules: str) -> list[str]:
+        return [e.code for e in self.elements_of(*modules)]
+
+    def expected_codes(self, optional_modules: tuple[str, ...] | list[str]) -> list[str]:
+        """What a prison reporting these modules beyond the base one must report."""
+        return self.codes_of(self.base_module, *optional_modules)
 
     @property
     def module_ids(self) -> list[str]:
@@ -153,34 +188,78 @@ def _expectation(raw: dict[str, Any]) -> Expectation:
     )
 
 
-def contract_from_mapping(raw: dict[str, Any]) -> Contract:
-    return Contract(
-        name=raw["name"],
-        version=int(raw["version"]),
-        file=dict(raw["file"]),
-        columns=tuple(Column(**c) for c in raw["columns"]),
-        limits=dict(raw["limits"]),
-        data_elements=tuple(DataElement(**e) for e in raw["data_elements"]),
-        pairs=tuple((a, b) for a, b in raw["pairs"]),
-        rules=tuple(
-            Rule(
-                id=r["id"],
-                severity=r["severity"],
-                level=r["level"],
-                when=r["when"],
-                message=r["message"],
-                expectations=tuple(_expectation(e) for e in r.get("expectations", ())),
+def _element(raw: dict[str, Any], base_module: str) -> DataElement:
+    return DataElement(**{"module": base_module, **raw})
+
+
+def _breakdown(raw: dict[str, Any], kinds: dict[str, str]) -> Breakdown:
+    return Breakdown(
+        id=raw["id"],
+        kind=raw["kind"],
+        total=raw["total"],
+        parts=tuple(raw["parts"]),
+        meaning=kinds.get(raw["kind"], ""),
+    )
+
+
+def check_contract(contract: Contract) -> Contract:
+    """The contract's parts name each other consistently, or ValueError says where not."""
+    codes = set(contract.element_codes)
+    problems = [
+        f"element {e.code} is in no module of the contract ({e.module})"
+        for e in contract.data_elements
+        if e.module not in contract.module_ids
+    ]
+    problems += [f"pair {p} names an unknown element" for p in contract.pairs if set(p) - codes]
+    for b in contract.breakdowns:
+        if b.kind not in BREAKDOWN_KINDS or not b.meaning:
+            problems.append(
+                f"breakdown {b.id}: kind {b.kind!r} is not one of {BREAKDOWN_KINDS} "
+                "with its meaning in breakdown_kinds"
             )
-            for r in raw["rules"]
-        ),
-        register=dict(raw.get("register", {})),
-        helper_columns=tuple(
-            Column(name=c["name"], required=False, content=c["content"])
-            for c in raw.get("helper_columns", ())
-        ),
-        units=dict(raw.get("units", {})),
-        base_module=raw.get("base_module", "core"),
-        modules=tuple(Module(**m) for m in raw.get("modules", ())),
+        if {b.total, *b.parts} - codes:
+            problems.append(f"breakdown {b.id} names an unknown element")
+    if contract.modules and contract.base_module not in contract.module_ids:
+        problems.append(f"the base module {contract.base_module} is not a module")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return contract
+
+
+def contract_from_mapping(raw: dict[str, Any]) -> Contract:
+    base_module = raw.get("base_module", "core")
+    kinds = dict(raw.get("breakdown_kinds", {}))
+    return check_contract(
+        Contract(
+            name=raw["name"],
+            version=int(raw["version"]),
+            file=dict(raw["file"]),
+            columns=tuple(Column(**c) for c in raw["columns"]),
+            limits=dict(raw["limits"]),
+            data_elements=tuple(_element(e, base_module) for e in raw["data_elements"]),
+            pairs=tuple((a, b) for a, b in raw["pairs"]),
+            rules=tuple(
+                Rule(
+                    id=r["id"],
+                    severity=r["severity"],
+                    level=r["level"],
+                    when=r["when"],
+                    message=r["message"],
+                    expectations=tuple(_expectation(e) for e in r.get("expectations", ())),
+                    variants=dict(r.get("variants", {})),
+                )
+                for r in raw["rules"]
+            ),
+            register=dict(raw.get("register", {})),
+            helper_columns=tuple(
+                Column(name=c["name"], required=False, content=c["content"])
+                for c in raw.get("helper_columns", ())
+            ),
+            units=dict(raw.get("units", {})),
+            base_module=base_module,
+            modules=tuple(Module(**m) for m in raw.get("modules", ())),
+            breakdowns=tuple(_breakdown(b, kinds) for b in raw.get("breakdowns", ())),
+        )
     )
 
 

@@ -37,7 +37,7 @@ ISSUE_FIELDS = tuple(f.name for f in fields(Issue))
 
 # Message fields the engine composes itself (quoting any cell in them already): kept whole,
 # where a field holding one cell is cut to SHOWN_CHARS.
-COMPOSED_FIELDS = frozenset({"detail", "found", "missing", "columns"})
+COMPOSED_FIELDS = frozenset({"detail", "found", "missing", "columns", "modules", "parts"})
 
 
 def make_issue(

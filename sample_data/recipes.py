@@ -1,5 +1,13 @@
 """The broken-file recipes: files that break one error rule each (invalid/) or carry one
-warning each (warnings/), made from a valid return of the sample model."""
+warning each (warnings/), made from a valid return of the sample model.
+
+The base return is the core return of a prison that reports no other module, so the roles of
+its elements (which pairs they sit in) are read from the pairs among the base module's
+elements only: the elements and pairs of the other modules move no recipe. The breakdown files
+add the rows of a breakdown to that return, which any file may hold (spec §3). The register
+files of invalid/ are registers, not submissions: named after a register rule, checked by
+tests/sample_data as registers.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sample_data.model import CONTRACT, HEADER, SEED, Record, population_element
-from sample_data.writers import csv_text, text_rows, write_csv, write_xlsx, xlsx_rows
+from sample_data.recipes_modules import breakdown_files, register_files
+from sample_data.writers import (
+    csv_text,
+    text_rows,
+    write_csv,
+    write_xlsx,
+    xlsx_rows,
+)
 
 # --------------------------------------------------------------------------- invalid files
 # Each file breaks one error rule. All start from a complete, valid return of the demo
@@ -50,9 +65,12 @@ class Roles:
 
 
 def element_roles() -> Roles:
-    firsts = {a for a, _ in CONTRACT.pairs}
-    seconds = {b for _, b in CONTRACT.pairs}
-    counts = CONTRACT.count_codes
+    """The roles of the base module's count elements in the pairs among them."""
+    base = set(CONTRACT.codes_of(CONTRACT.base_module))
+    pairs = [(a, b) for a, b in CONTRACT.pairs if {a, b} <= base]
+    firsts = {a for a, _ in pairs}
+    seconds = {b for _, b in pairs}
+    counts = [c for c in CONTRACT.count_codes if c in base]
     return Roles(
         unpaired=[c for c in counts if c not in firsts | seconds],
         supersets=[c for c in counts if c in seconds and c not in firsts],
@@ -220,7 +238,9 @@ def key_files(out: Folder, base: list[Record]) -> None:
     out.records(
         "period.not_ended.csv", "a far-future quarter, 2099-Q1", with_period(base, "2099-Q1")
     )
-    extra = "hiv_tested_reception"
+    # Hepatitis B testing at reception: plausible, and no element of any module (in v1 this
+    # file named hiv_tested_reception, which v2's blood_borne_viruses module made a code).
+    extra = "hbv_tested_reception"
     assert extra not in CONTRACT.element_codes
     value = value_of(base, "hcv_tested_reception")  # most are tested for both at reception
     out.records(
@@ -290,6 +310,7 @@ def set_files(out: Folder, base: list[Record], other: list[Record]) -> None:
         f"{first} ({bigger}) > {second} ({value_of(base, second)})",
         with_value(base, first, bigger),
     )
+    breakdown_files(out, base)
     # Valid in every way; refused only at storage, when the demo director sends it.
     out.records(
         "authz.prison.csv",
@@ -299,8 +320,12 @@ def set_files(out: Folder, base: list[Record], other: list[Record]) -> None:
 
 
 def make_invalid_files(folder: Path, base: list[Record], other: list[Record]) -> dict[str, str]:
-    """Write invalid/ into `folder`; return {file name: what it shows}."""
+    """Write invalid/ into `folder`; return {submission file name: what it shows}.
+
+    The register files are written too (`register_files`), but not returned: the names
+    returned are those of submission rules."""
     out = Folder(folder)
+    register_files(folder)
     unreadable_files(out, base)
     empty_and_oversized_files(out, base)
     column_and_row_files(out, base)

@@ -40,7 +40,8 @@ ISSUE_KEYS = [
 ]
 
 
-# A complete, valid prison-quarter: every pair holds, every count whole.
+# A complete, valid prison-quarter of a prison reporting the base module only (core, as
+# every prison of PRISONS): every pair holds, every count whole.
 GOOD_VALUES = {
     "population_average": "412.5",
     "receptions": "300",
@@ -61,7 +62,7 @@ GOOD_VALUES = {
     "released_on_ost": "35",
     "ost_continued_7d": "25",
 }
-assert list(GOOD_VALUES) == load_contract().element_codes
+assert list(GOOD_VALUES) == load_contract().codes_of(load_contract().base_module)
 
 
 def good_rows(prison: str = "BE-HAS", period: str = "2025-Q3", **override: str) -> list[list[str]]:

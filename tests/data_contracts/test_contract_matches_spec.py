@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 import pytest
@@ -9,10 +10,6 @@ import pytest
 from data_contracts.contract import load_contract
 
 SPEC = None
-# Words of the v2 spec's rules that belong to modules and breakdowns (issue 12).
-V2_MODULE_WORDS = ("module", "breakdown", "partition")
-# Rules of v1 whose wording v2 changed to speak of modules (issue 12 rewrites them).
-V2_RULES_REWORDED = {"completeness.missing_elements"}
 
 
 def spec_text() -> str:
@@ -44,15 +41,47 @@ def code(cell: str) -> str:
     return match.group(1)
 
 
+def spec_kind(cell: str) -> str:
+    return "number" if cell == "number > 0" else "count"
+
+
+def spec_elements() -> list[tuple[str, str, str, str]]:
+    """(module, code, kind, definition) of §3.1 (module `core`) and §3.2, in the spec's order."""
+    heading = "### 3.1 Module `core`"
+    core = code(re.search(r"`([^`]+)`", heading).group(0))
+    rows = [(core, code(c), spec_kind(k), d) for c, k, d in table_after(heading)]
+    rows += [(code(m), code(c), spec_kind(k), d) for m, c, k, d in table_after("### 3.2 Modules")]
+    return rows
+
+
 def test_data_elements_match_the_spec() -> None:
-    # v1's elements are module `core` (§3.1); the modules added in v2 are issue 12's
-    spec = [(code(r[0]), r[1], r[2]) for r in table_after("### 3.1 Module `core`")]
+    spec = spec_elements()
     contract = load_contract()
-    assert len(spec) == len(contract.data_elements) > 0, "the spec's table was read whole"
-    assert [e.code for e in contract.data_elements] == [s[0] for s in spec]
-    for element, (_, kind, definition) in zip(contract.data_elements, spec, strict=True):
-        assert element.definition == definition
-        assert element.kind == ("number" if kind == "number > 0" else "count"), element.code
+    assert len({s[0] for s in spec}) > 1, "both of the spec's tables were read"
+    assert [(e.module, e.code, e.kind, e.definition) for e in contract.data_elements] == spec
+    assert contract.base_module == spec[0][0]
+
+
+def test_modules_match_the_spec() -> None:
+    # the table's `what` of the base module ends with a note on the table below it
+    spec = [
+        (code(m), re.sub(r" \([^)]*\)$", "", what), why)
+        for m, what, why in table_after("## 3. Data elements")
+    ]
+    contract = load_contract()
+    assert [(m.id, m.what, m.why) for m in contract.modules] == spec
+    assert [e.module for e in contract.data_elements] == [s[0] for s in spec_elements()]
+    assert {e.module for e in contract.data_elements} == set(contract.module_ids)
+
+
+def test_breakdowns_match_the_spec() -> None:
+    spec = []
+    for name, kind, total, parts in table_after("### 3.3 Breakdowns"):
+        short, meaning = (part.strip() for part in kind.split(":", 1))
+        spec.append((code(name), short, meaning, code(total), tuple(map(code, parts.split(", ")))))
+    contract = load_contract()
+    assert len(spec) == len(contract.breakdowns) > 0
+    assert [(b.id, b.kind, b.meaning, b.total, b.parts) for b in contract.breakdowns] == spec
 
 
 def test_every_element_has_a_short_plain_title() -> None:
@@ -69,33 +98,39 @@ def test_helper_columns_match_the_spec() -> None:
     assert load_contract().helper_names == spec
 
 
-def test_pairs_match_the_spec() -> None:
+def spec_pairs() -> list[tuple[str, str]]:
+    """§4's pairs, "each" written out: one pair per code of the first cell, a `*` standing for
+    every element it matches but the one it must not exceed (an element named twice is one
+    pair)."""
     text = spec_text()
     section = text[text.index("Pairs checked by") :]
-    spec = []
-    for line in section.splitlines():
-        cells = re.findall(r"`([a-z0-9_]+)`", line)
-        if line.startswith("|") and len(cells) == 2:
-            spec.append(tuple(cells))
-    core = {code(r[0]) for r in table_after("### 3.1 Module `core`")}
-    # pairs of the elements added in v2 come with those elements (issue 12)
-    assert list(load_contract().pairs) == [p for p in spec if set(p) <= core]
-    assert len(load_contract().pairs) == 11
+    codes = [s[1] for s in spec_elements()]
+    pairs = []
+    for line in section.splitlines()[1:]:
+        if pairs and not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 2 or not cells[1].startswith("`"):
+            continue
+        second = code(cells[1])
+        for pattern in re.findall(r"`([a-z0-9_*]+)`", cells[0]):
+            matched = fnmatch.filter(codes, pattern)
+            assert matched, pattern
+            pairs += [(first, second) for first in matched if first != second]
+    return list(dict.fromkeys(pairs))
+
+
+def test_pairs_match_the_spec() -> None:
+    spec = spec_pairs()
+    assert any(first.endswith("_methadone") for first, _ in spec), "the 'each' rows expanded"
+    assert list(load_contract().pairs) == spec
 
 
 def test_rules_match_the_spec() -> None:
-    # v2's modules and breakdowns (issue 12) are not in the contract yet: the rules about
-    # them, and the wording of a rule that now speaks of modules, come with them
-    spec = [
-        (code(r[0]), r[1], r[2])
-        for r in table_after("## 4. Rules")
-        if not any(word in r[2] for word in V2_MODULE_WORDS)
-    ]
+    spec = [(code(r[0]), r[1], r[2]) for r in table_after("## 4. Rules")]
     contract = load_contract()
-    rules = [r for r in contract.rules if r.id in {s[0] for s in spec}]
-    assert [(r.id, r.severity) for r in rules] == [(s[0], s[1]) for s in spec]
-    assert {r.id for r in contract.rules} - {s[0] for s in spec} <= V2_RULES_REWORDED
-    for rule, (_, _, when) in zip(rules, spec, strict=True):
+    assert [(r.id, r.severity) for r in contract.rules] == [(s[0], s[1]) for s in spec]
+    for rule, (_, _, when) in zip(contract.rules, spec, strict=True):
         assert rule.when.replace("`", "") == when.replace("`", ""), rule.id
 
 

@@ -23,6 +23,8 @@ from sample_data import (
 
 TODAY = date(2026, 11, 22)
 STORAGE_RULES = {"authz.prison"}  # judged when a user stores the file (tests/store)
+# invalid/ files named after a register rule are registers (submission-format §5), not submissions
+REGISTER_RULES = {r["id"] for r in load_contract().register["rules"]}
 
 
 def rule_of(path: Path) -> str:
@@ -75,6 +77,11 @@ def test_every_error_rule_has_an_invalid_file() -> None:
 @pytest.mark.parametrize("path", sorted(INVALID_DIR.iterdir()), ids=lambda p: p.name)
 def test_invalid_file_is_rejected_with_its_rule(path, sample_register) -> None:
     rule = rule_of(path)
+    if rule in REGISTER_RULES:
+        prisons, issues = read_register(path)
+        assert prisons == [] and issues, "a register with an error stores no prison"
+        assert {i.rule for i in issues} == {rule}, [i.message for i in issues]
+        return
     [checked] = check_files([(path, path.name)], sample_register, today=TODAY)
     report = checked.report
     if rule in STORAGE_RULES:
