@@ -93,7 +93,7 @@ def template(args: argparse.Namespace) -> int:
     fmt = args.format or ("csv" if args.output.suffix.lower() in (".csv", ".txt") else "xlsx")
     if args.output.is_dir():
         raise CliError(f"'{shown(args.output)}' is a folder; give a file name for the template.")
-    write_template(args.output, args.prison, args.period, fmt)
+    write_template(args.output, known.prisons[args.prison], args.period, fmt)
     tell(f"Template for {args.prison} {args.period} written to {shown(args.output)} ({fmt}).")
     return EXIT_OK
 

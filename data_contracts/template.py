@@ -1,8 +1,11 @@
-"""The blank submission file a prison fills in: every data element with its definition.
+"""The blank submission file a prison fills in: every data element it reports, with its
+definition.
 
-Filled in, it passes the contract with no warning: its helper columns
-(`description`, `unit`, `module`) are the contract's own helper columns, which
-every check ignores (spec §2).
+The template is written per prison: the elements of the base module and of the modules the
+prison's register row names, in the contract's order, the `module` column saying which module
+each belongs to. Filled in, it passes the contract with no warning: it holds every element the
+prison must report (completeness.missing_elements), and its helper columns (`description`,
+`unit`, `module`) are the contract's own helper columns, which every check ignores (spec §2).
 """
 
 from __future__ import annotations
@@ -11,19 +14,22 @@ import csv
 from pathlib import Path
 
 from data_contracts.contract import Contract, load_contract
+from data_contracts.modules import modules_of
+from data_contracts.register import Prison
 
 
-def template_rows(prison_code: str, period: str, contract: Contract) -> list[list[str]]:
-    """Header and one row per element: the contract's columns, then its helper columns."""
+def template_rows(prison: Prison, period: str, contract: Contract) -> list[list[str]]:
+    """Header and one row per element the prison reports: the contract's columns, then its
+    helper columns."""
     header = [*contract.column_names, *contract.helper_names]
     helpers = {
         "description": lambda e: f"{e.title}: {e.definition}",
         "unit": lambda e: contract.units[e.kind],
-        "module": lambda e: contract.base_module,
+        "module": lambda e: e.module,
     }
     rows = []
-    for e in contract.data_elements:
-        cells = {"prison_code": prison_code, "period": period, "data_element": e.code}
+    for e in contract.elements_of(*modules_of(prison, contract)):
+        cells = {"prison_code": prison.code, "period": period, "data_element": e.code}
         row = [cells.get(c, "") for c in contract.column_names]
         rows.append(row + [helpers[h](e) for h in contract.helper_names])
     return [header, *rows]
@@ -34,19 +40,20 @@ TEMPLATE_WIDTHS = (14, 10, 26, 12, 40, 90, 36, 10)
 
 
 def write_template(
-    path: Path, prison_code: str, period: str, fmt: str, contract: Contract | None = None
+    path: Path, prison: Prison, period: str, fmt: str, contract: Contract | None = None
 ) -> None:
+    """The template of `prison` (its register row) for `period`, as csv or xlsx."""
     contract = contract or load_contract()
-    rows = template_rows(prison_code, period, contract)
+    rows = template_rows(prison, period, contract)
     if fmt == "csv":
         # With a BOM, Excel opens the file as UTF-8 (the definitions use non-ASCII characters).
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             csv.writer(fh).writerows(rows)
     else:
-        _write_xlsx(path, rows, contract)
+        _write_xlsx(path, rows, contract, modules_of(prison, contract))
 
 
-def _write_xlsx(path: Path, rows: list[list[str]], contract: Contract) -> None:
+def _write_xlsx(path: Path, rows: list[list[str]], contract: Contract, modules: list[str]) -> None:
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(path))
@@ -86,5 +93,6 @@ def _write_xlsx(path: Path, rows: list[list[str]], contract: Contract) -> None:
         f"The {', '.join(contract.helper_names)} columns are for you; "
         "they are ignored when the file is checked.",
     )
+    readme.write(5, 0, f"The modules this prison reports: {', '.join(modules)}.")
     readme.set_column(0, 0, 90)
     workbook.close()

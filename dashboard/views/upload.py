@@ -19,6 +19,7 @@ from dashboard import auth, data, exports, markup
 from data_contracts.issue_groups import grouped_issues
 from data_contracts.periods import is_period, last_ended_quarter, period_label
 from data_contracts.template import write_template
+from store.prisons import load_register
 from store.verdict import ACCEPTED, REJECTED
 
 REPLACES = "submission.replaces"
@@ -185,7 +186,10 @@ def _figure(column: str) -> pl.Expr:
 
 def _template(account) -> None:  # type: ignore[no-untyped-def]
     st.subheader("Blank template")
-    st.caption("Every data element with its definition; fill in the value column.")
+    st.caption(
+        "Every data element the prison reports (core and its modules), with its definition; "
+        "fill in the value column."
+    )
     prisons = data.prisons()
     codes = account.submittable(prisons["prison_code"].to_list())
     if not codes:
@@ -201,7 +205,7 @@ def _template(account) -> None:  # type: ignore[no-untyped-def]
         return
     with tempfile.TemporaryDirectory(prefix="pm-template-") as folder:
         path = Path(folder) / f"template.{fmt}"
-        write_template(path, prison, period, fmt)
+        write_template(path, load_register(data.engine()).prisons[prison], period, fmt)
         content = path.read_bytes()
     file_name = f"{prison}_{period}.{fmt}"
     st.download_button(
