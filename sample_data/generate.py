@@ -35,7 +35,6 @@ from sample_data import (
     SUBMISSIONS_DIR,
     WARNINGS_DIR,
 )
-from sample_data.elements import WRITE_MODULES
 from sample_data.model import (
     AUTHZ_OTHER_PRISON,
     CONTRACT,
@@ -97,8 +96,7 @@ def main(root: Path = SAMPLE_DIR) -> None:
             extra = steady_module_figures(stream, prison, par_v2, period, figures, history_v2)
             history_v2.append(extra)
             records = quarter_records(prison, period, figures)
-            if WRITE_MODULES:
-                records += module_records(prison, period, extra)
+            records += module_records(prison, period, extra)
             write_submission(root / SUBMISSIONS_DIR.name, prison, period, records)
             last_return[prison.code] = records
             files += 1

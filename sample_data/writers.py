@@ -15,7 +15,6 @@ from pathlib import Path
 import xlsxwriter
 
 from data_contracts.register import MODULE_SEPARATOR
-from sample_data.elements import WRITE_MODULES
 from sample_data.model import CONTRACT, HEADER, Record, population_element
 from sample_data.register import PRISONS, Prison
 
@@ -114,7 +113,7 @@ def write_register(path: Path) -> None:
         "prison_type": lambda p: p.type,
         "opened": lambda p: p.opened,
         "closed": lambda p: p.closed,
-        "modules": lambda p: MODULE_SEPARATOR.join(p.modules) if WRITE_MODULES else "",
+        "modules": lambda p: MODULE_SEPARATOR.join(p.modules),
         "peer_group": lambda p: p.peer_group,
     }
     if set(header) != set(cells):
