@@ -31,9 +31,10 @@ FIGURES = {
 def stored(initialised, write):
     from data_contracts.contract import load_contract
 
+    contract = load_contract()
     lines = ["prison_code,period,data_element,value"]
     for (prison, period), (received, identified) in FIGURES.items():
-        for code in load_contract().element_codes:
+        for code in contract.codes_of(contract.base_module):
             value = {"population_average": 400, "ost_received": received}.get(code, 0)
             value = identified if code == "oud_identified" else value
             lines.append(f"{prison},{period},{code},{value}")
