@@ -21,6 +21,7 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard import data, markup, web
+from indicators.registry import load_registry
 from store import sessions
 from store.accounts import Account
 from store.db import StoreError
@@ -261,10 +262,8 @@ def login_form() -> None:
     """The log-in page: local account, or the organisation's OpenID Connect provider."""
     data.warm_up()
     st.title("prison-monitor")
-    st.write(
-        "Monitoring indicators for drug services in prisons: opioid substitution treatment, "
-        "drug treatment, overdoses, hepatitis C and continuity of care after release."
-    )
+    domains = " · ".join(d.title for d in load_registry().domains)
+    st.write(f"Monitoring indicators for drug services in prisons. {domains}.")
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:  # may quote an identity provider's e-mail address: outside text
         st.warning(markup.text(notice))
