@@ -73,16 +73,32 @@ from typing import Protocol
 
 import polars as pl
 
-from indicators.compute import NATIONAL, PRISON, REGION, Benchmark
+from indicators.compute import NATIONAL, PRISON, Benchmark
 from indicators.registry import Registry, load_registry
+from indicators.suppression_aggregates import (
+    ACROSS_AGGREGATES,
+    CODE_SLOTS,
+    CONTRIBUTES,
+    HIDDEN_DENOMINATOR,
+    NATION,
+    SUPPRESSED,
+    WITHIN_AGGREGATES,
+    AggregateLevel,
+    dense_code,
+    group_id,
+    levels_of,
+    nation_id,
+    protect,
+)
+from indicators.suppression_partition import UNIT, Partitions, protect_partitions, unit_id
 
 SUPPRESSION_THRESHOLD = 5
 # More rounds than any table needs: each round only adds suppressions, and the rules
-# settle after two or three; this only stops a bug from looping for ever.
+# settle after a few; this only stops a bug from looping for ever.
 MAX_ROUNDS = 50
-# Packs two small codes into one integer (first x CODE_SLOTS + second): a count and a
-# name's rank, which orders by count then name; or the ids of nested groups.
-CODE_SLOTS = 1 << 22
+# The partitions when the caller names none. The contract's breakdowns are to be passed
+# through `suppression_partition.partitions_from_breakdowns` here once it declares them.
+NO_PARTITIONS: Partitions = {}
 
 HIDDEN_WHEN_SUPPRESSED = (
     "numerator",
@@ -97,9 +113,6 @@ HIDDEN_WHEN_SUPPRESSED = (
 
 level = pl.col("level")
 numerator, denominator = pl.col("numerator"), pl.col("denominator")
-_SUPPRESSED, _HIDDEN_DENOMINATOR = "_suppressed", "_hidden_denominator"
-# Integer ids of the groups every rule works within: an indicator-quarter, a region of one.
-_NATION, _REGION = "_nation_group", "_region_group"
 
 
 class Reader(Protocol):
@@ -123,119 +136,23 @@ def primary_suppression(threshold: int, proportion: pl.Expr) -> tuple[pl.Expr, p
     return (prison & is_small(numerator, threshold)) | small_denominator, small_denominator
 
 
-# --- Secondary suppression -------------------------------------------------------------
+# --- Secondary suppression: the rounds -------------------------------------------------
 
 
-def _hidden_unknown(flag: str, knowledge: str) -> pl.Expr:
-    """A contributor whose figure is hidden and unknown to the reader."""
-    return pl.col("_contributes") & pl.col(flag) & ~pl.col(knowledge)
-
-
-def _next_hidden(
-    needs: pl.Expr, candidate: pl.Expr, key: str, group: str, prefer: pl.Expr | None
-) -> tuple[pl.Expr, pl.Expr]:
-    """Where a group needs one more hidden figure: its candidate with the smallest key (among
-    the ``prefer`` red ones if there are any), and whether the group has no candidate left."""
-    best = pl.when(candidate).then(pl.col(key)).min().over(group)
-    if prefer is not None:
-        best_preferred = pl.when(candidate & prefer).then(pl.col(key)).min().over(group)
-        best = pl.coalesce(best_preferred, best)
-    return needs & candidate & (pl.col(key) == best), best.is_null()
-
-
-def _preferred(flag: str) -> pl.Expr | None:
-    """Whom to hide a denominator of first: a row already suppressed loses nothing more."""
-    return pl.col(_SUPPRESSED) if flag == _HIDDEN_DENOMINATOR else None
-
-
-def _second_within(flag: str, knowledge: str, key: str, group: str, aggregate: str) -> pl.Expr:
-    """One hidden contributor in a published aggregate: hide the next one, else the aggregate."""
-    is_aggregate = level == aggregate
-    hidden = _hidden_unknown(flag, knowledge).sum().over(group)
-    published = ~(is_aggregate & pl.col(flag)).any().over(group)
-    needs = (hidden == 1) & published
-    candidate = pl.col("_contributes") & ~pl.col(flag) & ~pl.col(knowledge)
-    chosen, none_left = _next_hidden(needs, candidate, key, group, _preferred(flag))
-    return chosen | (needs & is_aggregate & none_left)
-
-
-def _second_region(flag: str, key: str) -> pl.Expr:
-    """One hidden contributor among suppressed regions: suppress another region, else the nation.
-
-    Reads the columns ``_in_hidden_region`` and ``_hidden_in_region`` of ``_remainder_columns``.
-    """
-    in_remainder = pl.col("_in_hidden_region") & (level == REGION)
-    remainder = pl.when(in_remainder).then(pl.col("_hidden_in_region")).sum().over(_NATION)
-    needs = (remainder == 1) & ~((level == NATIONAL) & pl.col(flag)).any().over(_NATION)
-    candidate = (level == REGION) & ~pl.col(flag) & (pl.col("_hidden_in_region") >= 2)
-    chosen, none_left = _next_hidden(needs, candidate, key, _NATION, _preferred(flag))
-    return chosen | (needs & (level == NATIONAL) & none_left)
-
-
-def _remainder_columns(flag: str, knowledge: str) -> list[pl.Expr]:
-    return [
-        ((level == REGION) & pl.col(flag)).any().over(_REGION).alias("_in_hidden_region"),
-        _hidden_unknown(flag, knowledge).sum().over(_REGION).alias("_hidden_in_region"),
-    ]
-
-
-WITHIN_AGGREGATES = ("region", "nation")
-ACROSS_REGIONS = ("remainder",)
-
-
-def _protect(
-    frame: pl.DataFrame, flag: str, knowledge: str, key: str, rules: tuple[str, ...]
+def _protect_all(
+    frame: pl.DataFrame,
+    readers: list[str],
+    rules: tuple[str, ...],
+    nested: tuple[AggregateLevel, ...],
 ) -> pl.DataFrame:
-    """Apply subtraction rules for one kind of figure and one reader."""
-    if not frame[flag].any():
-        return frame  # nothing hidden of this kind: no rule can ask for more
-    # Hiding a denominator hides the value too: value x denominator = numerator.
-    targets = (flag, _SUPPRESSED) if flag == _HIDDEN_DENOMINATOR else (flag,)
-    for rule in rules:
-        if rule == "region":
-            more = _second_within(flag, knowledge, key, _REGION, REGION)
-        elif rule == "nation":
-            more = _second_within(flag, knowledge, key, _NATION, NATIONAL)
-        else:
-            frame = frame.with_columns(_remainder_columns(flag, knowledge))
-            more = _second_region(flag, key)
-        frame = frame.with_columns(more.alias("_more"))
-        if frame["_more"].any():
-            frame = frame.with_columns(pl.col(t) | pl.col("_more") for t in targets)
-    return frame.drop("_more", "_in_hidden_region", "_hidden_in_region", strict=False)
-
-
-def _protect_all(frame: pl.DataFrame, readers: list[str], rules: tuple[str, ...]) -> pl.DataFrame:
     for reader in readers:
-        frame = _protect(frame, _SUPPRESSED, reader, "_numerator_order", rules)
-        frame = _protect(frame, _HIDDEN_DENOMINATOR, reader, "_denominator_order", rules)
+        frame = protect(frame, SUPPRESSED, reader, "_numerator_order", rules, nested)
+        frame = protect(frame, HIDDEN_DENOMINATOR, reader, "_denominator_order", rules, nested)
     return frame
 
 
 def _hidden_counts(frame: pl.DataFrame) -> tuple[int, int]:
-    return frame[_SUPPRESSED].sum(), frame[_HIDDEN_DENOMINATOR].sum()
-
-
-def dense_code(table: pl.DataFrame, column: pl.Expr) -> pl.Expr:
-    """The column's values as their alphabetical rank among its distinct values (null stays).
-
-    Ranking the few distinct values and mapping them back is several times faster than
-    ranking the 800,000 values of a large table; and windows over integers are several
-    times faster than over text.
-    """
-    distinct = table.select(column.unique().sort().alias("_v"))["_v"].drop_nulls()
-    return column.replace_strict(
-        distinct, range(len(distinct)), default=None, return_dtype=pl.Int64
-    )
-
-
-def group_ids(table: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
-    """Integer ids of each row's indicator-quarter and region-of-indicator-quarter."""
-    nation = dense_code(table, pl.col("indicator")) * CODE_SLOTS + dense_code(
-        table, pl.col("period")
-    )
-    region = dense_code(table, pl.col("region")).fill_null(-1) + 1
-    return nation, nation * CODE_SLOTS + region
+    return frame[SUPPRESSED].sum(), frame[HIDDEN_DENOMINATOR].sum()
 
 
 def shared_elements(registry: Registry) -> dict[str, tuple[list[str], list[str]]]:
@@ -254,53 +171,69 @@ def _link_shared_elements(frame: pl.DataFrame, registry: Registry) -> pl.DataFra
 
     released_in_treatment is the denominator of two indicators, and hcv_tested_reception
     the numerator of one and the denominator of another: hidden in one row and shown in
-    another, the figure would simply be read there.
+    another, the figure would simply be read there. This holds at every level: a region's
+    total hidden in one indicator is hidden in the others of that region and quarter.
     """
     indicator = pl.col("indicator")
-    changeable = (level == PRISON) & ~pl.col("_shown")
+    changeable = ~pl.col("_shown")
     for as_numerator, as_denominator in shared_elements(registry).values():
         hidden_here = changeable & (
-            (indicator.is_in(as_numerator) & pl.col(_SUPPRESSED))
-            | (indicator.is_in(as_denominator) & pl.col(_HIDDEN_DENOMINATOR))
+            (indicator.is_in(as_numerator) & pl.col(SUPPRESSED))
+            | (indicator.is_in(as_denominator) & pl.col(HIDDEN_DENOMINATOR))
         )
-        hidden = hidden_here.any().over("_prison_quarter")
+        hidden = hidden_here.any().over(UNIT)
         frame = frame.with_columns(
-            pl.col(_SUPPRESSED)
+            pl.col(SUPPRESSED)
             | (changeable & indicator.is_in(as_numerator + as_denominator) & hidden),
-            pl.col(_HIDDEN_DENOMINATOR) | (changeable & indicator.is_in(as_denominator) & hidden),
+            pl.col(HIDDEN_DENOMINATOR) | (changeable & indicator.is_in(as_denominator) & hidden),
         )
     return frame
 
 
 def _with_working_columns(
-    table: pl.DataFrame, threshold: int, shown: pl.Expr, known: pl.Expr, registry: Registry
+    table: pl.DataFrame,
+    threshold: int,
+    shown: pl.Expr,
+    known: pl.Expr,
+    registry: Registry,
+    nested: tuple[AggregateLevel, ...],
 ) -> pl.DataFrame:
     proportions = [i.id for i in registry if not i.is_rate]
     proportion = pl.col("indicator").is_in(proportions)
     suppressed, hidden_denominator = primary_suppression(threshold, proportion)
     is_shown = shown.fill_null(False)
-    # Ties go to the prison (or region) that sorts first, so the choice is reproducible.
-    name = dense_code(table, pl.coalesce("prison_code", "region"))
-    nation, region = group_ids(table)
+    # Ties go to the prison (or aggregate) that sorts first, so the choice is reproducible.
+    name = dense_code(table, pl.coalesce("prison_code", *(a.key for a in nested)))
     frame = table.with_columns(
         is_shown.alias("_shown"),
         (is_shown | known.fill_null(False)).alias("_known"),
         ((level == PRISON) & numerator.is_not_null() & denominator.is_not_null()).alias(
-            "_contributes"
+            CONTRIBUTES
         ),
         (numerator * CODE_SLOTS + name).alias("_numerator_order"),
         (denominator * CODE_SLOTS + name).alias("_denominator_order"),
-        nation.alias(_NATION),
-        region.alias(_REGION),
-        (
-            dense_code(table, pl.col("prison_code")) * CODE_SLOTS
-            + dense_code(table, pl.col("period"))
-        ).alias("_prison_quarter"),
+        nation_id(table).alias(NATION),
+        unit_id(table).alias(UNIT),
     )
     return frame.with_columns(
-        (suppressed & ~pl.col("_shown")).alias(_SUPPRESSED),
-        (hidden_denominator & ~pl.col("_shown")).alias(_HIDDEN_DENOMINATOR),
+        *(group_id(frame, a).alias(a.group) for a in nested),
+        (suppressed & ~pl.col("_shown")).alias(SUPPRESSED),
+        (hidden_denominator & ~pl.col("_shown")).alias(HIDDEN_DENOMINATOR),
     )
+
+
+def _within_round(
+    frame: pl.DataFrame,
+    readers: list[str],
+    registry: Registry,
+    partitions: Partitions,
+    nested: tuple[AggregateLevel, ...],
+) -> pl.DataFrame:
+    """The rules within one equation each: aggregates, shared figures, partitions."""
+    frame = _link_shared_elements(_protect_all(frame, readers, WITHIN_AGGREGATES, nested), registry)
+    for reader in readers:
+        frame = protect_partitions(frame, partitions, registry, reader)
+    return frame
 
 
 def suppression_flags(
@@ -310,6 +243,7 @@ def suppression_flags(
     shown: pl.Expr | None = None,
     known: pl.Expr | None = None,
     registry: Registry | None = None,
+    partitions: Partitions | None = None,
 ) -> pl.DataFrame:
     """The table with ``_suppressed`` and ``_hidden_denominator``: which figures to hide.
 
@@ -317,27 +251,31 @@ def suppression_flags(
     rows whose figures the reader knows anyway (e.g. a director's own prison, even when
     shown suppressed). Every hidden figure is made unrecoverable both for a reader who
     knows only the shown rows and for one who knows the ``known`` rows too.
+    ``partitions``: ``{total: parts}`` of the breakdowns that are partitions.
     """
     no_rows = pl.lit(False)
     registry = registry or load_registry()
+    partitions = NO_PARTITIONS if partitions is None else partitions
+    nested = levels_of(table)
     frame = _with_working_columns(
         table,
         threshold,
         shown if shown is not None else no_rows,
         known if known is not None else no_rows,
         registry,
+        nested,
     )
     readers = ["_shown"]
     if not frame["_known"].equals(frame["_shown"]):
         readers.append("_known")
     for _ in range(MAX_ROUNDS):
         before = _hidden_counts(frame)
-        # The spec's own rules (a second prison, else the aggregate) settle first, so that
-        # the rule across regions only acts where they leave a region suppressed.
-        frame = _link_shared_elements(_protect_all(frame, readers, WITHIN_AGGREGATES), registry)
+        # The spec's own rules (a second prison or part, else the aggregate) settle first,
+        # so that the rules across aggregates only act where they leave one suppressed.
+        frame = _within_round(frame, readers, registry, partitions, nested)
         if _hidden_counts(frame) != before:
             continue
-        frame = _protect_all(frame, readers, ACROSS_REGIONS)
+        frame = _protect_all(frame, readers, ACROSS_AGGREGATES, nested)
         if _hidden_counts(frame) == before:
             return frame
     raise RuntimeError("suppression did not settle; this is a bug")
@@ -346,23 +284,26 @@ def suppression_flags(
 # --- What a suppressed table shows -----------------------------------------------------
 
 
-def _benchmark_hidden(benchmark: Benchmark) -> pl.Expr:
+def _benchmark_hidden(benchmark: Benchmark, nested: tuple[AggregateLevel, ...]) -> pl.Expr:
     """Whether a row's benchmark is a suppressed aggregate's value."""
-    nation = ((level == NATIONAL) & pl.col(_SUPPRESSED)).any().over(_NATION)
-    region = ((level == REGION) & pl.col(_SUPPRESSED)).any().over(_REGION)
-    prison_source = region if benchmark == REGION else nation
-    return pl.when(level == PRISON).then(prison_source).when(level == REGION).then(nation)
+    nation = ((level == NATIONAL) & pl.col(SUPPRESSED)).any().over(NATION)
+    prison_source = nation
+    for aggregate in nested:
+        if aggregate.level == benchmark:
+            group = pl.col(aggregate.group)
+            prison_source = ((level == aggregate.level) & pl.col(SUPPRESSED)).any().over(group)
+    return pl.when(level == PRISON).then(prison_source).when(level != NATIONAL).then(nation)
 
 
 def as_shown(flags: pl.DataFrame, benchmark: Benchmark) -> pl.DataFrame:
     """The table as a reader sees it: hidden figures null, ``suppressed`` set."""
-    hidden = pl.col(_SUPPRESSED)
-    benchmark_hidden = _benchmark_hidden(benchmark).fill_null(False)
+    hidden = pl.col(SUPPRESSED)
+    benchmark_hidden = _benchmark_hidden(benchmark, levels_of(flags)).fill_null(False)
     columns = [c for c in flags.columns if not c.startswith("_")]
     return (
         flags.with_columns(
             *(pl.when(~hidden).then(pl.col(c)).alias(c) for c in HIDDEN_WHEN_SUPPRESSED),
-            pl.when(~pl.col(_HIDDEN_DENOMINATOR)).then(denominator).alias("denominator"),
+            pl.when(~pl.col(HIDDEN_DENOMINATOR)).then(denominator).alias("denominator"),
             (pl.col("suppressed") | hidden).alias("suppressed"),
         )
         .with_columns(
@@ -381,6 +322,7 @@ def suppress(
     shown: pl.Expr | None = None,
     known: pl.Expr | None = None,
     registry: Registry | None = None,
+    partitions: Partitions | None = None,
 ) -> pl.DataFrame:
     """The suppressed form of a full indicator table (every prison of every aggregate).
 
@@ -388,12 +330,19 @@ def suppress(
     evaluators, and anyone who asks for it. ``benchmark`` is the one the table was
     computed with (a prison's benchmark is hidden where its source is suppressed).
     Suppress the full table and filter afterwards: with some prisons missing, the second
-    prison of a pair might not be there to be hidden.
+    prison of a pair might not be there to be hidden. Likewise keep every indicator that
+    shares a figure with one asked for (`linked_indicators`): a figure hidden in one and
+    shown in another would be read there.
     """
     if shown is not None:
         check_shown(table, shown)
     flags = suppression_flags(
-        table, threshold=threshold, shown=shown, known=known, registry=registry
+        table,
+        threshold=threshold,
+        shown=shown,
+        known=known,
+        registry=registry,
+        partitions=partitions,
     )
     return as_shown(flags, benchmark)
 
@@ -433,6 +382,7 @@ def suppressed_for(
     threshold: int = SUPPRESSION_THRESHOLD,
     benchmark: Benchmark = "national",
     registry: Registry | None = None,
+    partitions: Partitions | None = None,
 ) -> pl.DataFrame:
     """The full table as ``reader`` may see it.
 
@@ -452,5 +402,13 @@ def suppressed_for(
             shown=sees,
             known=sees,
             registry=registry,
+            partitions=partitions,
         )
-    return suppress(table, threshold=threshold, benchmark=benchmark, known=sees, registry=registry)
+    return suppress(
+        table,
+        threshold=threshold,
+        benchmark=benchmark,
+        known=sees,
+        registry=registry,
+        partitions=partitions,
+    )
