@@ -47,9 +47,21 @@ Four consequences the spec leaves implicit, and that this module enforces:
    everything, their own prison is suppressed like any other in the output (which may
    be passed on) and protected against them all the same.
 4. Some figures appear in two indicators: released_in_treatment is the denominator of
-   continuity_of_care and of naloxone_at_release, hcv_tested_reception the numerator of
-   hcv_testing_coverage and the denominator of hcv_antibody_positivity. A figure hidden
-   in one is hidden in the other, and the rules run again until nothing changes.
+   continuity_of_care and of naloxone_at_release, ost_received the numerator of
+   ost_coverage and the denominator of each medication share. A figure hidden in one
+   row of a unit (a prison, region or the nation, in a quarter) is hidden in every row
+   of that unit that shows it, and the rules run again until nothing changes.
+5. A partition's total is the sum of its parts (§5, `suppression_partition`): in every
+   unit and quarter, the hidden figures among the total and its parts are never exactly
+   one either (the next smallest part is hidden, zero included).
+6. A suppressed aggregate is itself a figure. One whose contributors are all shown is
+   their sum, so the smallest is hidden too; and a lone suppressed region (one that hides
+   a prison the reader does not know) would be the nation minus the published regions,
+   so a second is suppressed, else the nation, even where it hides two prisons.
+
+The aggregate levels are data (`suppression_aggregates.NESTED_LEVELS`: region, and peer
+group where the table has one), the partitions too (the contract's, unless the caller
+names others). All rules are applied again until none of them hides anything more.
 
 The benchmark follows the same logic: a prison compared with its region shows the
 region's value as benchmark, so where the region aggregate is suppressed, the benchmark
@@ -63,7 +75,11 @@ What is *not* protected against (the spec asks for neither):
 - two indicators that share a figure sum it over the prisons that reported both of
   *their* elements; when a prison reported the shared figure but not the other element
   of one indicator, the two aggregates differ by exactly that prison's figure. Complete
-  submissions (the contract warns about incomplete ones) avoid it.
+  submissions (the contract warns about incomplete ones) avoid it; likewise a partition
+  whose parts some prison did not all report is no exact equation at the aggregates;
+- region and peer group cross: each aggregate is protected by the rules above, but the
+  two classifications together form a table with margins, where the 0-or-at-least-2
+  rules are not always enough (cell suppression in two dimensions).
 """
 
 from __future__ import annotations
@@ -90,15 +106,24 @@ from indicators.suppression_aggregates import (
     nation_id,
     protect,
 )
-from indicators.suppression_partition import UNIT, Partitions, protect_partitions, unit_id
+from indicators.suppression_partition import (
+    UNIT,
+    Partitions,
+    default_partitions,
+    link_shared_elements,
+    protect_partitions,
+    unit_id,
+)
+
+# Part of this module's interface, kept with the other rules about figures that several
+# indicators of one unit show.
+from indicators.suppression_partition import linked_indicators as linked_indicators
+from indicators.suppression_partition import shared_elements as shared_elements
 
 SUPPRESSION_THRESHOLD = 5
 # More rounds than any table needs: each round only adds suppressions, and the rules
 # settle after a few; this only stops a bug from looping for ever.
 MAX_ROUNDS = 50
-# The partitions when the caller names none. The contract's breakdowns are to be passed
-# through `suppression_partition.partitions_from_breakdowns` here once it declares them.
-NO_PARTITIONS: Partitions = {}
 
 HIDDEN_WHEN_SUPPRESSED = (
     "numerator",
@@ -155,41 +180,6 @@ def _hidden_counts(frame: pl.DataFrame) -> tuple[int, int]:
     return frame[SUPPRESSED].sum(), frame[HIDDEN_DENOMINATOR].sum()
 
 
-def shared_elements(registry: Registry) -> dict[str, tuple[list[str], list[str]]]:
-    """Data elements that more than one indicator shows, with the indicators that show each
-    as numerator and as denominator (hcv_tested_reception, released_in_treatment)."""
-    uses: dict[str, tuple[list[str], list[str]]] = {}
-    for indicator in registry:
-        uses.setdefault(indicator.numerator, ([], []))[0].append(indicator.id)
-        if not indicator.is_rate:  # person-years are never hidden
-            uses.setdefault(indicator.denominator, ([], []))[1].append(indicator.id)
-    return {element: use for element, use in uses.items() if len(use[0]) + len(use[1]) > 1}
-
-
-def _link_shared_elements(frame: pl.DataFrame, registry: Registry) -> pl.DataFrame:
-    """A figure hidden in one indicator is hidden in every other that shows the same figure.
-
-    released_in_treatment is the denominator of two indicators, and hcv_tested_reception
-    the numerator of one and the denominator of another: hidden in one row and shown in
-    another, the figure would simply be read there. This holds at every level: a region's
-    total hidden in one indicator is hidden in the others of that region and quarter.
-    """
-    indicator = pl.col("indicator")
-    changeable = ~pl.col("_shown")
-    for as_numerator, as_denominator in shared_elements(registry).values():
-        hidden_here = changeable & (
-            (indicator.is_in(as_numerator) & pl.col(SUPPRESSED))
-            | (indicator.is_in(as_denominator) & pl.col(HIDDEN_DENOMINATOR))
-        )
-        hidden = hidden_here.any().over(UNIT)
-        frame = frame.with_columns(
-            pl.col(SUPPRESSED)
-            | (changeable & indicator.is_in(as_numerator + as_denominator) & hidden),
-            pl.col(HIDDEN_DENOMINATOR) | (changeable & indicator.is_in(as_denominator) & hidden),
-        )
-    return frame
-
-
 def _with_working_columns(
     table: pl.DataFrame,
     threshold: int,
@@ -230,7 +220,7 @@ def _within_round(
     nested: tuple[AggregateLevel, ...],
 ) -> pl.DataFrame:
     """The rules within one equation each: aggregates, shared figures, partitions."""
-    frame = _link_shared_elements(_protect_all(frame, readers, WITHIN_AGGREGATES, nested), registry)
+    frame = link_shared_elements(_protect_all(frame, readers, WITHIN_AGGREGATES, nested), registry)
     for reader in readers:
         frame = protect_partitions(frame, partitions, registry, reader)
     return frame
@@ -251,11 +241,12 @@ def suppression_flags(
     rows whose figures the reader knows anyway (e.g. a director's own prison, even when
     shown suppressed). Every hidden figure is made unrecoverable both for a reader who
     knows only the shown rows and for one who knows the ``known`` rows too.
-    ``partitions``: ``{total: parts}`` of the breakdowns that are partitions.
+    ``partitions``: ``{total: parts}`` of the breakdowns that are partitions (by default
+    the contract's).
     """
     no_rows = pl.lit(False)
     registry = registry or load_registry()
-    partitions = NO_PARTITIONS if partitions is None else partitions
+    partitions = default_partitions() if partitions is None else partitions
     nested = levels_of(table)
     frame = _with_working_columns(
         table,

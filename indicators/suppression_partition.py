@@ -1,4 +1,11 @@
-"""Suppression across a partition (shared/spec/indicators.md §5): part of `indicators.suppression`.
+"""Figures that several rows of one unit show: shared figures and partitions (§5).
+
+Part of `indicators.suppression`. Two kinds of equation tie the rows of one unit (a
+prison, a region, a peer group, the nation) in one quarter together across indicators:
+the same figure shown by two indicators (released_in_treatment, ost_received: hidden
+in one row, it is hidden in all, `link_shared_elements`), and a partition.
+
+Suppression across a partition (shared/spec/indicators.md §5):
 
 A partition splits a total into parts that every person is in exactly one of
 (submission-format.md §3.3: ``ost_received`` into ``ost_methadone``,
@@ -38,7 +45,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import polars as pl
 
-from indicators.registry import Registry
+from data_contracts.contract import load_contract
+from indicators.registry import Indicator, Registry
 from indicators.suppression_aggregates import (
     HIDDEN_DENOMINATOR,
     NESTED_LEVELS,
@@ -61,6 +69,76 @@ Breakdown = tuple[str, Sequence[str], str]
 def partitions_from_breakdowns(breakdowns: Iterable[Breakdown]) -> dict[str, tuple[str, ...]]:
     """``{total: parts}`` of the breakdowns ``(total, parts, kind)`` whose kind is a partition."""
     return {total: tuple(parts) for total, parts, kind in breakdowns if kind == PARTITION}
+
+
+def default_partitions() -> dict[str, tuple[str, ...]]:
+    """The partitions of the contract's breakdowns (submission-format.md §3.3)."""
+    return partitions_from_breakdowns(
+        (b.total, b.parts, b.kind) for b in load_contract().breakdowns
+    )
+
+
+def _elements(indicator: Indicator) -> set[str]:
+    """The counts an indicator shows (person-years are no count)."""
+    return (
+        {indicator.numerator} if indicator.is_rate else {indicator.numerator, indicator.denominator}
+    )
+
+
+def linked_indicators(
+    ids: Iterable[str], registry: Registry, partitions: Partitions | None = None
+) -> tuple[str, ...]:
+    """``ids`` and every indicator tied to them by a shared figure or a partition, in
+    registry order: the indicators to suppress together before keeping only ``ids``.
+
+    Suppressed apart, a figure hidden in one table could be shown in the other, and a
+    part hidden alone in one would be given away by its total and the parts of another.
+    """
+    partitions = default_partitions() if partitions is None else partitions
+    families = [{total, *parts} for total, parts in partitions.items()]
+    chosen = {registry[i].id for i in ids}
+    while True:
+        elements = set().union(*(_elements(registry[i]) for i in chosen))
+        elements |= set().union(*(f for f in families if f & elements))
+        more = {i.id for i in registry if _elements(i) & elements} - chosen
+        if not more:
+            return tuple(i for i in registry.ids if i in chosen)
+        chosen |= more
+
+
+def shared_elements(registry: Registry) -> dict[str, tuple[list[str], list[str]]]:
+    """Data elements that more than one indicator shows, with the indicators that show each
+    as numerator and as denominator (released_in_treatment, ost_received, ...)."""
+    uses: dict[str, tuple[list[str], list[str]]] = {}
+    for indicator in registry:
+        uses.setdefault(indicator.numerator, ([], []))[0].append(indicator.id)
+        if not indicator.is_rate:  # person-years are never hidden
+            uses.setdefault(indicator.denominator, ([], []))[1].append(indicator.id)
+    return {element: use for element, use in uses.items() if len(use[0]) + len(use[1]) > 1}
+
+
+def link_shared_elements(frame: pl.DataFrame, registry: Registry) -> pl.DataFrame:
+    """A figure hidden in one indicator is hidden in every other that shows the same figure.
+
+    released_in_treatment is the denominator of two indicators, and hcv_tested_reception
+    the numerator of one and the denominator of another: hidden in one row and shown in
+    another, the figure would simply be read there. This holds at every level: a region's
+    total hidden in one indicator is hidden in the others of that region and quarter.
+    """
+    indicator = pl.col("indicator")
+    changeable = ~pl.col(SHOWN)
+    for as_numerator, as_denominator in shared_elements(registry).values():
+        hidden_here = changeable & (
+            (indicator.is_in(as_numerator) & pl.col(SUPPRESSED))
+            | (indicator.is_in(as_denominator) & pl.col(HIDDEN_DENOMINATOR))
+        )
+        hidden = hidden_here.any().over(UNIT)
+        frame = frame.with_columns(
+            pl.col(SUPPRESSED)
+            | (changeable & indicator.is_in(as_numerator + as_denominator) & hidden),
+            pl.col(HIDDEN_DENOMINATOR) | (changeable & indicator.is_in(as_denominator) & hidden),
+        )
+    return frame
 
 
 def unit_id(table: pl.DataFrame) -> pl.Expr:

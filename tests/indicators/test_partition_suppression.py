@@ -11,27 +11,26 @@ import polars as pl
 from indicator_frames import PRISONS, row, values
 from partition_recovery import recoverable_figures
 
+from data_contracts.contract import BREAKDOWN_KINDS, load_contract
 from data_contracts.register import Prison
 from indicators.compute import indicator_values
 from indicators.registry import load_registry
-from indicators.suppression import suppress
+from indicators.suppression import shared_elements, suppress
 from indicators.suppression_aggregates import NESTED_LEVELS, PEER
-from indicators.suppression_partition import partitions_from_breakdowns
+from indicators.suppression_partition import (
+    PARTITION,
+    default_partitions,
+    linked_indicators,
+    partitions_from_breakdowns,
+)
 
 Q = "2025-Q1"
 REGISTRY = load_registry()
 BREAKDOWNS = REGISTRY.by_breakdown()
-
-
-def breakdown(name: str, kind: str) -> tuple[str, tuple[str, ...], str]:
-    """(total, parts, kind) of a breakdown, from its share indicators in the registry."""
-    shares = BREAKDOWNS[name]
-    return shares[0].denominator, tuple(share.numerator for share in shares), kind
-
-
-MEDICATION = breakdown("ost_medication", "partition")
-PSYCHOSOCIAL = breakdown("psychosocial_type", "overlapping")
-PARTITIONS = partitions_from_breakdowns([MEDICATION, PSYCHOSOCIAL])
+CONTRACT_BREAKDOWNS = {b.id: (b.total, b.parts, b.kind) for b in load_contract().breakdowns}
+MEDICATION = CONTRACT_BREAKDOWNS["ost_medication"]
+PSYCHOSOCIAL = CONTRACT_BREAKDOWNS["psychosocial_type"]
+PARTITIONS = default_partitions()
 TOTAL, PARTS, _ = MEDICATION
 SHARES = [share.id for share in BREAKDOWNS["ost_medication"]]
 SHARE_OF = {share.numerator: share.id for share in BREAKDOWNS["ost_medication"]}
@@ -86,9 +85,33 @@ def assert_nothing_recoverable(frame, original, result) -> None:
 
 
 def test_only_partitions_are_taken_from_the_breakdowns() -> None:
-    assert PARTITIONS == {TOTAL: PARTS}
+    assert PARTITION in BREAKDOWN_KINDS
+    assert partitions_from_breakdowns([MEDICATION, PSYCHOSOCIAL]) == {TOTAL: PARTS}
     assert partitions_from_breakdowns([PSYCHOSOCIAL]) == {}
     assert partitions_from_breakdowns([]) == {}
+    partitions = [b for b in CONTRACT_BREAKDOWNS.values() if b[2] == PARTITION]
+    assert {total: parts for total, parts, _ in partitions} == PARTITIONS
+
+
+def test_the_registry_s_shares_divide_the_contract_s_parts_by_its_total() -> None:
+    for name, (total, parts, _) in CONTRACT_BREAKDOWNS.items():
+        shares = BREAKDOWNS[name]
+        assert {share.denominator for share in shares} == {total}
+        assert tuple(share.numerator for share in shares) == parts
+
+
+def test_linked_indicators_are_suppressed_together() -> None:
+    linked = linked_indicators([SHARES[0]], REGISTRY)
+    assert set(INDICATORS) <= set(linked)  # the other parts' shares, ost_coverage, ...
+    assert linked == tuple(i for i in REGISTRY.ids if i in linked)  # in registry order
+    assert linked_indicators(linked, REGISTRY) == linked  # and closed
+    shared = shared_elements(REGISTRY)
+    alone = [i for i in REGISTRY if i.is_rate and i.numerator not in shared]
+    assert all(linked_indicators([i.id], REGISTRY) == (i.id,) for i in alone)
+    # A partition ties its figures even where no indicator shares one.
+    first, second = alone[:2]
+    tied = linked_indicators([first.id], REGISTRY, {first.numerator: (second.numerator,)})
+    assert set(tied) == {first.id, second.id}
 
 
 # --- The rule --------------------------------------------------------------------------
@@ -107,6 +130,7 @@ def test_one_hidden_part_takes_the_next_smallest_part_zero_included() -> None:
     assert total_shown(result, "N-A")  # 40 stays shown: 40 - 37 is the sum of two parts
     assert row(result, prison_code="N-A", indicator=SHARE_OF[other])["numerator"] == 37
     assert_nothing_recoverable(frame, original, result)
+    assert suppress(original, registry=REGISTRY).equals(result)  # the contract's, by default
 
     # Without the partition rule 40 - 0 - 37 would give the 3 away.
     _, _, without = suppressed_with(figures, partitions={})
