@@ -14,8 +14,9 @@ import io
 from test_pages import _upload, app, no_exception, sample_db  # noqa: F401 (fixtures)
 
 from data_contracts.contract import load_contract
+from data_contracts.register import read_register
 from data_contracts.template import template_rows
-from sample_data import SUBMISSIONS_DIR
+from sample_data import REGISTER_FILE, SUBMISSIONS_DIR
 
 PRISON, PERIOD = "NM-WFP", "2023-Q3"  # the quarter before the sample series of NM-WFP
 
@@ -28,7 +29,9 @@ def own_figures() -> dict[str, str]:
 
 def filled_template(**override: str) -> bytes:
     """The CSV template the page offers, with every value filled in (helper columns kept)."""
-    rows = template_rows(PRISON, PERIOD, load_contract())
+    contract = load_contract()
+    prisons, _ = read_register(REGISTER_FILE, contract)
+    rows = template_rows(next(p for p in prisons if p.code == PRISON), PERIOD, contract)
     header, body = rows[0], rows[1:]
     figures = {**own_figures(), **override}
     value = header.index("value")
@@ -82,7 +85,7 @@ def test_one_mistake_in_many_rows_is_one_line_with_its_rows(app) -> None:  # noq
     assert not at.success
     table = at.table[0].value
     period = table[table["rule"] == "period.format"]
-    n = len(load_contract().element_codes)
+    n = len(filled_template().decode().splitlines()) - 1  # its data rows
     assert period["where"].to_list() == [f"rows 2–{n + 1}"]
     assert "2023-Q3" in period["what to fix"].iloc[0]  # the message whole, with its fix
 
