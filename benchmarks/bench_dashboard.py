@@ -614,15 +614,8 @@ def main() -> int:
         old = common.RESULTS_DIR / "dashboard.json"
         kept = json.loads(old.read_text("utf-8")) if old.exists() else []
         results = [r for r in kept if r["name"] not in names] + results
-    path = common.write_results("dashboard.json", results)
-    common.print_table(results)
-    print(f"written to {path.relative_to(common.PROJECT)}")
-    return 0 if all(r["passed"] for r in results) else 1
+    return common.finish("dashboard.json", results)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except common.BenchError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        sys.exit(2)
+    common.run_main(main)

@@ -121,15 +121,8 @@ def main() -> int:
             details=details,
         ),
     ]
-    path = common.write_results("junk.json", results)
-    common.print_table(results)
-    print(f"written to {path.relative_to(common.PROJECT)}")
-    return 0 if all(r["passed"] for r in results) else 1
+    return common.finish("junk.json", results)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except common.BenchError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        sys.exit(2)
+    common.run_main(main)

@@ -98,15 +98,8 @@ def main() -> int:
             tmp,
         )
     results = [small, large]
-    path = common.write_results("validate.json", results)
-    common.print_table(results)
-    print(f"written to {path.relative_to(common.PROJECT)}")
-    return 0 if all(r["passed"] for r in results) else 1
+    return common.finish("validate.json", results)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except common.BenchError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        sys.exit(2)
+    common.run_main(main)

@@ -18,11 +18,11 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT = BENCH_DIR.parent
@@ -241,6 +241,23 @@ def write_results(file_name: str, results: list[dict[str, Any]]) -> Path:
     path = RESULTS_DIR / file_name
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def finish(file_name: str, results: list[dict[str, Any]]) -> int:
+    """Write the results, print their table and where they went; the exit status (0: all met)."""
+    path = write_results(file_name, results)
+    print_table(results)
+    print(f"written to {path.relative_to(PROJECT)}")
+    return 0 if all(r["passed"] for r in results) else 1
+
+
+def run_main(main: Callable[[], int]) -> NoReturn:
+    """A benchmark script's entry: its exit status, or 2 with one sentence when it failed."""
+    try:
+        sys.exit(main())
+    except BenchError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        sys.exit(2)
 
 
 def print_table(results: list[dict[str, Any]]) -> None:
