@@ -79,7 +79,10 @@ What is *not* protected against (the spec asks for neither):
   whose parts some prison did not all report is no exact equation at the aggregates;
 - region and peer group cross: each aggregate is protected by the rules above, but the
   two classifications together form a table with margins, where the 0-or-at-least-2
-  rules are not always enough (cell suppression in two dimensions).
+  rules are not always enough (cell suppression in two dimensions). With peer rows in
+  the table (``peer_rows`` or the peer benchmark), an exact search finds a recoverable
+  prison figure in about 1 of 150 small random tables of one indicator, and in about 1
+  of 6 with the medication partition too; without peer rows, in none.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from indicators.compute import NATIONAL, PRISON, REGION
+from indicators.aggregates import NATIONAL, PEER, PEER_GROUP, PRISON, REGION
 
 SUPPRESSED, HIDDEN_DENOMINATOR = "_suppressed", "_hidden_denominator"
 CONTRIBUTES = "_contributes"
@@ -31,7 +31,6 @@ NATION = "_nation_group"
 # Packs two small codes into one integer (first x CODE_SLOTS + second): a count and a
 # name's rank, which orders by count then name; or the ids of nested groups.
 CODE_SLOTS = 1 << 22
-PEER = "peer"
 
 level = pl.col("level")
 
@@ -49,7 +48,7 @@ class AggregateLevel:
         return f"_{self.level}_group"
 
 
-NESTED_LEVELS = (AggregateLevel(REGION, "region"), AggregateLevel(PEER, "peer_group"))
+NESTED_LEVELS = (AggregateLevel(REGION, "region"), AggregateLevel(PEER, PEER_GROUP))
 
 
 def levels_of(table: pl.DataFrame) -> tuple[AggregateLevel, ...]:

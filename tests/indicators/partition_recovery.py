@@ -6,7 +6,8 @@ is a known linear form of them: a prison row's numerator is one unknown, a regio
 the nation's the sum over the prisons that contribute to it (reported both figures of
 the indicator), and likewise for denominators. A partition adds, at every prison that
 reports its total and all its parts, "total - parts = 0", which a reader knows without
-being shown anything; its aggregates follow by summing. A prison the reader knows (a
+being shown anything; its aggregates follow by summing. Regions, peer groups and the
+nation are each the sum over their contributing prisons. A prison the reader knows (a
 director's own) gives each of its figures as known. A hidden figure is recoverable
 exactly when its linear form lies in the span of the known ones: subtraction within an
 aggregate or within a partition, at any level, and any chain of them. A hidden
@@ -28,6 +29,7 @@ from indicators.registry import Registry
 
 KEYS = ["level", "region", "prison_code", "period", "indicator"]
 FIGURES = ("numerator", "denominator")
+GROUP_OF = {"region": "region", "peer": "peer_group"}
 # Singular values below this are zero: the forms have small integer coefficients.
 TOLERANCE = 1e-8
 
@@ -58,10 +60,12 @@ def _forms(
             if r["level"] == "prison":
                 members = [r["prison_code"]]
             else:
+                # The column naming a prison's aggregate at this level (none: the nation).
+                key = GROUP_OF.get(r["level"])
                 members = [
                     p["prison_code"]
                     for p in contributors.get(r["indicator"], [])
-                    if r["level"] == "national" or p["region"] == r["region"]
+                    if key is None or p[key] == r[key]
                 ]
             form = np.zeros(len(variables))
             for code in members:

@@ -7,6 +7,8 @@ Which elements and indicators these are comes from the registry.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 from indicator_frames import PRISONS, row, values
 from partition_recovery import recoverable_figures
@@ -222,27 +224,6 @@ def test_an_overlapping_breakdown_gets_no_partition_rule() -> None:
 # --- A new aggregate level is an entry -------------------------------------------------
 
 
-def with_peer_groups(original: pl.DataFrame, peer_of: dict[str, str]) -> pl.DataFrame:
-    """The table with a peer_group column and peer aggregate rows, as the peer level has."""
-    prisons = original.filter(pl.col("level") == "prison").with_columns(
-        pl.col("prison_code").replace_strict(peer_of).alias("peer_group")
-    )
-    both = pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null()
-    peers = (
-        prisons.group_by("peer_group", "period", "indicator")
-        .agg(
-            pl.when(both).then(pl.col("numerator")).sum(),
-            pl.when(both).then(pl.col("denominator")).sum(),
-            both.sum().cast(pl.Int64).alias("prisons"),
-        )
-        .with_columns(pl.lit(PEER).alias("level"), pl.lit(False).alias("suppressed"))
-    )
-    rest = original.filter(pl.col("level") != "prison").with_columns(
-        pl.lit(None, dtype=pl.String).alias("peer_group")
-    )
-    return pl.concat([rest, prisons, peers], how="diagonal_relaxed")
-
-
 def test_peer_groups_are_protected_like_regions() -> None:
     assert PEER in {a.level for a in NESTED_LEVELS}
     # N-A (small) and S-B share a peer group across the two regions.
@@ -253,11 +234,13 @@ def test_peer_groups_are_protected_like_regions() -> None:
         ("S-A", Q): medication(90, (50, 30, 10)),
         ("S-B", Q): medication(30, (10, 10, 10)),
     }
-    original = indicator_values(
-        values(figures), PRISONS, indicators=TOTAL_AS_NUMERATOR, registry=REGISTRY
-    )
     peer_of = {"N-A": "small", "S-B": "small", "N-B": "large", "N-C": "large", "S-A": "large"}
-    result = suppress(with_peer_groups(original, peer_of), registry=REGISTRY)
+    prisons = [replace(p, peer_group=peer_of[p.code]) for p in PRISONS]
+    original = indicator_values(
+        values(figures), prisons, indicators=TOTAL_AS_NUMERATOR, peer_rows=True, registry=REGISTRY
+    )
+    assert original.filter(pl.col("level") == PEER).height == len(set(peer_of.values()))
+    result = suppress(original, registry=REGISTRY)
     hidden = set(result.filter(pl.col("suppressed"))["prison_code"].drop_nulls())
     # North hides N-A and N-B (next smallest); the peer group "small" then S-B, the group
     # "large" (where N-B is hidden) N-C, and South (where S-B is) S-A.
