@@ -35,6 +35,10 @@ def funnel_command(args: argparse.Namespace) -> int:
         guess = suggest_period(args.period)
         hint = f"did you mean '{guess}'?" if guess else "use e.g. 2025-Q3."
         raise CliError(f"--period '{shown(args.period)}' is not a quarter written YYYY-Qn; {hint}")
+    if args.suppress and args.benchmark == "peer":
+        from indicators.table import PEER_SUPPRESSION_REFUSED
+
+        raise CliError(PEER_SUPPRESSION_REFUSED)
     if args.output is not None and args.output.is_dir():
         raise CliError(f"'{shown(args.output)}' is a folder; give a file name for --output.")
     store = engine()

@@ -49,7 +49,7 @@ def history(args: argparse.Namespace) -> int:
 
 def indicators(args: argparse.Namespace) -> int:
     from indicators.registry import load_registry
-    from indicators.table import indicator_table
+    from indicators.table import PeerSuppressionRefused, indicator_table
     from store.prisons import list_prisons
     from store.read import current_values
 
@@ -73,16 +73,19 @@ def indicators(args: argparse.Namespace) -> int:
     # Every prison is read: benchmarks and suppression need all of them. Nothing else in this
     # process holds the SQLite file, so the fast (ADBC) read is safe here.
     values = current_values(store, exclusive=True)
-    result = indicator_table(
-        values,
-        prisons,
-        level=args.level,
-        prisons=args.prison,
-        first=args.first,
-        last=args.last,
-        indicators=args.indicator,
-        suppress=args.suppress,
-        benchmark=args.benchmark,
-    )
+    try:
+        result = indicator_table(
+            values,
+            prisons,
+            level=args.level,
+            prisons=args.prison,
+            first=args.first,
+            last=args.last,
+            indicators=args.indicator,
+            suppress=args.suppress,
+            benchmark=args.benchmark,
+        )
+    except PeerSuppressionRefused as exc:
+        raise CliError(str(exc)) from None
     output_table(result, args.format, args.output)
     return EXIT_OK

@@ -4,8 +4,13 @@ One function answers "which figures, for whom": it computes the full table, supp
 it for the reader, and only then narrows it to the prisons, levels, quarters and
 indicators asked for. The order matters: secondary suppression needs every prison of an
 aggregate, so filtering first would let a reader of one region subtract their way to a
-small prison of it. Quarters and indicators may be narrowed before computing, because
-suppression never looks across them.
+small prison of it. Quarters may be narrowed before computing, because suppression never
+looks across them; indicators only to those tied by a shared figure or a partition
+(`suppression.linked_indicators`), which are suppressed together and narrowed after.
+
+Peer-group rows are not yet protected against subtraction across regions and peer groups
+(a region and a peer group cut across each other), so a suppressed table with peer rows
+or a peer benchmark is refused (`PeerSuppressionRefused`), never published leaky.
 
 The second function writes the table as CSV, JSON, Parquet or Excel. Text that a
 spreadsheet would take for a formula (a region named "=HYPERLINK(...)", say) is
@@ -26,7 +31,7 @@ from indicators import suppression
 from indicators.aggregates import LEVELS, PEER, PEER_GROUP, PRISON, REGION, Benchmark
 from indicators.compute import TABLE_COLUMNS, indicator_values
 from indicators.inputs import as_period_index
-from indicators.registry import Registry
+from indicators.registry import Registry, load_registry
 from indicators.suppression import SUPPRESSION_THRESHOLD, Reader
 
 Format = Literal["csv", "json", "parquet", "xlsx"]
@@ -92,6 +97,17 @@ def asked_levels(level: str | Sequence[str] | None) -> tuple[str, ...]:
     return levels
 
 
+PEER_SUPPRESSION_REFUSED = (
+    "Suppressed figures with peer-group rows or a peer benchmark are not available yet (a "
+    "region and a peer group together could give a suppressed figure away); ask for the "
+    "national or region benchmark, or for unsuppressed figures if your role allows it."
+)
+
+
+class PeerSuppressionRefused(ValueError):
+    """A suppressed table with peer rows would not be safe yet; str(exc) is one sentence."""
+
+
 def indicator_table(
     values: pl.DataFrame | pl.LazyFrame,
     register_prisons: Any,
@@ -120,12 +136,21 @@ def indicator_table(
     they are the benchmark.
     """
     chosen = quarters_between(values, first, last)
+    suppressed = suppress or (account is not None and not account.sees_unsuppressed(None))
+    named_peer = level is not None and PEER in asked_levels(level)
+    if suppressed and (named_peer or benchmark == PEER):
+        raise PeerSuppressionRefused(PEER_SUPPRESSION_REFUSED)
+    # "every level" (None) leaves the peer rows out of a suppressed table (see above)
+    peer_rows = PEER in asked_levels(level) and not suppressed
+    computed = indicators
+    if indicators is not None and suppressed:
+        computed = suppression.linked_indicators(indicators, registry or load_registry())
     table = indicator_values(
         chosen,
         register_prisons,
-        indicators=indicators,
+        indicators=computed,
         benchmark=benchmark,
-        peer_rows=PEER in asked_levels(level),
+        peer_rows=peer_rows,
         registry=registry,
     )
     if account is not None:
@@ -141,6 +166,8 @@ def indicator_table(
         table = suppression.suppress(
             table, threshold=threshold, benchmark=benchmark, registry=registry
         )
+    if computed is not indicators and indicators is not None:
+        table = table.filter(pl.col("indicator").is_in(list(indicators)))
     return rows_asked_for(table, level, prisons).select(TABLE_COLUMNS)
 
 

@@ -180,3 +180,15 @@ def test_the_commands_choices_are_the_engines() -> None:
 
     assert BENCHMARKS == aggregates.BENCHMARKS
     assert set(LEVELS) == set(aggregates.LEVELS)
+
+
+def test_suppressed_figures_with_peer_rows_are_refused_in_one_sentence(stored) -> None:
+    from indicators.table import PEER_SUPPRESSION_REFUSED
+
+    for args in (
+        ("funnel", "--indicator", "ost_coverage", "--period", "2024-Q3", "--benchmark", "peer"),
+        ("indicators", "--level", "peer"),
+        ("indicators", "--benchmark", "peer"),
+    ):
+        result = stored(*args, "--suppress")
+        assert result.code == 2 and PEER_SUPPRESSION_REFUSED in result.err.replace("\n", " ")
