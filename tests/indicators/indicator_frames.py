@@ -55,3 +55,14 @@ def row(table: pl.DataFrame, **keys: str | None) -> dict:
     found = table.filter(condition)
     assert found.height == 1, f"{found.height} rows match {keys}"
     return found.row(0, named=True)
+
+
+def random_prisons(draw) -> list[Prison]:  # type: ignore[no-untyped-def]
+    """For hypothesis strategies (draw = st.DrawFn): 1-3 regions of 1-4 prisons each."""
+    from hypothesis import strategies as st
+
+    return [
+        Prison(f"P{r}{i}", f"P{r}{i}", f"R{r}")
+        for r in range(draw(st.integers(1, 3)))
+        for i in range(draw(st.integers(1, 4)))
+    ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from indicator_frames import values
+from indicator_frames import random_prisons, values
 from partition_recovery import recoverable_figures
 from test_partition_suppression import (
     INDICATORS,
@@ -39,11 +39,7 @@ PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 @st.composite
 def random_case(draw: st.DrawFn) -> tuple[pl.DataFrame, list[Prison]]:
     """1-3 regions of 1-4 prisons; a prison reports the whole partition, or none of it."""
-    prisons = [
-        Prison(f"P{r}{i}", f"P{r}{i}", f"R{r}")
-        for r in range(draw(st.integers(1, 3)))
-        for i in range(draw(st.integers(1, 4)))
-    ]
+    prisons = random_prisons(draw)
     figures = {}
     for prison in prisons:
         if draw(st.integers(0, 5)) == 0:

@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from indicator_frames import PRISONS, deaths, ost, row, values
+from indicator_frames import PRISONS, deaths, ost, random_prisons, row, values
 
 from data_contracts.register import Prison
 from indicators.compute import indicator_values
@@ -380,11 +380,7 @@ SMALL = st.one_of(st.none(), st.integers(0, 9))
 @st.composite
 def random_case(draw: st.DrawFn) -> tuple[pl.DataFrame, list[Prison]]:
     """1-3 regions of 1-4 prisons, two quarters, small counts (so that much is suppressed)."""
-    prisons = [
-        Prison(f"P{r}{i}", f"P{r}{i}", f"R{r}")
-        for r in range(draw(st.integers(1, 3)))
-        for i in range(draw(st.integers(1, 4)))
-    ]
+    prisons = random_prisons(draw)
     figures = {}
     for prison in prisons:
         for period in ("2025-Q1", "2025-Q2"):
