@@ -18,6 +18,12 @@ pairs (first <= second) come from the contract, never from a list written here:
   decimal, and come first within each prison-quarter, so that a prison-quarter
   cut short by the row limit still has its population row (it only draws a
   `completeness.missing_elements` warning);
+- the parts of each breakdown are drawn once their total is: a partition's parts add up
+  to its total exactly, an overlapping breakdown's parts are each at most the total and
+  add up to at least it (rule `breakdown.sum`);
+- a file holds the elements of the base module and of the modules it is asked for, and
+  the register names those modules for every prison (core only by default: the v1 scale
+  of 18 elements; `ALL_MODULES` writes every element of the contract);
 - quarters start at 2000-Q1, long ended; the prisons have no opened/closed
   quarters, so no `period.out_of_service` warning either.
 
@@ -40,7 +46,8 @@ from data_contracts.contract import Contract, load_contract
 
 SEED = 20260101
 FIRST_YEAR = 2000
-REGISTER_HEADER = ["prison_code", "name", "region", "prison_type", "opened", "closed"]
+REGISTER_HEADER = ["prison_code", "name", "region", "prison_type", "opened", "closed", "modules"]
+ALL_MODULES = "all"  # the `modules` argument that means every optional module of the contract
 PRISON_TYPES = ["remand", "sentenced", "mixed", "women", "juvenile"]
 REGIONS = ["Benchmark North", "Benchmark South", "Benchmark East", "Benchmark West"]
 
@@ -55,8 +62,18 @@ def quarters(n: int, first_year: int = FIRST_YEAR) -> list[str]:
     return [f"{first_year + i // 4}-Q{i % 4 + 1}" for i in range(n)]
 
 
-def write_register(path: Path, n_prisons: int, seed: int = SEED) -> list[str]:
-    """Write a register CSV of `n_prisons` fictional prisons; return their codes."""
+def module_list(modules: Sequence[str] | str = ()) -> tuple[str, ...]:
+    """The optional modules meant: `ALL_MODULES` is every one of the contract's."""
+    if modules == ALL_MODULES:
+        return tuple(load_contract().optional_module_ids)
+    return tuple(modules)
+
+
+def write_register(
+    path: Path, n_prisons: int, seed: int = SEED, modules: Sequence[str] | str = ()
+) -> list[str]:
+    """Write a register CSV of `n_prisons` fictional prisons reporting `modules`; their codes."""
+    named = ";".join(module_list(modules))
     rng = random.Random(seed)
     codes = prison_codes(n_prisons)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,15 +89,23 @@ def write_register(path: Path, n_prisons: int, seed: int = SEED) -> list[str]:
                     rng.choice(PRISON_TYPES),
                     "",
                     "",
+                    named,
                 ]
             )
     return codes
 
 
-def element_order(contract: Contract) -> list[str]:
-    """The contract's elements, non-counts (population) first, then in contract order."""
-    codes = contract.element_codes
-    return [c for c in codes if c not in contract.count_codes] + contract.count_codes
+def element_order(contract: Contract, modules: Sequence[str] = ()) -> list[str]:
+    """The elements of these modules, non-counts (population) first, then in contract order."""
+    codes = contract.expected_codes(list(modules))
+    return [c for c in codes if c not in contract.count_codes] + [
+        c for c in codes if c in contract.count_codes
+    ]
+
+
+def elements_per_quarter(modules: Sequence[str] | str = ()) -> int:
+    """How many rows one prison-quarter reporting these modules takes."""
+    return len(load_contract().expected_codes(list(module_list(modules))))
 
 
 def _draw_order(contract: Contract) -> list[str]:
@@ -101,7 +126,26 @@ def _ceilings(contract: Contract) -> dict[str, list[str]]:
     ceilings: dict[str, list[str]] = {c: [] for c in contract.element_codes}
     for first, second in contract.pairs:
         ceilings[first].append(second)
+    for breakdown in contract.breakdowns:  # drawn by _breakdown_parts, from their total only
+        for part in breakdown.parts:
+            others = [c for c in ceilings[part] if c != breakdown.total]
+            bounded = [first for first, second in contract.pairs if second == part]
+            if others or bounded:
+                raise ValueError(
+                    f"{part} is a part of {breakdown.id} and in a pair beyond its total;"
+                    " synthetic.py draws parts from their total alone"
+                )
     return ceilings
+
+
+def _breakdown_parts(rng: random.Random, kind: str, total: int, n_parts: int) -> list[int]:
+    """Parts of `total` that satisfy breakdown.sum: a partition adds up to the total exactly;
+    overlapping parts are each at most the total and add up to at least it."""
+    cuts = sorted(rng.randint(0, total) for _ in range(n_parts - 1))
+    parts = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+    if kind == "partition":
+        return parts
+    return [p + rng.randint(0, (total - p) // 4) for p in parts]  # some persons in two parts
 
 
 def quarter_values(
@@ -111,10 +155,19 @@ def quarter_values(
     population = rng.uniform(50, 1500)
     values: dict[str, float] = {}
     text: dict[str, str] = {}
+    parts = {p: b for b in contract.breakdowns for p in b.parts}
     for code in contract.element_codes:
         if code not in contract.count_codes:
             text[code] = f"{max(population, 1.0):.1f}"
     for code in order:
+        if code in parts:
+            if code not in values:  # the first part of its breakdown: draw them all
+                b = parts[code]
+                drawn = _breakdown_parts(rng, b.kind, int(values[b.total]), len(b.parts))
+                for part, value in zip(b.parts, drawn, strict=True):
+                    values[part] = value
+                    text[part] = str(value)
+            continue
         limits = [values[p] for p in ceilings[code]]
         if limits:
             top = int(min(limits))
@@ -127,14 +180,22 @@ def quarter_values(
 
 
 def submission_rows(
-    codes: Sequence[str], periods: Sequence[str], rows: int, seed: int = SEED
+    codes: Sequence[str],
+    periods: Sequence[str],
+    rows: int,
+    seed: int = SEED,
+    modules: Sequence[str] | str = (),
 ) -> Iterator[list[str]]:
-    """Up to `rows` data rows: prison-quarters in prison-then-quarter order, each element once."""
+    """Up to `rows` data rows: prison-quarters in prison-then-quarter order, each element once.
+
+    Every element of the contract is drawn (the pairs need them all); the rows hold those of
+    the base module and `modules`.
+    """
     contract = load_contract()
     rng = random.Random(seed)
     ceilings = _ceilings(contract)
     order = _draw_order(contract)
-    elements = element_order(contract)
+    elements = element_order(contract, module_list(modules))
     written = 0
     for code in codes:
         for period in periods:
@@ -147,14 +208,19 @@ def submission_rows(
 
 
 def write_submission(
-    path: Path, codes: Sequence[str], n_quarters: int, rows: int, seed: int = SEED
+    path: Path,
+    codes: Sequence[str],
+    n_quarters: int,
+    rows: int,
+    seed: int = SEED,
+    modules: Sequence[str] | str = (),
 ) -> int:
     """Write a valid submission CSV of at most `rows` rows; return the number written.
 
     Raises ValueError if the prisons and quarters cannot fill `rows`.
     """
     contract = load_contract()
-    capacity = len(codes) * n_quarters * len(contract.element_codes)
+    capacity = len(codes) * n_quarters * elements_per_quarter(modules)
     if capacity < rows:
         raise ValueError(
             f"{len(codes)} prisons x {n_quarters} quarters hold {capacity} rows, not {rows}"
@@ -164,15 +230,15 @@ def write_submission(
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(contract.column_names)
-        for row in submission_rows(codes, quarters(n_quarters), rows, seed):
+        for row in submission_rows(codes, quarters(n_quarters), rows, seed, modules):
             writer.writerow(row)
             written += 1
     return written
 
 
 def quarters_needed(n_prisons: int, rows: int) -> int:
-    """The fewest quarters that let `n_prisons` prisons fill `rows` rows."""
-    per_quarter = n_prisons * len(load_contract().element_codes)
+    """The fewest quarters that let `n_prisons` prisons (core only) fill `rows` rows."""
+    per_quarter = n_prisons * elements_per_quarter()
     return max(1, math.ceil(rows / per_quarter))
 
 
@@ -188,23 +254,29 @@ def write_bench_set(
 
 
 def write_scale_set(
-    folder: Path, n_prisons: int, n_quarters: int, n_files: int
+    folder: Path,
+    n_prisons: int,
+    n_quarters: int,
+    n_files: int,
+    modules: Sequence[str] | str = (),
 ) -> tuple[Path, list[Path]]:
     """A register of `n_prisons` and `n_files` files sharing them, every quarter of each.
 
     File k (from 1) holds its share of the prisons for all `n_quarters` quarters, drawn with
-    seed k; the 2,000 x 40 scale is 16 files of 90,000 rows. Returns the register and the files.
+    seed k; the 2,000 x 40 scale is 16 files of 90,000 rows (core only), or 40 files of
+    82,000 rows with every module. Returns the register and the files.
     """
     if n_prisons % n_files:
         raise ValueError(f"{n_prisons} prisons do not split evenly into {n_files} files")
     register = folder / "register.csv"
-    codes = write_register(register, n_prisons)
+    codes = write_register(register, n_prisons, modules=modules)
     per_file = n_prisons // n_files
-    rows = per_file * n_quarters * len(load_contract().element_codes)
+    rows = per_file * n_quarters * elements_per_quarter(modules)
     files = []
     for k in range(n_files):
         path = folder / f"scale_{k + 1:02d}.csv"
-        write_submission(path, codes[k * per_file : (k + 1) * per_file], n_quarters, rows, k + 1)
+        share = codes[k * per_file : (k + 1) * per_file]
+        write_submission(path, share, n_quarters, rows, k + 1, modules)
         files.append(path)
     return register, files
 
@@ -220,9 +292,17 @@ def main() -> None:
         action="store_true",
         help="the scale data set instead: 2,000 prisons x 40 quarters in 16 files of 90,000 rows",
     )
+    parser.add_argument(
+        "--all-modules",
+        action="store_true",
+        help="with --federal: every module (3.28 M values in 40 files of 82,000 rows)",
+    )
     args = parser.parse_args()
     if args.federal:
-        register, files = write_scale_set(args.out, 2000, 40, 16)
+        if args.all_modules:
+            register, files = write_scale_set(args.out, 2000, 40, 40, ALL_MODULES)
+        else:
+            register, files = write_scale_set(args.out, 2000, 40, 16)
         print("\n".join(str(p) for p in [register, *files]))
         return
     register, submission, written = write_bench_set(args.out, args.rows, args.prisons, args.seed)
