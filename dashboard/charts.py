@@ -41,6 +41,7 @@ ABSENT_PADS = 3
 ABSENT_INSET = 0.04
 # Per-row benchmark markers: a vertical tick at each prison's own group's value.
 BENCHMARK_TICK = "line-ns-open"
+JUDGEMENT_ROW_PX = 28  # height of one indicator in the judgements chart
 
 
 def _hover_code(rows: pl.DataFrame) -> list[str]:
@@ -339,10 +340,18 @@ def funnel_chart(
     return fig
 
 
-def judgements_chart(counts: pl.DataFrame, titles: Mapping[str, str], period: str) -> go.Figure:
-    """Per indicator, how many prisons are better, similar or worse than the benchmark."""
+def judgements_chart(counts: pl.DataFrame, registry: Any, period: str) -> go.Figure:
+    """Per indicator, how many prisons are better, similar or worse than the benchmark; the
+    indicators grouped by domain on the axis (the domain's title beside its indicators)."""
     order = ["better", "similar", "worse", "higher", "lower", "not compared"]
-    ids = list(dict.fromkeys(counts["indicator"].to_list()))
+    present = set(counts["indicator"].to_list())
+    members = [
+        (domain.title, ind)
+        for domain, inds in registry.by_domain().items()
+        for ind in inds
+        if ind.id in present
+    ]
+    axis = [[d for d, _ in members], [ind.title for _, ind in members]]
     fig = go.Figure()
     for kind in order:
         part = counts.filter(pl.col("judgement") == kind)
@@ -351,8 +360,8 @@ def judgements_chart(counts: pl.DataFrame, titles: Mapping[str, str], period: st
         by_id = dict(zip(part["indicator"], part["prisons"], strict=True))
         fig.add_trace(
             go.Bar(
-                y=[titles[i] for i in ids],
-                x=[by_id.get(i, 0) for i in ids],
+                y=axis,
+                x=[by_id.get(ind.id, 0) for _, ind in members],
                 orientation="h",
                 name=kind,
                 marker={"color": JUDGEMENT_COLOURS[kind]},
@@ -365,6 +374,6 @@ def judgements_chart(counts: pl.DataFrame, titles: Mapping[str, str], period: st
         fig,
         f"Prisons against the benchmark, {period} (95% intervals)",
         "Number of prisons",
-        "Indicator",
-        max(320, 34 * len(ids) + 140),
+        "",
+        max(320, JUDGEMENT_ROW_PX * len(members) + 140),
     )

@@ -7,16 +7,18 @@ import streamlit as st
 
 from dashboard import auth, charts, data, exports, filters, tables
 from dashboard.profile_charts import spine_chart
-from indicators.availability import SHOWN, STATES, SUPPRESSED, footnotes, row_state
+from indicators.availability import SHOWN, STATES, footnotes
 from indicators.changes import CHANGE_TESTS, DECREASE, INCREASE, significant_changes
 from indicators.compute import judgements
 from indicators.grids import judgement_table
+from indicators.overview import cards_by_domain, cards_table, national_cards
 from indicators.readings import profile_rows
 from indicators.registry import load_registry
 
 # st.metric's colours: green for a rise where high is good, for a fall where low is good.
 ARROWS = {"high_is_good": "normal", "low_is_good": "inverse", "no_judgement": "off"}
 SIGNIFICANT = (INCREASE, DECREASE)
+CARD_COLUMNS = 2  # cards side by side within a domain (three cut their titles)
 
 
 def fmt(value: float | None, unit: str) -> str:
@@ -49,80 +51,57 @@ def render() -> None:
         f"Data as of {data.data_as_of()}."
     )
     counts = judgements(table, latest, registry)
-    titles = {ind.id: ind.title for ind in registry}
     context = exports.ExportContext(
         title="Overview: prisons against the benchmark",
         period=latest,
         filters=filters.describe(),
         benchmark="national value",
     )
-    figure = charts.judgements_chart(counts, titles, latest)
+    figure = charts.judgements_chart(counts, registry, latest)
     st.plotly_chart(figure, width="stretch", key="judgements")
     exports.chart_downloads(figure, f"overview-{latest}", context)
-    rows = []
-    columns = st.columns(2)
-    for n, ind in enumerate(registry):
-        series = national.filter(pl.col("indicator") == ind.id).sort("period")
-        current = series.filter(pl.col("period") == latest)
-        move = moves.filter(pl.col("indicator") == ind.id)
-        value = current["value"].item() if current.height else None
-        state = current.select(row_state())[0, 0] if current.height else "not reported"
-        suppressed = state == SUPPRESSED
-        previous = move["change_on_previous_quarter"].item() if move.height else None
-        year = move["change_on_year_before"].item() if move.height else None
-        verdict = move["previous_quarter_change"].item() if move.height else None
-        year_verdict = move["year_before_change"].item() if move.height else None
-        prisons = current["prisons"].item() if current.height else 0
-        with columns[n % 2].container(border=True):
-            visible = series.filter(~pl.col("suppressed") & pl.col("value").is_not_null())
-            st.metric(
-                f"{ind.title} ({ind.unit})",
-                fmt(value, ind.unit) if state == SHOWN else STATES[state].word,
-                delta=None
-                if previous is None
-                else f"{previous:+.1f} on previous quarter ({verdict or 'not tested'})",
-                delta_color=ARROWS[ind.polarity] if verdict in SIGNIFICANT else "off",
-                help=ind.definition,
-                # a sparkline drawn by Streamlit itself: ten Plotly charts would keep the
-                # browser busy for two seconds before the page is usable
-                chart_data=visible["value"].round(2).to_list(),
-                chart_type="line",
-            )
-            lower = current["lower_95"].item() if current.height else None
-            upper = current["upper_95"].item() if current.height else None
-            ci = (
-                f"95% CI {fmt(lower, ind.unit)} to {fmt(upper, ind.unit)} · "
-                if lower is not None
-                else ""
-            )
-            yoy = (
-                f" · {year:+.1f} on a year before ({year_verdict or 'not tested'})"
-                if year is not None
-                else ""
-            )
-            st.caption(f"{ci}{prisons} prisons reported{yoy}")
-        rows.append(
-            {
-                "indicator": ind.title,
-                "unit": ind.unit,
-                "value": None if suppressed else value,
-                "lower_95": lower,
-                "upper_95": upper,
-                "change_on_previous_quarter": previous,
-                "previous_quarter_change": verdict,
-                "change_on_year_before": year,
-                "year_before_change": year_verdict,
-                "prisons": prisons,
-                "suppressed": suppressed,
-            }
-        )
+    cards = national_cards(national, moves, latest, registry)
+    for domain, part in cards_by_domain(cards, registry):
+        st.subheader(domain.title, anchor=False)
+        st.caption(domain.description)
+        columns = st.columns(CARD_COLUMNS)
+        for n, card in enumerate(part.iter_rows(named=True)):
+            with columns[n % CARD_COLUMNS].container(border=True):
+                _card(card, registry[card["indicator"]].definition)
     with st.expander("The same as tables"):
         st.dataframe(
             judgement_table(counts),
             hide_index=True,
         )
-        frame = pl.DataFrame(rows)
-        tables.show(frame, f"overview-{latest}", context)
+        tables.show(cards_table(cards, registry), f"overview-{latest}", context)
+
+
+def _card(card: dict, definition: str) -> None:  # type: ignore[type-arg]
+    """One indicator's national figure: value or state, change, interval, prisons."""
+    unit, state = card["unit"], card["state"]
+    previous, verdict = card["change_on_previous_quarter"], card["previous_quarter_change"]
+    year, year_verdict = card["change_on_year_before"], card["year_before_change"]
+    st.metric(
+        f"{card['title']} ({unit})",
+        fmt(card["value"], unit) if state == SHOWN else STATES[state].word,
+        delta=None
+        if previous is None
+        else f"{previous:+.1f} on previous quarter ({verdict or 'not tested'})",
+        delta_color=ARROWS[card["polarity"]] if verdict in SIGNIFICANT else "off",
+        help=definition,
+        # a sparkline drawn by Streamlit itself: thirty Plotly charts would keep the
+        # browser busy for seconds before the page is usable
+        chart_data=card["series"],
+        chart_type="line",
+    )
+    lower, upper = card["lower_95"], card["upper_95"]
+    ci = f"95% CI {fmt(lower, unit)} to {fmt(upper, unit)} · " if lower is not None else ""
+    yoy = (
+        f" · {year:+.1f} on a year before ({year_verdict or 'not tested'})"
+        if year is not None
+        else ""
+    )
+    st.caption(f"{ci}{card['prisons']} prisons reported{yoy}")
 
 
 def _own_prisons(account, table, period, registry) -> None:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from dashboard.profile_charts import cascade_chart, spine_chart
 from dashboard.provenance import ExportContext
 from dashboard.time_charts import trend_chart
 from indicators.availability import NOT_COMPUTABLE, NOT_IN_SERVICE, NOT_REPORTED, SHOWN, SUPPRESSED
+from indicators.registry import load_registry
 
 PERIOD, RANGE = "2026-Q2", "2025-Q3 to 2026-Q2"
 QUARTERS = ("2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2")
@@ -186,11 +187,6 @@ def gallery() -> dict[str, tuple[go.Figure, ExportContext]]:
             for j in ("better", "similar", "worse", "not compared")
         ]
     )
-    titles = {
-        "ost_coverage": PERCENT.title,
-        "treatment_uptake": "Drug treatment uptake",
-        "continuity_of_care": "Continuity of care after release (21 days)",
-    }
     return {
         "compare": (charts.compare_chart(rows, PERCENT, "national value"), national),
         "compare-region": (
@@ -244,7 +240,7 @@ def gallery() -> dict[str, tuple[go.Figure, ExportContext]]:
             ),
         ),
         "overview": (
-            charts.judgements_chart(counts, titles, PERIOD),
+            charts.judgements_chart(counts, load_registry(), PERIOD),
             _context("Overview: prisons against the benchmark", benchmark="national value"),
         ),
         "profile": (
