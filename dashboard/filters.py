@@ -21,7 +21,9 @@ import streamlit as st
 
 from dashboard import markup
 from data_contracts.periods import is_period, period_index, period_label
+from indicators.aggregates import PEER
 from indicators.readings import benchmark_words
+from indicators.suppression_peer import PEER_NOT_OFFERED, benchmarks_for
 
 # How much of an ignored value a note quotes, and how many values a list parameter may
 # carry before the rest is ignored unread.
@@ -140,14 +142,18 @@ def choice(
     format_func: Callable[[Any], Any] = str,
     sidebar: bool = True,
     help: str | None = None,
+    withheld: Mapping[str, str] | None = None,
 ) -> Any:
-    """A selectbox whose value is kept in the URL under `param`."""
+    """A selectbox whose value is kept in the URL under `param`; `withheld`: values that
+    exist but are not offered to this reader, each with the sentence saying why."""
     options = list(options)
     if not options:
         return None
     from_url = _param(param)
     value = next((o for o in options if str(o) == from_url), None)
-    if from_url is not None and value is None:
+    if from_url is not None and value is None and from_url in (withheld or {}):
+        note((withheld or {})[from_url])
+    elif from_url is not None and value is None:
         note(
             f"The link asked for {label.lower()} '{quoted(from_url)}', which is not one of "
             "the choices; it was left out."
@@ -248,16 +254,26 @@ def indicator(registry, *, sidebar: bool = True):  # type: ignore[no-untyped-def
     return registry[chosen]
 
 
-def benchmark() -> str:
-    return choice(
+BENCHMARK_HELP = (
+    "A prison is compared with the national value of the same quarter, or with its own region's"
+)
+PEER_HELP = ", or with its peer group's (the register's peer_group, else its prison type)."
+
+
+def benchmark(account) -> str:  # type: ignore[no-untyped-def]
+    """The benchmark chosen (kept in the URL as `bench`), among those `account` may use."""
+    offered = benchmarks_for(account)
+    peer = PEER in offered
+    chosen = choice(
         "Benchmark",
-        ["national", "region"],
+        offered,
         "bench",
         "national",
         format_func=lambda b: benchmark_words(b).capitalize(),
-        help="A prison is compared with the national value of the same quarter, or with its "
-        "own region's.",
+        help=BENCHMARK_HELP + (PEER_HELP if peer else f". {PEER_NOT_OFFERED}"),
+        withheld=None if peer else {PEER: PEER_NOT_OFFERED},
     )
+    return chosen
 
 
 def indicator_rows(page_title: str):  # type: ignore[no-untyped-def]
@@ -269,7 +285,7 @@ def indicator_rows(page_title: str):  # type: ignore[no-untyped-def]
     account = auth.current_account()
     assert account is not None
     ind = indicator(load_registry())
-    chosen = benchmark()
+    chosen = benchmark(account)
     table = data.indicator_table(account, chosen).filter(pl.col("indicator") == ind.id)
     st.title(f"{page_title}: {ind.title}", anchor=False)
     if table.height == 0:

@@ -23,12 +23,24 @@ BENCHMARK_WORDS = {
 }
 # What names one group's benchmark in a label: "region North", "peer group remand".
 GROUP_WORDS = {"region": "region ", "peer": "peer group "}
+# What one group of a group benchmark is called in a sentence: "one funnel per region".
+GROUP_NOUNS = {"region": "region", "peer": "peer group"}
 # The spread of prisons behind a profile's spine: lowest, quartiles, highest.
 SPREAD_QUANTILES = (("q1", 0.25), ("q3", 0.75))
 
 
 def benchmark_words(benchmark: str) -> str:
     return BENCHMARK_WORDS[benchmark]
+
+
+def is_group_benchmark(benchmark: str) -> bool:
+    """Whether each prison has its own benchmark value (its region's or peer group's)."""
+    return benchmark in GROUP_NOUNS
+
+
+def group_noun(benchmark: str) -> str:
+    """ "region" or "peer group" for a group benchmark (KeyError for national)."""
+    return GROUP_NOUNS[benchmark]
 
 
 def judgement_expr(registry: Registry) -> pl.Expr:

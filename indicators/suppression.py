@@ -92,6 +92,7 @@ from typing import Protocol
 
 import polars as pl
 
+from indicators.aggregates import PEER
 from indicators.compute import NATIONAL, PRISON, Benchmark
 from indicators.registry import Registry, load_registry
 from indicators.suppression_aggregates import (
@@ -122,6 +123,7 @@ from indicators.suppression_partition import (
 # indicators of one unit show.
 from indicators.suppression_partition import linked_indicators as linked_indicators
 from indicators.suppression_partition import shared_elements as shared_elements
+from indicators.suppression_peer import refuse_peer
 
 SUPPRESSION_THRESHOLD = 5
 # More rounds than any table needs: each round only adds suppressions, and the rules
@@ -383,12 +385,15 @@ def suppressed_for(
     Ministry: unchanged. Director: own prisons unsuppressed, other prisons and every
     aggregate suppressed, protected against subtraction with the director's own figures.
     Evaluator: everything suppressed. ``everything`` asks for the suppressed form of every
-    row (the CLI's --suppress), still protected against what the reader knows.
+    row (the CLI's --suppress), still protected against what the reader knows. A table to
+    be suppressed that has peer-group rows or the peer benchmark is refused
+    (suppression_peer.PeerSuppressionRefused).
     """
     sees = seen_unsuppressed(table, reader)
+    if not everything and table.select(sees.all()).item():
+        return table
+    refuse_peer(True, benchmark == PEER or table.select((level == PEER).any()).item())
     if not everything:
-        if table.select(sees.all()).item():
-            return table
         return suppress(
             table,
             threshold=threshold,

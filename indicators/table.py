@@ -33,6 +33,9 @@ from indicators.compute import TABLE_COLUMNS, indicator_values
 from indicators.inputs import as_period_index
 from indicators.registry import Registry, load_registry
 from indicators.suppression import SUPPRESSION_THRESHOLD, Reader
+from indicators.suppression_peer import PEER_SUPPRESSION_REFUSED as PEER_SUPPRESSION_REFUSED
+from indicators.suppression_peer import PeerSuppressionRefused as PeerSuppressionRefused
+from indicators.suppression_peer import refuse_peer
 
 Format = Literal["csv", "json", "parquet", "xlsx"]
 FORMATS: tuple[Format, ...] = ("csv", "json", "parquet", "xlsx")
@@ -97,17 +100,6 @@ def asked_levels(level: str | Sequence[str] | None) -> tuple[str, ...]:
     return levels
 
 
-PEER_SUPPRESSION_REFUSED = (
-    "Suppressed figures with peer-group rows or a peer benchmark are not available yet (a "
-    "region and a peer group together could give a suppressed figure away); ask for the "
-    "national or region benchmark, or for unsuppressed figures if your role allows it."
-)
-
-
-class PeerSuppressionRefused(ValueError):
-    """A suppressed table with peer rows would not be safe yet; str(exc) is one sentence."""
-
-
 def indicator_table(
     values: pl.DataFrame | pl.LazyFrame,
     register_prisons: Any,
@@ -138,8 +130,7 @@ def indicator_table(
     chosen = quarters_between(values, first, last)
     suppressed = suppress or (account is not None and not account.sees_unsuppressed(None))
     named_peer = level is not None and PEER in asked_levels(level)
-    if suppressed and (named_peer or benchmark == PEER):
-        raise PeerSuppressionRefused(PEER_SUPPRESSION_REFUSED)
+    refuse_peer(suppressed, named_peer or benchmark == PEER)
     # "every level" (None) leaves the peer rows out of a suppressed table (see above)
     peer_rows = PEER in asked_levels(level) and not suppressed
     computed = indicators

@@ -13,6 +13,8 @@ from indicators.availability import footnotes, prison_grid
 from indicators.grids import funnel_groups
 from indicators.readings import (
     benchmark_words,
+    group_noun,
+    is_group_benchmark,
     own_benchmark,
     with_funnel_judgement,
     with_judgement,
@@ -74,8 +76,8 @@ def render() -> None:
         fig = charts.compare_chart(
             rows,
             ind,
-            "national value" if benchmark == "national" else "own region's value",
-            per_row_benchmark=benchmark == "region",
+            benchmark_words(benchmark),
+            per_row_benchmark=is_group_benchmark(benchmark),
             highlight=account.prisons,
         )
         st.plotly_chart(fig, width="stretch")
@@ -123,7 +125,8 @@ def _funnel(account, ind, period, benchmark, rows, context) -> None:  # type: ig
         st.info("The benchmark of this quarter is suppressed, so no funnel is drawn.")
         return
     groups = dict(sorted(groups.items(), key=lambda g: str(g[0])))
-    method = "; ".join(used) if benchmark == "region" else used[0].split(": ", 1)[1]
+    grouped = is_group_benchmark(benchmark)
+    method = "; ".join(used) if grouped else used[0].split(": ", 1)[1]
     note = (  # the region names are the register's text: escaped where shown (below)
         f"Overdispersion: {method}."
         if overdispersion != "none"
@@ -131,7 +134,7 @@ def _funnel(account, ind, period, benchmark, rows, context) -> None:  # type: ig
     )
     st.caption(
         f"Control limits at 95% and 99.8% around the {benchmark_words(benchmark)}"
-        f"{', one funnel per region' if benchmark == 'region' else ''}. {markup.text(note)}"
+        f"{f', one funnel per {group_noun(benchmark)}' if grouped else ''}. {markup.text(note)}"
     )
     fig = charts.funnel_chart(
         funnel,

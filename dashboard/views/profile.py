@@ -30,7 +30,7 @@ def render() -> None:
     account = auth.current_account()
     assert account is not None
     registry = load_registry()
-    benchmark = filters.benchmark()
+    benchmark = filters.benchmark(account)
     table = data.indicator_table(account, benchmark)
     prisons = data.prisons()
     codes = prisons["prison_code"].to_list()

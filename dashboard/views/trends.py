@@ -11,7 +11,7 @@ from dashboard.time_charts import trend_chart
 from data_contracts.periods import period_index, period_label
 from indicators.availability import footnotes, prison_grid
 from indicators.pooling import POOLED_NOTE
-from indicators.readings import benchmark_lines, benchmark_words
+from indicators.readings import benchmark_lines, benchmark_words, group_noun, is_group_benchmark
 
 MAX_PRISONS = 7
 
@@ -46,9 +46,10 @@ def render() -> None:
     )
     quarters = [period_label(i) for i in range(first, last + 1)]
     against = benchmark_words(benchmark)
+    grouped = is_group_benchmark(benchmark)
     st.caption(
         f"{ind.definition} Bands are 95% confidence intervals; dashed lines are the benchmark "
-        f"({'the region of each prison shown' if benchmark == 'region' else against}). "
+        f"({f'the {group_noun(benchmark)} of each prison shown' if grouped else against}). "
         "A line stops at a quarter "
         "without a value; the row under the chart says why it is absent. Trend markers test "
         f"the last five quarters up to {period_label(last)} (chi-square test for linear trend "

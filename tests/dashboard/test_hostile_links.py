@@ -163,3 +163,23 @@ def test_a_failing_page_shows_one_sentence_and_logs_the_traceback(
     shown = " ".join(str(getattr(e, "value", "")) for e in [*at.main, *at.sidebar])
     assert "RuntimeError" not in shown and "/work/secret" not in shown
     assert "RuntimeError: detail for the log only" in caplog.text
+
+
+@pytest.mark.parametrize("page_name", ["compare", "trends", "profile"])
+def test_the_peer_benchmark_is_withheld_from_suppressed_readers_with_the_reason(
+    sample_db, monkeypatch, page_name
+) -> None:
+    from indicators.aggregates import BENCHMARKS, PEER
+    from indicators.suppression_peer import PEER_NOT_OFFERED
+
+    page = page_spec(page_name)
+    for role in ("director", "evaluator"):
+        at = visit(sample_db, monkeypatch, role, page, {"bench": PEER})
+        assert_clean(at, f"{role} on {page_name} with bench=peer")
+        box = at.selectbox(key="f_bench")
+        assert len(box.options) == len(BENCHMARKS) - 1 and box.value == "national"
+        assert PEER_NOT_OFFERED in " ".join(w.value for w in at.sidebar.warning)
+    at = visit(sample_db, monkeypatch, "ministry", page, {"bench": PEER})
+    assert_clean(at, f"ministry on {page_name} with bench=peer")
+    box = at.selectbox(key="f_bench")
+    assert box.value == PEER and len(box.options) == len(BENCHMARKS)

@@ -50,3 +50,43 @@ def test_suppressed_tables_with_peer_rows_are_refused() -> None:
     with pytest.raises(PeerSuppressionRefused):
         indicator_table(_values(), PRISONS, suppress=True, level="peer")
     assert indicator_table(_values(), PRISONS, level="peer").height > 0
+
+
+class _Reader:
+    """Sees `own` prisons (None: every prison) and the aggregates if `aggregates`."""
+
+    def __init__(self, own: set[str] | None, aggregates: bool) -> None:
+        self.own, self.aggregates = own, aggregates
+
+    def sees_unsuppressed(self, prison_code: str | None) -> bool:
+        if prison_code is None:
+            return self.aggregates
+        return self.own is None or prison_code in self.own
+
+
+def test_the_peer_benchmark_is_offered_only_to_readers_of_unsuppressed_figures() -> None:
+    from indicators.aggregates import BENCHMARKS, PEER
+    from indicators.suppression_peer import benchmarks_for
+
+    assert benchmarks_for(_Reader(None, True)) == BENCHMARKS
+    director = benchmarks_for(_Reader({"X-0"}, False))
+    assert PEER not in director and set(director) == set(BENCHMARKS) - {PEER}
+
+
+def test_suppressed_for_refuses_peer_rows_and_the_peer_benchmark() -> None:
+    """What the dashboard calls: a director's table with peer figures is never made."""
+    from indicators.compute import indicator_values
+    from indicators.suppression import suppressed_for
+
+    values = _values()
+    director = _Reader({"X-0"}, False)
+    peer = indicator_values(values, PRISONS, benchmark="peer")
+    with pytest.raises(PeerSuppressionRefused):
+        suppressed_for(peer, director, benchmark="peer")
+    with pytest.raises(PeerSuppressionRefused):
+        suppressed_for(indicator_values(values, PRISONS, peer_rows=True), director)
+    with pytest.raises(PeerSuppressionRefused):
+        suppressed_for(peer, _Reader(None, True), everything=True, benchmark="peer")
+    assert suppressed_for(peer, _Reader(None, True), benchmark="peer").equals(peer)
+    national = indicator_values(values, PRISONS)
+    assert suppressed_for(national, director).height == national.height  # not refused
