@@ -117,14 +117,18 @@ def _prisons(key: tuple[str, int, int]) -> pl.DataFrame:
             "prison_type": p.prison_type,
             "opened": p.opened,
             "closed": p.closed,
+            "modules": list(p.modules),
+            "peer_group": p.peer_group,
         }
         for p in list_prisons(engine())
     ]
+    text = ("prison_code", "name", "region", "prison_type", "opened", "closed")
     return pl.DataFrame(
         rows,
         schema={
-            c: pl.String
-            for c in ("prison_code", "name", "region", "prison_type", "opened", "closed")
+            **{c: pl.String for c in text},
+            "modules": pl.List(pl.String),
+            "peer_group": pl.String,
         },
     )
 

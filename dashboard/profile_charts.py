@@ -6,8 +6,6 @@ computable, not reported, not in service) in its label and with its symbol at th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import plotly.graph_objects as go
 import polars as pl
 
@@ -122,24 +120,28 @@ def spine_chart(rows: pl.DataFrame, title: str) -> go.Figure:
     )
 
 
-def cascade_chart(steps: Sequence[tuple[str, float | None, str]], title: str) -> go.Figure:
-    """A cascade of care: persons at each step (label, count, state); a step without a count
-    says why."""
+def cascade_chart(steps: pl.DataFrame, title: str) -> go.Figure:
+    """A cascade of care: persons at each step (`profile_views.cascade_steps`: step, persons,
+    state); a step without a count says why."""
+    counts = steps["persons"].to_list()
     fig = go.Figure(
         go.Bar(
-            x=[s[0] for s in steps],
+            x=steps["step"].to_list(),
             # A step without a count is drawn at 0 with its reason written on it.
-            y=[0.0 if s[1] is None else s[1] for s in steps],
+            y=[0.0 if c is None else c for c in counts],
             marker={
-                "color": [CASCADE_COLOURS[i % len(CASCADE_COLOURS)] for i in range(len(steps))]
+                "color": [CASCADE_COLOURS[i % len(CASCADE_COLOURS)] for i in range(len(counts))]
             },
-            text=[STATES[s[2]].word if s[1] is None else f"{s[1]:,.0f}" for s in steps],
+            text=[
+                STATES[s].word if c is None else f"{c:,.0f}"
+                for c, s in zip(counts, steps["state"], strict=True)
+            ],
             textposition="outside",
             hovertemplate="%{x}: %{text}<extra></extra>",
             showlegend=False,
         )
     )
     # Room above the tallest bar for its label.
-    highest = max((s[1] for s in steps if s[1] is not None), default=1.0)
+    highest = max((c for c in counts if c is not None), default=1.0)
     fig.update_yaxes(range=[0, highest * 1.15 or 1.0])
     return layout(fig, title, "Step of the cascade", "Persons", 380)

@@ -92,6 +92,9 @@ class Breakdown:
     total: str
     parts: tuple[str, ...]
     meaning: str  # the kind in plain words (the contract's breakdown_kinds)
+    title: str = (
+        ""  # what its charts are called, e.g. "Opioid substitution treatment by medication"
+    )
 
 
 BREAKDOWN_KINDS = ("partition", "overlapping")
@@ -199,6 +202,7 @@ def _breakdown(raw: dict[str, Any], kinds: dict[str, str]) -> Breakdown:
         total=raw["total"],
         parts=tuple(raw["parts"]),
         meaning=kinds.get(raw["kind"], ""),
+        title=raw.get("title", raw["id"]),
     )
 
 

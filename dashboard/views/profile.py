@@ -1,24 +1,28 @@
-"""One prison: every indicator against the benchmark, and its hepatitis C cascade."""
+"""One prison: every indicator against the benchmark, its cascades of care (hepatitis C,
+HIV), its medication mix over time and its psychosocial interventions by type."""
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, exports, filters, markup, tables
+from dashboard.breakdown_charts import mix_chart, types_chart
 from dashboard.columns import FIGURE_COLUMNS
 from dashboard.profile_charts import cascade_chart, spine_chart
+from data_contracts.contract import load_contract
 from indicators.availability import footnotes
+from indicators.profile_views import (
+    CASCADES,
+    SHARE_AXIS,
+    breakdown_series,
+    breakdown_views,
+    cascade_modules,
+    cascade_steps,
+    outside_its_modules,
+)
 from indicators.readings import benchmark_words, profile_rows
 from indicators.registry import load_registry
 
-# (step, indicator, which of its counts) of the hepatitis C cascade.
-CASCADE = (
-    ("Tested at reception", "hcv_testing_coverage", "numerator"),
-    ("Antibody-positive", "hcv_antibody_positivity", "numerator"),
-    ("RNA-positive", "hcv_treatment_uptake", "denominator"),
-    ("Started treatment", "hcv_treatment_uptake", "numerator"),
-)
 SHOWN_COLUMNS = (
     "label",
     *FIGURE_COLUMNS,
@@ -70,23 +74,65 @@ def render() -> None:
     shown = rows.select(SHOWN_COLUMNS).rename({"label": "indicator"})
     tables.show(shown, f"profile-{code}-{period}", context)
 
-    st.subheader("Hepatitis C cascade")
-    steps = []
-    for label, indicator, column in CASCADE:
-        row = rows.filter(pl.col("indicator") == indicator).row(0, named=True)
-        value = row[column]
-        state = row["state"] if value is None else "shown"
-        steps.append((label, None if value is None else float(value), state))
-    cascade = exports.ExportContext(
-        title=f"{name} ({code}): hepatitis C cascade (persons)",
+    for chosen in CASCADES:
+        _cascade(chosen, rows, prisons, code, name, period)
+    contract = load_contract()
+    for view in breakdown_views(registry, contract):
+        _breakdown(view, table, prisons, code, name, period, contract)
+
+
+def _cascade(chosen, rows, prisons, code, name, period) -> None:  # type: ignore[no-untyped-def]
+    st.subheader(chosen.title, anchor=False)
+    steps = cascade_steps(rows, chosen)
+    contract = load_contract()
+    modules = cascade_modules(chosen, load_registry(), contract)
+    if outside_its_modules(prisons, code, modules, steps["persons"], contract):
+        _not_its_module(name, modules)
+        return
+    context = exports.ExportContext(
+        title=f"{name} ({code}): {chosen.title} (persons)",
         period=period,
         filters=filters.describe(),
-        notes=tuple(footnotes([s[2] for s in steps])),
+        notes=(chosen.note, *footnotes(steps["state"].to_list())),
     )
-    fig = cascade_chart(steps, f"{code}: hepatitis C cascade, {period}")
-    st.plotly_chart(fig, width="stretch")
-    exports.chart_downloads(fig, f"hcv-cascade-{code}-{period}", cascade)
-    tables.notes(list(cascade.notes))
+    fig = cascade_chart(steps, f"{code}: {chosen.title}, {period}")
+    st.plotly_chart(fig, width="stretch", key=f"cascade-{chosen.id}")
+    exports.chart_downloads(fig, f"{chosen.id}-cascade-{code}-{period}", context)
+    tables.notes(list(context.notes))
+
+
+def _not_its_module(name: str, modules) -> None:  # type: ignore[no-untyped-def]
+    what = {m.id: m.what for m in load_contract().modules}
+    named = " or ".join(f"'{m}' ({what[m]})" for m in sorted(modules))
+    st.caption(
+        f"{markup.text(name)} does not report the {named} module (prison register), so there "
+        "is nothing to show here."
+    )
+
+
+def _breakdown(view, table, prisons, code, name, period, contract) -> None:  # type: ignore[no-untyped-def]
+    """A partition over the quarters (stacked to 100%); an overlapping breakdown in `period`."""
+    registry = load_registry()
+    over_time = view.kind == "partition"
+    series = breakdown_series(table, code, view.id, registry, period=None if over_time else period)
+    st.subheader(view.title, anchor=False)
+    if outside_its_modules(prisons, code, [view.module], series["value"], contract):
+        _not_its_module(name, [view.module])
+        return
+    span = period if not over_time else f"{series['period'].min()} to {series['period'].max()}"
+    context = exports.ExportContext(
+        title=f"{name} ({code}): {view.title}",
+        period=span,
+        filters=filters.describe(),
+        unit="%",
+        notes=(view.caption, *footnotes(series["state"].to_list())),
+    )
+    chart = mix_chart if over_time else types_chart
+    st.caption(view.caption)
+    fig = chart(series, f"{code}: {view.title}, {span}", SHARE_AXIS)
+    st.plotly_chart(fig, width="stretch", key=f"breakdown-{view.id}")
+    exports.chart_downloads(fig, f"{view.id}-{code}-{period}", context)
+    tables.notes(list(context.notes))
 
 
 render()

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, completeness_charts
+from dashboard import breakdown_charts, charts, completeness_charts
 from dashboard.profile_charts import cascade_chart, spine_chart
 from dashboard.provenance import ExportContext
 from dashboard.time_charts import trend_chart
@@ -252,12 +252,16 @@ def gallery() -> dict[str, tuple[go.Figure, ExportContext]]:
         ),
         "cascade": (
             cascade_chart(
-                [
-                    ("Received", 420.0, SHOWN),
-                    ("Tested for HCV", 300.0, SHOWN),
-                    ("Antibody positive", None, SUPPRESSED),
-                    ("Started treatment", 12.0, SHOWN),
-                ],
+                pl.DataFrame(
+                    [
+                        ("Received", 420.0, SHOWN),
+                        ("Tested for HCV", 300.0, SHOWN),
+                        ("Antibody positive", None, SUPPRESSED),
+                        ("Started treatment", 12.0, SHOWN),
+                    ],
+                    schema=["step", "persons", "state"],
+                    orient="row",
+                ),
                 f"NM-WFP: hepatitis C cascade, {PERIOD}",
             ),
             _context("Willowford Prison (NM-WFP): hepatitis C cascade (persons)"),
@@ -270,4 +274,55 @@ def gallery() -> dict[str, tuple[go.Figure, ExportContext]]:
             completeness_charts.completeness_by_quarter(completeness_grid()),
             _context("Data completeness", RANGE),
         ),
+        "medication-mix": (
+            breakdown_charts.mix_chart(
+                share_series(("methadone", "buprenorphine", "another agonist"), QUARTERS),
+                f"NM-WFP: {LONG_TITLE}, {RANGE}",
+                "% of persons receiving opioid substitution treatment",
+            ),
+            _context("Willowford Prison (NM-WFP): medication of OST", RANGE),
+        ),
+        "psychosocial-types": (
+            breakdown_charts.types_chart(
+                share_series(PSYCHOSOCIAL, (PERIOD,)),
+                f"NM-WFP: psychosocial interventions by type, {PERIOD}",
+                "% of persons in a psychosocial intervention",
+            ),
+            _context("Willowford Prison (NM-WFP): psychosocial interventions by type"),
+        ),
     }
+
+
+PSYCHOSOCIAL = (
+    "cognitive-behavioural therapy",
+    "motivational interviewing",
+    "contingency management",
+    "peer support",
+    "therapeutic community",
+    "other interventions",
+)
+
+
+def share_series(parts: tuple[str, ...], periods: tuple[str, ...]) -> pl.DataFrame:
+    """breakdown_series' shape: shares of each quarter, one quarter and one share absent."""
+    rows = []
+    for q, period in enumerate(periods):
+        for n, part in enumerate(parts):
+            state = SHOWN
+            if q == 1 and len(periods) > 1:
+                state = SUPPRESSED  # a whole quarter hidden
+            elif len(periods) == 1 and n == 2:
+                state = NOT_COMPUTABLE
+            value = (60.0, 30.0, 10.0, 25.0, 15.0, 5.0)[n] if state == SHOWN else None
+            rows.append(
+                {
+                    "period": period,
+                    "indicator": f"share_{n}",
+                    "title": f"Share: {part}",
+                    "value": value,
+                    "lower_95": None if value is None else max(0.0, value - 8),
+                    "upper_95": None if value is None else value + 8,
+                    "state": state,
+                }
+            )
+    return pl.DataFrame(rows)
