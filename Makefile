@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench fuzz sample clean-db
+.PHONY: demo test lint format bench fuzz sample docs clean-db
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ format: $(STAMP)
 # Regenerates the committed sample data (deterministic).
 sample: $(STAMP)
 	$(PY) -m sample_data.generate
+
+# Regenerates docs/indicators.md from the registry and the contract (a test checks it).
+docs: $(STAMP)
+	$(PY) -m indicators.registry_docs
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py

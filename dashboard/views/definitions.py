@@ -6,40 +6,41 @@ import polars as pl
 import streamlit as st
 
 from data_contracts.contract import load_contract
+from indicators.aggregates import MIN_PEER_PRISONS
 from indicators.availability import STATES
 from indicators.changes import CHANGE_TESTS
 from indicators.registry import load_registry
+from indicators.registry_docs import indicator_markdown, modules_markdown
 from indicators.suppression import SUPPRESSION_THRESHOLD
-
-POLARITY = {
-    "high_is_good": "higher is better",
-    "low_is_good": "lower is better",
-    "no_judgement": "no judgement (higher or lower is only described)",
-}
 
 
 def render() -> None:
     st.title("Definitions")
     registry = load_registry()
     contract = load_contract()
-    tab_indicators, tab_elements, tab_rules, tab_methods = st.tabs(
-        ["Indicators", "Data elements", "Contract rules", "Methods"]
+    tab_indicators, tab_modules, tab_elements, tab_rules, tab_methods = st.tabs(
+        ["Indicators", "Modules", "Data elements", "Contract rules", "Methods"]
     )
     with tab_indicators:
-        for ind in registry:
-            with st.expander(f"**{ind.title}** · `{ind.id}` · {ind.unit}"):
-                st.markdown(ind.definition)
-                st.markdown(
-                    f"**Numerator:** `{ind.numerator}` · **Denominator:** `{ind.denominator}` · "
-                    f"**Statistic:** {ind.statistic} · **Polarity:** {POLARITY[ind.polarity]}"
-                )
-                st.markdown(f"**Why it matters.** {ind.rationale}")
-                st.caption(f"Source: {ind.source}")
+        for domain, members in registry.by_domain().items():
+            st.subheader(domain.title, anchor=False)
+            st.caption(domain.description)
+            for ind in members:
+                with st.expander(f"**{ind.title}** · `{ind.id}` · {ind.unit}"):
+                    st.markdown(indicator_markdown(ind))
+    with tab_modules:
+        st.markdown(modules_markdown(contract))
     with tab_elements:
         st.dataframe(
             pl.DataFrame(
                 [
-                    {"code": e.code, "title": e.title, "kind": e.kind, "definition": e.definition}
+                    {
+                        "code": e.code,
+                        "module": e.module,
+                        "title": e.title,
+                        "kind": e.kind,
+                        "definition": e.definition,
+                    }
                     for e in contract.data_elements
                 ]
             ),
@@ -69,7 +70,11 @@ def render() -> None:
             width="stretch",
         )
     with tab_methods:
-        st.markdown(METHODS.format(tests=CHANGE_TESTS, small=SUPPRESSION_THRESHOLD - 1))
+        st.markdown(
+            METHODS.format(
+                tests=CHANGE_TESTS, small=SUPPRESSION_THRESHOLD - 1, peers=MIN_PEER_PRISONS
+            )
+        )
         st.markdown("**A figure without a value** is one of four things, each with its own word:")
         st.dataframe(
             pl.DataFrame(
@@ -86,21 +91,30 @@ def render() -> None:
 METHODS = """
 **Values.** Percentages are numerator / denominator × 100. Rates are events per 1,000
 person-years, with person-years = average population × days in the quarter / 365.25.
+Deaths within 28 days of release are per 1,000 releases: a proportion of the releases, with
+its interval as for percentages.
 A value with a missing numerator or denominator, or a denominator of 0, is not computable
 and shown empty, never as 0.
 
-**Aggregates.** Region and national figures add up the numerators and the denominators of the
-prisons that reported both; they never average prison percentages, and say how many prisons
-they cover.
+**Aggregates.** Region, peer-group and national figures add up the numerators and the
+denominators of the prisons that reported both; they never average prison percentages, and
+say how many prisons they cover. A prison's peer group is the register's `peer_group`, else
+its prison type; a peer group of fewer than {peers} prisons is no benchmark.
+
+**Shares.** The medicines of opioid substitution treatment and the types of psychosocial
+intervention are shares of their total (the contract's breakdowns): those of a partition add
+up to 100%, those of an overlapping breakdown can add up to more.
 
 **Uncertainty.** Every value has 95% and 99.8% confidence intervals: Wilson score intervals for
 percentages; exact Poisson limits (fewer than 10 events) or Byar's method for rates, as in
 England's public-health indicators (PHEindicatormethods / Fingertips).
 
-**Comparison.** A prison is *similar* to the benchmark (the national value of the same quarter,
-or its region's) when the benchmark lies inside its 95% interval, otherwise *higher* or
-*lower*; the indicator's polarity turns that into *better* or *worse*. Funnel plots draw 95%
-and 99.8% control limits around the chosen benchmark (national, or one funnel per region) that
+**Comparison.** A prison is *similar* to the benchmark (the national value of the same
+quarter, its region's or its peer group's) when the benchmark lies inside its 95% interval,
+otherwise *higher* or *lower*; the indicator's polarity turns that into *better* or *worse*
+(an indicator without a polarity, such as a share, stays *higher* or *lower*, never
+coloured better or worse). Funnel plots draw 95% and 99.8% control limits around the chosen
+benchmark (national, or one funnel per region or peer group) that
 depend on the denominator; they can be widened for overdispersion (Spiegelhalter 2005,
 multiplicative φ or additive τ²), which never makes a prison more significant.
 
@@ -113,7 +127,10 @@ for percentages, a weighted regression for rates (99.8% level, as Fingertips).
 **Small numbers.** A prison's figure about 1–{small} persons (numerator, or denominator for a
 percentage) is suppressed wherever it reaches someone who may not see it, and a second
 figure is suppressed with it where one alone could be recovered by subtraction from a
-published total. Ministry staff see every figure; directors see their own prison's.
+published total, or from a total and the other parts of a partition (the medicines of
+opioid substitution treatment). Ministry staff see every figure; directors see their own
+prison's. Suppressed figures come without peer-group benchmarks for now: a region and a peer
+group together could give one away.
 """
 
 
