@@ -246,8 +246,8 @@ def in_words(described: Mapping[str, str]) -> str:
 
 
 def indicator(registry, *, sidebar: bool = True):  # type: ignore[no-untyped-def]
-    """The indicator chosen (kept in the URL as `ind`)."""
-    ids = list(registry.ids)
+    """The indicator chosen (kept in the URL as `ind`), offered domain after domain."""
+    ids = list(registry.ids_by_domain)
     chosen = choice(
         "Indicator", ids, "ind", ids[0], format_func=lambda i: registry[i].title, sidebar=sidebar
     )

@@ -157,6 +157,11 @@ class Registry:
                 return domain
         raise KeyError(f"no domain {domain_id!r}; known: {', '.join(d.id for d in self.domains)}")
 
+    @property
+    def ids_by_domain(self) -> tuple[str, ...]:
+        """Every id, domain after domain (the order pickers and the Overview show them in)."""
+        return tuple(i.id for members in self.by_domain().values() for i in members)
+
     def by_domain(self) -> dict[Domain, tuple[Indicator, ...]]:
         """Each domain (in the spec's order) with its indicators, in the domain's order."""
         return {domain: tuple(self[i] for i in domain.indicators) for domain in self.domains}

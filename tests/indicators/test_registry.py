@@ -92,6 +92,7 @@ def test_domains_are_the_spec_domains_in_order_and_hold_every_indicator_once() -
     assert [d.id for d in REGISTRY.domains] == spec_domains()
     grouped = REGISTRY.by_domain()
     members = [i.id for indicators in grouped.values() for i in indicators]
+    assert list(REGISTRY.ids_by_domain) == members
     assert sorted(members) == sorted(REGISTRY.ids)
     for domain, indicators in grouped.items():
         assert domain.title and len(domain.description) > 40
