@@ -81,3 +81,19 @@ def test_grouped_and_tabled() -> None:
     assert set(CHANGE_COLUMNS) <= set(table.columns)
     assert table["domain"][0] == REGISTRY.domains[0].title
     assert table.filter(pl.col("suppressed")).height == 1
+
+
+def test_indicators_without_a_polarity_are_never_judged_better_or_worse() -> None:
+    from indicators.readings import with_judgement
+
+    neutral = [i.id for i in REGISTRY if i.polarity == "no_judgement"]
+    assert neutral, "the registry's shares make no judgement"
+    frame = pl.DataFrame(
+        {
+            "indicator": [i for i in neutral for _ in range(4)],
+            "significance": ["higher", "lower", "similar", None] * len(neutral),
+        }
+    )
+    judged = with_judgement(frame, REGISTRY)["judgement"].to_list()
+    assert not {"better", "worse"} & set(judged)
+    assert set(judged) == {"higher", "lower", "similar", "not compared"}
