@@ -155,6 +155,16 @@ def read_csv_table(data: bytes, contract: Contract) -> RawTable:
             header=[], frame=pl.DataFrame({"row": []}, schema={"row": pl.Int64}), issues=issues
         )
     delimiter = _delimiter(first, contract)
+    plain = _plain_table(text, delimiter, contract)
+    header, frame = plain if plain is not None else _record_table(text, delimiter, issues, contract)
+    return _checked_table(header, frame, issues, text, contract)
+
+
+def _record_table(
+    text: str, delimiter: str, issues: list[Issue], contract: Contract
+) -> tuple[list[str | None], pl.DataFrame]:
+    """Any CSV text, record by record (quotes, blank and ragged lines); a malformed row is
+    added to `issues`."""
     csv.field_size_limit(contract.file["max_bytes"] + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     max_rows = contract.file["max_rows"]
@@ -211,6 +221,21 @@ def read_csv_table(data: bytes, contract: Contract) -> RawTable:
             "The header line cannot be read as CSV; check its double quotes.",
             contract,
         )
+    frame = pl.DataFrame(
+        {**{f"c{i}": col for i, col in enumerate(columns)}, "row": rows},
+        schema={**{f"c{i}": pl.String for i in range(len(header))}, "row": pl.Int64},
+    )
+    return header, frame
+
+
+def _checked_table(
+    header: list[str | None],
+    frame: pl.DataFrame,
+    issues: list[Issue],
+    text: str,
+    contract: Contract,
+) -> RawTable:
+    """The table read, unless its content is binary: then file.unreadable."""
     if not _names_a_column(header, contract) and _looks_binary(text):
         raise _reject(
             "file.unreadable",
@@ -219,11 +244,61 @@ def read_csv_table(data: bytes, contract: Contract) -> RawTable:
             ".csv does. Send the data as CSV UTF-8, .xlsx or .parquet.",
             contract,
         )
-    frame = pl.DataFrame(
-        {**{f"c{i}": col for i, col in enumerate(columns)}, "row": rows},
-        schema={**{f"c{i}": pl.String for i in range(len(header))}, "row": pl.Int64},
-    )
     return RawTable(header=header, frame=frame, issues=issues)
+
+
+# What sends a file to the record-by-record reader: quotes (a field may span lines), a lone
+# carriage return (a line break to the csv module), a character Python counts as whitespace
+# or a line break and Polars may not, or a blank line (ignored, but counted).
+_NOT_PLAIN = ('"', "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028", "\u2029")
+_BLANK_LINES = ("\n\n", "\n\r\n")
+
+
+def _is_plain(text: str) -> bool:
+    return (
+        not any(mark in text for mark in _NOT_PLAIN + _BLANK_LINES)
+        and not text.startswith(("\n", "\r\n"))
+        and text.count("\r") == text.count("\r\n")
+    )
+
+
+def _plain_table(
+    text: str, delimiter: str, contract: Contract
+) -> tuple[list[str | None], pl.DataFrame] | None:
+    """The common file, read at Polars' speed: no quotes, no blank lines, every line as wide
+    as the header. The same header, cells and row numbers as the record-by-record reader;
+    None when the file is not that plain (that reader then decides, with its messages)."""
+    if not _is_plain(text):
+        return None
+    first_break = text.find("\n")
+    header_line = text if first_break < 0 else text[:first_break]
+    header: list[str | None] = list(header_line.removesuffix("\r").split(delimiter))
+    if not "".join(header).strip():  # type: ignore[arg-type]
+        return None  # a blank first line: skipped there, so the header is further down
+    width = len(header)
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if width > max_columns(contract) or text.count(delimiter) != lines * (width - 1):
+        return None  # a ragged line (or too many columns, which that reader refuses)
+    if lines - 1 > contract.file["max_rows"]:
+        raise _too_many_rows(f"more than {contract.file['max_rows']:,}", contract)
+    names = [f"c{i}" for i in range(width)]
+    frame = pl.read_csv(
+        text.encode("utf-8"),
+        has_header=False,
+        skip_rows=1,
+        new_columns=names,
+        schema={n: pl.String for n in names},
+        separator=delimiter,
+        quote_char=None,
+        empty_string_is_null=False,
+        raise_if_empty=False,
+    )
+    if frame.height != lines - 1:
+        return None
+    if frame.height and frame.select((pl.concat_str(names).str.strip_chars() == "").any()).item():
+        return None  # a line of spaces or delimiters only: blank, but still counted
+    rows = pl.int_range(2, frame.height + 2, eager=True, dtype=pl.Int64).alias("row")
+    return header, frame.with_columns(rows)
 
 
 # How much of a decoded file is looked at to tell text from binary content.
