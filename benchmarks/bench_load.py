@@ -31,15 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common
-from bench_dashboard import (
-    CHART_PAGES,
-    VIEWPORT,
-    WAIT_MS,
-    chromium,
-    dashboard,
-    sample_scale,
-    tree_cpu,
-)
+from bench_dashboard import CHART_PAGES, VIEWPORT, WAIT_MS, chromium
+from dashboard_server import dashboard, sample_scale, tree_cpu
 
 LEVELS = (1, 5, 10, 20)
 CHART = '[data-testid="stMain"] .js-plotly-plot'
