@@ -18,6 +18,7 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data, markup, web
@@ -288,6 +289,20 @@ def login_form() -> None:
             st.login()
     elif not passwords:
         st.error(NO_WAY_IN)
+    _warm_chart_library()
+
+
+# The key of the hidden container of the log-in page's empty chart (_warm_chart_library).
+WARM_KEY = "pm_warm_charts"
+
+
+def _warm_chart_library() -> None:
+    """An empty, hidden Plotly chart on the log-in page: the browser fetches and evaluates
+    the chart library (a second of a fresh browser's time) while the person types, not after
+    they press "Log in". It shows nothing and holds no data."""
+    with st.container(key=WARM_KEY):
+        st.plotly_chart(go.Figure(), config={"staticPlot": True}, key="pm_warm_chart")
+    st.html(f"<style>.st-key-{WARM_KEY} {{display: none;}}</style>")
 
 
 def sidebar(account: Account) -> None:

@@ -37,7 +37,6 @@ _STARTED = False
 WIDTH = 1100  # px; PNGs are drawn at PNG_SCALE times this
 PNG_SCALE = 2
 PAD = 24  # px of empty margin on every side of the image
-GROUP_GAP = " " * 6  # between a multicategory axis's group and its category
 TITLE_SIZE, DETAIL_SIZE, FOOTER_SIZE, LEGEND_SIZE, TICK_SIZE = 18, 13, 11, 12, 13
 FOOTER_COLOUR = "#333333"
 LINE_SPACING = 1.3  # plotly's line height, as a multiple of the font size
@@ -160,20 +159,8 @@ def _y_labels(fig: go.Figure) -> list[str]:
         labels += _strings(axis.ticktext) or _strings(axis.categoryarray)
     for trace in fig.data:
         if trace.type in ("bar", "scatter", "heatmap", "box"):
-            labels += _strings(getattr(trace, "y", None)) or _grouped(getattr(trace, "y", None))
+            labels += _strings(getattr(trace, "y", None))
     return labels or [NUMBER_TICK]
-
-
-def _grouped(values: Any) -> list[str]:
-    """A multicategory axis (a list of levels: groups, then categories): plotly writes the
-    group beside the category, so each label is as wide as the widest group and a gap."""
-    if values is None or len(values) == 0 or not isinstance(values[0], (list, tuple)):
-        return []
-    levels = [_strings(level) for level in values]
-    if not all(levels):
-        return []
-    widest = max(levels[0], key=lambda t: text_width(t, TICK_SIZE))
-    return [f"{widest}{GROUP_GAP}{label}" for label in levels[-1]]
 
 
 def _colorbar_width(fig: go.Figure) -> float:
