@@ -238,6 +238,11 @@ def warm_up() -> None:
             return
         _warming.add(key)
 
+    # Imported here, before the thread: plotly finds numpy through sys.modules, so a chart
+    # drawn while the thread is still importing it met a half-initialised numpy (an error on
+    # a server's very first page).
+    import numpy  # noqa: F401
+
     def run() -> None:
         try:
             _warm(key)
