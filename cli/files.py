@@ -127,6 +127,7 @@ def ingest(args: argparse.Namespace) -> int:
         [(p, p.name) for p in paths],
         user,
         replace=args.replace,
+        reason=args.reason,
         progress=progress(len(paths) > 1),
     )
     if args.json:

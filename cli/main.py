@@ -30,6 +30,8 @@ ROLES = ("ministry", "director", "evaluator")
 # Kept in step with indicators.aggregates (checked by a test), for the same reason.
 LEVELS = ("prison", "region", "peer", "national")
 BENCHMARKS = ("national", "region", "peer")
+# Kept in step with store.review.STATES (checked by a test).
+REVIEW_STATES = ("submitted", "returned", "approved")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,8 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--replace", action="store_true", help="supersede accepted submissions of the same quarter"
     )
+    p.add_argument(
+        "--reason",
+        metavar="TEXT",
+        help="why the ministry replaces an approved prison-quarter (kept in the audit trail)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON report per file")
     p.set_defaults(run=_command("cli.files:ingest"))
+    _governance(sub)
 
     p = sub.add_parser("history", help="every submission of each prison-quarter, oldest first")
     p.add_argument("--prison", metavar="CODE")
@@ -160,6 +168,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", required=True, type=Path, metavar="FILE")
     p.set_defaults(run=_command("cli.files:template"))
     return parser
+
+
+def _governance(sub) -> None:  # type: ignore[no-untyped-def]
+    """`review` and `period` (governance.md §7)."""
+    review = sub.add_parser("review", help="the ministry's review of prison-quarters")
+    rsub = review.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    rsub.required = True
+    for action, words in (("approve", "approve"), ("return", "return for correction")):
+        p = rsub.add_parser(action, help=f"{words} the submission named")
+        p.add_argument("--prison", required=True, metavar="CODE")
+        p.add_argument("--period", required=True, metavar="P")
+        p.add_argument("--submission", required=True, type=int, metavar="ID")
+        p.add_argument("--user", required=True, metavar="NAME")
+        p.add_argument("--comment", required=action == "return", metavar="TEXT")
+        p.set_defaults(run=_command("cli.governance:review"))
+    p = rsub.add_parser("reopen", help="approved -> submitted, with a reason")
+    p.add_argument("--prison", required=True, metavar="CODE")
+    p.add_argument("--period", required=True, metavar="P")
+    p.add_argument("--user", required=True, metavar="NAME")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.set_defaults(run=_command("cli.governance:review"))
+    p = rsub.add_parser("list", help="the review queue, with each submission's warnings")
+    p.add_argument("--state", choices=REVIEW_STATES)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_command("cli.governance:review"))
+
+    period = sub.add_parser("period", help="lock or unlock a quarter")
+    psub = period.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    psub.required = True
+    p = psub.add_parser("lock", help="nothing may be stored for the quarter")
+    p.add_argument("period", metavar="P")
+    p.add_argument("--user", required=True, metavar="NAME")
+    p.set_defaults(run=_command("cli.governance:period"))
+    p = psub.add_parser("unlock", help="unlock a quarter, with a reason")
+    p.add_argument("period", metavar="P")
+    p.add_argument("--user", required=True, metavar="NAME")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.set_defaults(run=_command("cli.governance:period"))
 
 
 def _command(target: str) -> Callable[[argparse.Namespace], int]:

@@ -61,7 +61,9 @@ __all__ = [
     "setup_version",
 ]
 
-ACTIONS = ("submit", "manage")
+# submit: files; manage: the register and accounts; act: any enabled account, whose role the
+# governance rules judge where it acts (authz.role, store/governance.py).
+ACTIONS = ("submit", "manage", "act")
 
 
 def check_password(password: str, *, name: str) -> None:

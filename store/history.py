@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 
 from data_contracts.periods import period_index
 from store.account_model import Account
+from store.review import SUBMITTED, Review, latest_reviews
 from store.schema import submissions, uploads
 from store.verdict import REFUSED, verdict_of
 from store.versions import current_submissions
@@ -73,8 +74,13 @@ def submission_history(
     current = current_submissions().subquery("current")
     with engine.connect() as conn:
         current_ids = set(conn.execute(select(current.c.id)).scalars())
+        reviewed = latest_reviews(conn)
         rows = [
-            {**r, "current_id": r["submission_id"] if r["submission_id"] in current_ids else None}
+            {
+                **r,
+                "current_id": r["submission_id"] if r["submission_id"] in current_ids else None,
+                "review": reviewed.get(r["submission_id"]),
+            }
             for r in conn.execute(query).mappings()
         ]
         # An upload of many prison-quarters has one report: read and parsed once, not per row.
@@ -157,8 +163,18 @@ def _entry(r: Any, report: dict[str, Any]) -> dict[str, Any]:
         "sha256": r["sha256"],
         "submission_id": r["submission_id"],
         "upload_id": r["upload_id"],
+        # governance.md §7: the review state and latest comment of a current submission
+        **_review_keys(status, r["review"]),
         **{k: v for k, v in report.items() if k != "verdict"},
     }
+
+
+def _review_keys(status: str, review: Review | None) -> dict[str, str | None]:
+    if status != "current":
+        return {"state": None, "comment": None}
+    if review is None:
+        return {"state": SUBMITTED, "comment": None}
+    return {"state": review.state, "comment": review.comment}
 
 
 def visible_history(history: pl.DataFrame, account: Account) -> pl.DataFrame:

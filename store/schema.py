@@ -106,6 +106,37 @@ submission_values = Table(
     Column("row", Integer, nullable=False),
 )
 
+# The review of each prison-quarter (governance.md §1), one row per action, never updated: its
+# state is that of the latest action on its current submission (store/review.py).
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    Column("prison_code", String(20), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("period_index", Integer, nullable=False),
+    Column("action", String(20), nullable=False),  # approve, return or reopen
+    Column("actor", String(100), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("comment", Text),  # the reviewer's comment, or the reason of a reopen
+)
+Index("ix_reviews_quarter", reviews.c.prison_code, reviews.c.period_index)
+
+# Locked quarters (governance.md §2), one row per lock or unlock: locked while the latest says so.
+period_locks = Table(
+    "period_locks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("period", String(7), nullable=False),
+    Column("period_index", Integer, nullable=False),
+    Column("action", String(20), nullable=False),  # lock or unlock
+    Column("actor", String(100), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text),
+)
+Index("ix_period_locks_quarter", period_locks.c.period_index)
+
 audit_log = Table(
     "audit_log",
     metadata,

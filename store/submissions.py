@@ -29,6 +29,7 @@ from data_contracts.report import ValidationReport
 from store import audit, writer
 from store.accounts import Account
 from store.db import write_transaction
+from store.storage_rules import storage_refusal
 from store.verdict import may_see, replaces_issues, withhold_unseen
 from store.versions import current_versions, data_version, latest_versions
 
@@ -66,7 +67,8 @@ class IngestOutcome:
 
 
 class ReplaceRefused(Exception):
-    """The file would supersede accepted submissions and replacing was not asked for."""
+    """The file may not be stored as it is (it would supersede accepted submissions and
+    replacing was not asked for; a quarter is locked; a prison-quarter is approved)."""
 
 
 def ingest_files(
@@ -75,10 +77,13 @@ def ingest_files(
     account: Account,
     *,
     replace: bool = False,
+    reason: str | None = None,
     today: date | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[IngestOutcome]:
-    """Check each (path, name as sent) file as `account` and store it on its own."""
+    """Check each (path, name as sent) file as `account` and store it on its own.
+
+    `reason`: why the ministry replaces an approved prison-quarter (governance.md §1)."""
     from store.verdict import check_as, refusal_reason
 
     verdicts = check_as(engine, files, account, today=today, progress=progress, with_replaces=False)
@@ -92,7 +97,7 @@ def ingest_files(
             refusal = refusal_reason(report)
             outcomes.append(_record_refusal(engine, path, name, account, report, refusal))
             continue
-        outcomes.append(_store(engine, path, name, account, report, result.values, replace))
+        outcomes.append(_store(engine, path, name, account, report, result.values, replace, reason))
     return outcomes
 
 
@@ -126,6 +131,7 @@ def _store(
     report: ValidationReport,
     values: pl.DataFrame,
     replace: bool,
+    reason: str | None = None,
 ) -> IngestOutcome:
     content = path.read_bytes()
     quarters = (
@@ -138,7 +144,9 @@ def _store(
         report.issues = list(base_issues)
         try:
             with write_transaction(engine) as conn:
-                return _insert(conn, content, name, account, report, values, quarters, replace)
+                return _insert(
+                    conn, content, name, account, report, values, quarters, replace, reason
+                )
         except ReplaceRefused as exc:
             return _record_refusal(engine, path, name, account, report, str(exc))
         except (IntegrityError, OperationalError):
@@ -158,11 +166,16 @@ def _insert(
     values: pl.DataFrame,
     quarters: pl.DataFrame,
     replace: bool,
+    reason: str | None = None,
 ) -> IngestOutcome:
-    """Inside the write transaction: judge `submission.replaces` again, then write it all."""
+    """Inside the write transaction: judge `submission.replaces`, locked quarters and approved
+    prison-quarters again, then write it all."""
     writer.lock_quarters(conn, quarters)
     latest = latest_versions(conn, quarters)
     rows = list(quarters.select("prison_code", "period", "period_index").iter_rows())
+    governed = storage_refusal(conn, account, rows, reason)
+    if governed is not None:
+        raise ReplaceRefused(governed)
     replaced = [q for q in rows if (q[0], q[2]) in latest]
     report.add(*replaces_issues(rows, latest))
     withhold_unseen(report, account)  # a stored file is the account's own; kept as a fence
@@ -197,7 +210,10 @@ def _insert(
         schema={"submission_id": pl.Int64, "prison_code": pl.String, "period_index": pl.Int64},
     )
     writer.insert_values(conn, values.join(ids, on=["prison_code", "period_index"]))
-    audit.record_many(conn, account.name, _audit_entries(plan, inserted, latest, upload_id, name))
+    entries = _audit_entries(plan, inserted, latest, upload_id, name)
+    if reason and replaced:
+        entries = [(a, s, {**d, "reason": reason}) for a, s, d in entries]
+    audit.record_many(conn, account.name, entries)
     return IngestOutcome(report, stored=True, upload_id=upload_id, submission_ids=inserted)
 
 

@@ -1,0 +1,85 @@
+"""`review` and `period`: the ministry's review of prison-quarters and locked quarters
+(governance.md §1, §2, §7). Thin: the rules are in store.review, store.locks and
+store.governance; a refusal is one sentence on stderr and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+
+from cli.common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    account,
+    engine,
+    print_json,
+    require_quarter,
+    say,
+    shown,
+    table,
+    tell,
+)
+
+QUEUE_COLUMNS = ("prison_code", "period", "submission_id", "version", "state", "warnings")
+
+
+def _refused(exc) -> int:  # type: ignore[no-untyped-def]
+    """A governance refusal: its rule id and sentence on stderr (scripts match the id)."""
+    tell(f"prison-monitor: {exc.rule}: {exc}")
+    return EXIT_REJECTED
+
+
+def review(args: argparse.Namespace) -> int:
+    from store.governance import GovernanceRefused
+    from store.review import act
+
+    if args.action == "list":
+        return _queue(args)
+    require_quarter(args.period, "--period")
+    store = engine()
+    who = account(store, args.user, may="act")
+    text = args.reason if args.action == "reopen" else args.comment
+    try:
+        done = act(
+            store,
+            who,
+            args.action,
+            args.prison,
+            args.period,
+            submission_id=getattr(args, "submission", None),
+            comment=text,
+        )
+    except GovernanceRefused as exc:
+        return _refused(exc)
+    say(f"{shown(args.prison)} {args.period}: submission {done.submission_id} is now {done.state}.")
+    return EXIT_OK
+
+
+def _queue(args: argparse.Namespace) -> int:
+    from store.review_queue import review_queue
+
+    entries = review_queue(engine(), args.state)
+    if args.json:
+        print_json(entries)
+        return EXIT_OK
+    if not entries:
+        say("Nothing to review." if args.state is None else f"No submission is {args.state}.")
+        return EXIT_OK
+    rows = [{**{c: e[c] for c in QUEUE_COLUMNS}, "warnings": len(e["warnings"])} for e in entries]
+    say(table(rows))
+    return EXIT_OK
+
+
+def period(args: argparse.Namespace) -> int:
+    from store.governance import GovernanceRefused
+    from store.locks import set_lock
+
+    require_quarter(args.period)
+    store = engine()
+    who = account(store, args.user, may="act")
+    lock = args.action == "lock"
+    try:
+        set_lock(store, who, args.period, lock=lock, reason=getattr(args, "reason", None))
+    except GovernanceRefused as exc:
+        return _refused(exc)
+    say(f"{args.period} is {'locked' if lock else 'unlocked'}.")
+    return EXIT_OK

@@ -1,0 +1,87 @@
+"""The review queue (governance.md §1, §7): every current submission with its state, its
+reviewer's latest comment and the warnings its file drew for that prison-quarter, outliers
+first (they are what a reviewer checks first)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from store.review import STATES, as_utc, review_states
+from store.schema import uploads
+from store.versions import current_submissions
+
+# Warnings a reviewer reads first; the rest follow in the report's own order.
+FIRST_RULES = ("outlier.history",)
+
+
+def _warnings_of(report: dict[str, Any], prison: str, period: str) -> list[dict[str, Any]]:
+    """The warnings of a stored report about this prison-quarter (or about the whole file)."""
+    mine = [
+        {"rule": w.get("rule"), "message": w.get("message")}
+        for w in report.get("warnings", [])
+        if w.get("prison_code") in (prison, None) and w.get("period") in (period, None)
+    ]
+    return sorted(mine, key=lambda w: w["rule"] not in FIRST_RULES)
+
+
+def review_queue(engine: Engine, state: str | None = None) -> list[dict[str, Any]]:
+    """One entry per current submission (oldest quarter first), in `state` if given.
+
+    Keys: prison_code, period, submission_id, version, state, comment, reviewed_by,
+    submitted_by, submitted_at (ISO 8601), warnings (rule and message, outliers first).
+    """
+    if state is not None and state not in STATES:
+        raise ValueError(f"state must be one of {', '.join(STATES)}, not {state!r}")
+    current = current_submissions().subquery("current")
+    query = (
+        select(
+            current.c.id,
+            current.c.prison_code,
+            current.c.period,
+            current.c.period_index,
+            current.c.version,
+            current.c.upload_id,
+            uploads.c.submitted_by,
+            uploads.c.submitted_at,
+        )
+        .select_from(current)
+        .join(uploads, uploads.c.id == current.c.upload_id)
+        .order_by(current.c.period_index, current.c.prison_code)
+    )
+    with engine.connect() as conn:
+        states = review_states(conn)
+        rows = list(conn.execute(query).mappings())
+        wanted = [r for r in rows if state is None or states[_key(r)].state == state]
+        ids = sorted({r["upload_id"] for r in wanted})
+        reports = {
+            i: json.loads(text)
+            for i, text in conn.execute(
+                select(uploads.c.id, uploads.c.report).where(uploads.c.id.in_(ids))
+            )
+        }
+    out = []
+    for r in wanted:
+        review = states[_key(r)]
+        at = as_utc(r["submitted_at"])
+        out.append(
+            {
+                "prison_code": r["prison_code"],
+                "period": r["period"],
+                "submission_id": r["id"],
+                "version": r["version"],
+                "state": review.state,
+                "comment": review.comment,
+                "reviewed_by": review.by,
+                "submitted_by": r["submitted_by"],
+                "submitted_at": at.isoformat() if at is not None else None,
+                "warnings": _warnings_of(reports[r["upload_id"]], r["prison_code"], r["period"]),
+            }
+        )
+    return out
+
+
+def _key(row: Any) -> tuple[str, int]:
+    return (row["prison_code"], row["period_index"])
