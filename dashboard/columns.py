@@ -70,11 +70,24 @@ COLUMNS: dict[str, Column] = {
     "versions": Column("Versions", "count"),
     "first_submitted_at": Column("First sent", "datetime"),
     "submitted_at": Column("Sent", "datetime"),
+    "submission_id": Column("Submission", "text"),
+    "review_state": Column("Review", "text"),
+    "version": Column("Version", "count"),
+    "warnings": Column("Warnings", "count"),
+    "submitted_by": Column("Sent by", "text"),
+    "comment": Column("Latest comment", "text"),
+    "data_element": Column("Data element", "text"),
+    "title": Column("What it counts", "text"),
 }
 
 
 def column(name: str) -> Column:
-    """The column's header and kind; an unlisted column keeps its name, as text."""
+    """The column's header and kind; an unlisted column keeps its name, as text (a quarter's
+    column, e.g. 2026-Q3, its name as written)."""
+    from data_contracts.periods import is_period
+
+    if name not in COLUMNS and is_period(name):
+        return Column(name, "text")
     return COLUMNS.get(name, Column(name.replace("_", " ").capitalize(), "text"))
 
 

@@ -54,8 +54,11 @@ def engine() -> Engine:
 def version() -> tuple[str, int, int]:
     """The cache key of everything stored: the database with the state of its register and
     accounts (a register import or an account change shows at once; a log-in changes
-    neither), its newest upload and its upload count."""
-    return (f"{database_url()}|{accounts.setup_version(engine())}", *data_version(engine()))
+    neither) and of its reviews and locks, its newest upload and its upload count."""
+    from store.review import review_version
+
+    setup = f"{accounts.setup_version(engine())}|{review_version(engine())}"
+    return (f"{database_url()}|{setup}", *data_version(engine()))
 
 
 # ---------------------------------------------------------------- accounts

@@ -70,5 +70,13 @@ PAGES: tuple[PageSpec, ...] = (
         for_whom="ministry staff and prison directors",
     ),
     PageSpec("history", "History", "history", "Data"),
+    PageSpec(
+        "review",
+        "Review",
+        "fact_check",
+        "Data",
+        requires="manages",
+        for_whom="ministry staff",
+    ),
     PageSpec("definitions", "Definitions", "menu_book", "Data"),
 )

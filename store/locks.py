@@ -56,7 +56,7 @@ def set_lock(
     with refusals_audited(engine, account, f"period.{action}", period):
         require_ministry(account, "lock and unlock quarters")
         if not lock and reason is None:
-            raise refusal("review.comment", option="--reason")
+            raise refusal("review.comment", what="unlocking a quarter")
         index = period_index(period)
         with write_transaction(engine) as conn:
             if (index in locked(conn, [index])) == lock:

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, select
+from sqlalchemy import Connection, Engine, and_, func, select
 
 from data_contracts.periods import period_index
 from store import audit
 from store.db import write_transaction
 from store.governance import refusal, refusals_audited, require_ministry
-from store.schema import reviews, submissions
+from store.schema import period_locks, reviews, submissions
 from store.versions import current_submissions
 
 SUBMITTED, RETURNED, APPROVED = "submitted", "returned", "approved"
@@ -29,6 +29,7 @@ APPROVE, RETURN, REOPEN = "approve", "return", "reopen"
 # The state each action leaves, and the past participle a refusal says.
 STATE_AFTER = {APPROVE: APPROVED, RETURN: RETURNED, REOPEN: SUBMITTED}
 DONE = {APPROVE: "approved", RETURN: "returned", REOPEN: "reopened"}
+NEEDS_COMMENT = {RETURN: "returning a submission", REOPEN: "reopening an approved quarter"}
 # The states an action may start from.
 # Above this many prisons the reviews are read whole rather than by a list of prison codes.
 MANY = 500
@@ -76,6 +77,14 @@ def review_states(conn: Connection, *where: Any) -> dict[tuple[str, int], Review
     }
 
 
+def review_version(engine: Engine) -> str:
+    """Changes whenever a review or a lock is recorded (a cache key, with data_version)."""
+    with engine.connect() as conn:
+        last_review = conn.execute(select(func.max(reviews.c.id))).scalar() or 0
+        last_lock = conn.execute(select(func.max(period_locks.c.id))).scalar() or 0
+    return f"{last_review}.{last_lock}"
+
+
 def state_of(conn: Connection, prison: str, period: str) -> Review | None:
     """The review of one prison-quarter's current submission (None: nothing accepted)."""
     index = period_index(period)
@@ -104,7 +113,7 @@ def act(
     with refusals_audited(engine, account, f"review.{action}", f"{prison} {period}"):
         require_ministry(account, "review submissions")
         if action in (RETURN, REOPEN) and comment is None:
-            raise refusal("review.comment", option="--reason" if action == REOPEN else "--comment")
+            raise refusal("review.comment", what=NEEDS_COMMENT[action])
         with write_transaction(engine) as conn:
             return _act(conn, account, action, prison, period, submission_id, comment)
 

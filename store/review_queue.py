@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import polars as pl
 from sqlalchemy import Engine, select
 
 from store.review import STATES, as_utc, review_states
@@ -85,3 +86,39 @@ def review_queue(engine: Engine, state: str | None = None) -> list[dict[str, Any
 
 def _key(row: Any) -> tuple[str, int]:
     return (row["prison_code"], row["period_index"])
+
+
+# How many earlier quarters a reviewer sees beside the one under review.
+EARLIER_QUARTERS = 4
+
+
+def values_beside(
+    engine: Engine, prison: str, period: str, earlier: int = EARLIER_QUARTERS
+) -> pl.DataFrame:
+    """The values of a prison-quarter under review beside the prison's `earlier` quarters:
+    one row per data element (the contract's order) with its title, a column per quarter
+    (oldest first, the one under review last; null: not reported or no submission)."""
+    from data_contracts.contract import load_contract
+    from data_contracts.periods import period_index
+    from store.read import current_values
+
+    contract = load_contract()
+    index = period_index(period)
+    values = current_values(engine, prisons=[prison], first=index - earlier, last=index)
+    quarters = [
+        q for q in values.sort("period_index")["period"].unique(maintain_order=True).to_list()
+    ]
+    elements = pl.DataFrame(
+        {
+            "data_element": contract.element_codes,
+            "title": [contract.title(c) for c in contract.element_codes],
+        }
+    )
+    if values.height == 0:
+        return elements
+    wide = values.pivot(on="period", index="data_element", values="value").select(
+        "data_element", *quarters
+    )
+    shown = elements.join(wide, on="data_element", how="left", maintain_order="left")
+    reported = shown.select(pl.any_horizontal(pl.col(q).is_not_null() for q in quarters))
+    return shown.filter(reported.to_series())

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, and_
+from sqlalchemy import Connection
 
 from store.governance import refusal
 from store.locks import locked
-from store.review import APPROVED, review_states
-from store.schema import submissions
+from store.review import APPROVED, latest_reviews
+from store.schema import reviews
+
+# Submission ids asked about in one statement at most.
+IDS_PER_QUERY = 5000
 
 
 def _when(at: Any) -> str:
@@ -21,21 +24,32 @@ def _when(at: Any) -> str:
 
 
 def storage_refusal(
-    conn: Connection, account: Any, rows: list[tuple[str, str, int]], reason: str | None
+    conn: Connection,
+    account: Any,
+    rows: list[tuple[str, str, int]],
+    latest: dict[tuple[str, int], dict[str, Any]],
+    reason: str | None,
 ) -> str | None:
-    """The sentence refusing a file of these (prison_code, period, period_index) rows, or None."""
+    """The sentence refusing a file of these (prison_code, period, period_index) rows, or None.
+
+    `latest`: their current submissions (store.versions.latest_versions, read in the same
+    transaction); only those can be approved."""
     indexes = sorted({index for _, _, index in rows})
     locks = locked(conn, indexes)
     for _, period, index in rows:
         if index in locks:
             lock = locks[index]
             return str(refusal("period.locked", period=period, by=lock.by, at=_when(lock.at)))
-    codes = sorted({code for code, _, _ in rows})
-    states = review_states(
-        conn, and_(submissions.c.prison_code.in_(codes), submissions.c.period_index.in_(indexes))
-    )
+    ids = [latest[(code, index)]["id"] for code, _, index in rows if (code, index) in latest]
+    if not ids:
+        return None  # nothing stored yet for these prison-quarters: nothing approved
+    reviewed = {}
+    for start in range(0, len(ids), IDS_PER_QUERY):  # under any database's limit of binds
+        part = ids[start : start + IDS_PER_QUERY]
+        reviewed.update(latest_reviews(conn, reviews.c.submission_id.in_(part)))
     for code, period, index in rows:
-        review = states.get((code, index))
+        current = latest.get((code, index))
+        review = reviewed.get(current["id"]) if current else None
         if review is None or review.state != APPROVED:
             continue
         fields = {"prison_code": code, "period": period, "by": review.by, "at": _when(review.at)}

@@ -173,7 +173,7 @@ def _insert(
     writer.lock_quarters(conn, quarters)
     latest = latest_versions(conn, quarters)
     rows = list(quarters.select("prison_code", "period", "period_index").iter_rows())
-    governed = storage_refusal(conn, account, rows, reason)
+    governed = storage_refusal(conn, account, rows, latest, reason)
     if governed is not None:
         raise ReplaceRefused(governed)
     replaced = [q for q in rows if (q[0], q[2]) in latest]

@@ -1,0 +1,76 @@
+"""The ministry's review (governance.md §1): the queue, one submission's warnings and values
+beside its prison's last quarters, and approve, return or reopen in one place.
+
+Thin: the queue, the values and every rule come from store.review_queue and store.review;
+a refusal (a newer version arrived, a comment missing) is shown as its one sentence.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import auth, markup
+from dashboard import review_data as data
+from dashboard.tables import column_config
+from store.review import APPROVE, APPROVED, DONE, REOPEN, RETURN, STATES, SUBMITTED
+
+DONE_KEY = "review_done"  # the sentence saying what the last action did, shown once
+
+
+def render() -> None:
+    account = auth.current_account()
+    assert account is not None
+    st.title("Review")
+    done = st.session_state.pop(DONE_KEY, None)
+    if done:
+        st.success(done)
+    state = st.segmented_control("State", list(STATES), default=SUBMITTED, key="review_state")
+    queue = data.review_queue(state)
+    st.caption(
+        f"{len(queue):,} prison-quarters {state or 'in any state'}. Approving says the figures "
+        "were checked and count as final for that prison; returning sends them back to the "
+        "director with your comment; an approved quarter is reopened with a reason before "
+        "it can be replaced."
+    )
+    if not queue:
+        st.info("Nothing to review here.")
+        return
+    table = data.queue_table(queue)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=column_config(table, None))
+    labels = {
+        f"{e['prison_code']} {e['period']} (submission {e['submission_id']})": e for e in queue
+    }
+    chosen = labels[st.selectbox("Submission to review", list(labels), key="review_item")]
+    _one(account, chosen)
+
+
+def _one(account, entry: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
+    code, period, sid = entry["prison_code"], entry["period"], entry["submission_id"]
+    st.subheader(f"{markup.text(code)} {period}: version {entry['version']}, {entry['state']}")
+    if entry["comment"]:
+        st.caption(
+            f"Latest comment ({markup.text(entry['reviewed_by'])}): {markup.text(entry['comment'])}"
+        )
+    for warning in entry["warnings"]:
+        st.warning(f"{warning['rule']}: {markup.text(warning['message'])}")
+    beside = data.values_beside(code, period)
+    st.caption(f"Its values beside {markup.text(code)}'s earlier quarters (empty: not reported).")
+    st.dataframe(
+        beside, hide_index=True, width="stretch", column_config=column_config(beside, None)
+    )
+    text = st.text_area("Comment (needed to return; the reason, to reopen)", key=f"review_{sid}")
+    if entry["state"] == APPROVED:
+        actions = [(REOPEN, "Reopen", "secondary")]
+    else:
+        actions = [(APPROVE, "Approve", "primary"), (RETURN, "Return for correction", "secondary")]
+    columns = st.columns(len(actions))
+    for column, (action, label, kind) in zip(columns, actions, strict=True):
+        if column.button(label, type=kind, key=f"review_{action}_{sid}"):
+            message = data.review(account, action, code, period, sid, text)
+            if message is None:
+                st.session_state[DONE_KEY] = f"{markup.text(code)} {period}: {DONE[action]}."
+                st.rerun()
+            st.error(markup.text(message))
+
+
+render()
