@@ -68,6 +68,7 @@ SHOWS = {
     "upload": (r"^Upload a quarterly file$", False),
     "history": (r"^History$", False),
     "definitions": (r"^Definitions$", False),
+    "review": (r"^Review$", False),
 }
 assert set(SHOWS) == {spec.name for spec in REGISTRY}, "tests/browser: SHOWS and the registry"
 PAGES = [
