@@ -8,12 +8,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +20,9 @@ from typing import Any
 
 import common
 import synthetic
+
+sys.path.insert(0, str(common.PROJECT / "tests" / "browser"))
+import chromium  # Debian's chromium, a free port and the health check, shared with the tests
 
 START_DEADLINE = 240.0  # seconds for `serve --demo` to load the sample data and answer
 LARGE_QUARTERS = 40
@@ -120,25 +120,11 @@ class TreeLoad:
 # ---------------------------------------------------------------- the server
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextmanager
 def dashboard(scale: Scale, log: Path, cpus: set[int] | None = None) -> Iterator[tuple[str, int]]:
     """`prison-monitor serve` on a free port as its own process group; yields its URL and
     process id. `cpus`: the cores the server may run on (none given: any)."""
-    port = free_port()
+    port = chromium.free_port()
     args = [common.CLI, "serve", "--port", str(port), "--address", "127.0.0.1"]
     if scale.demo:
         args.append("--demo")
@@ -156,7 +142,7 @@ def dashboard(scale: Scale, log: Path, cpus: set[int] | None = None) -> Iterator
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_DEADLINE
-        while not _healthy(url + "/_stcore/health"):
+        while not chromium.healthy(url + "/_stcore/health"):
             if proc.poll() is not None:
                 raise common.BenchError(
                     f"prison-monitor serve exited {proc.returncode}: {_tail(log)}"

@@ -20,12 +20,9 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,12 +48,6 @@ def require_chromium() -> None:
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Server:
     """The running dashboard: where it answers, its database and its log."""
@@ -77,14 +68,6 @@ class Server:
         text = self.log_text()
         new, self._seen = text[self._seen :], len(text)
         return new
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -116,7 +99,7 @@ def pm_chromium() -> Path:
 def running_server(command: list[str], folder: Path, db_url: str) -> Iterator[Server]:
     """`command` (a dashboard server taking --port N) on a free port, serving `db_url`,
     its output in folder/server.log; stopped, with its process group, on leaving."""
-    port = free_port()
+    port = chromium.free_port()
     log = folder / "server.log"
     env = {**os.environ, "PRISON_MONITOR_DB": db_url}
     env.pop("PRISON_MONITOR_DEBUG", None)
@@ -134,7 +117,7 @@ def running_server(command: list[str], folder: Path, db_url: str) -> Iterator[Se
     server = Server(base_url=f"http://127.0.0.1:{port}", db_url=db_url, log=log)
     try:
         deadline = time.monotonic() + START_DEADLINE
-        while not _healthy(server.url("/_stcore/health")):
+        while not chromium.healthy(server.url("/_stcore/health")):
             if proc.poll() is not None:
                 pytest.fail(
                     f"{command[-1]} exited {proc.returncode} before answering:\n"
