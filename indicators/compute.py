@@ -155,8 +155,18 @@ def interval_limit(indicator: Indicator, confidence: float, side: str) -> pl.Exp
     return raw * indicator.multiplier
 
 
-def with_values_and_intervals(counts: pl.LazyFrame, indicator: Indicator) -> pl.LazyFrame:
-    """Value and the four interval limits; null wherever the value is not computable."""
+def with_values_and_intervals(
+    counts: pl.LazyFrame, indicator: Indicator, uncomputable: bool = False
+) -> pl.LazyFrame:
+    """Value and the four interval limits; null wherever the value is not computable.
+
+    `uncomputable`: no row has the counts (see `uncomputable_indicators`), so every value
+    and limit is null without evaluating the interval formulas on columns of nulls."""
+    if uncomputable:
+        nothing = pl.lit(None, dtype=pl.Float64)
+        return counts.with_columns(
+            nothing.alias("value"), *(nothing.alias(name) for name, _, _ in INTERVALS)
+        )
     ok = computable(indicator)
     return counts.with_columns(
         pl.when(ok).then(numerator / denominator * indicator.multiplier).alias("value"),
@@ -191,12 +201,12 @@ def in_table_columns(rows: pl.LazyFrame, indicator: Indicator) -> pl.LazyFrame:
 
 
 def aggregate_values(
-    quarters: pl.LazyFrame, indicator: Indicator, levels: Sequence[str]
+    quarters: pl.LazyFrame, indicator: Indicator, levels: Sequence[str], uncomputable: bool = False
 ) -> pl.LazyFrame:
     """The aggregate rows of one indicator (nation, regions, peer groups if among ``levels``)
     with values and intervals, no benchmark yet."""
     return with_values_and_intervals(
-        aggregate_counts(prison_counts(quarters, indicator), levels), indicator
+        aggregate_counts(prison_counts(quarters, indicator), levels), indicator, uncomputable
     )
 
 
@@ -210,6 +220,7 @@ def indicator_rows(
     aggregates: pl.DataFrame,
     benchmark: Benchmark,
     levels: Sequence[str],
+    uncomputable: bool = False,
 ) -> pl.LazyFrame:
     """Every row of one indicator: the nation, its regions, its peer groups (if among
     ``levels``), then prisons, each by quarter.
@@ -234,12 +245,26 @@ def indicator_rows(
             order = ("period_index", "region" if level == REGION else PEER_GROUP)
             parts.append(in_table_columns(with_significance(compared.sort(*order)), indicator))
     prisons = with_benchmark(
-        with_values_and_intervals(prison_counts(quarters, indicator), indicator),
+        with_values_and_intervals(prison_counts(quarters, indicator), indicator, uncomputable),
         totals,
         benchmark,
     )
     parts.append(in_table_columns(with_significance(prisons), indicator))
     return pl.concat(parts)
+
+
+def uncomputable_indicators(quarters: pl.DataFrame, chosen: Sequence[Indicator]) -> set[str]:
+    """The indicators whose numerator or denominator no prison-quarter reports (a module no
+    prison sends): their every value is null, so their formulas need not run (a third of
+    the table's time when most prisons report the core module only)."""
+    sources = {
+        i.id: (i.numerator, PERSON_YEARS_COLUMN if i.is_rate else i.denominator) for i in chosen
+    }
+    columns = sorted({c for pair in sources.values() for c in pair if c in quarters.columns})
+    nulls = quarters.select(pl.col(columns).null_count()).row(0, named=True) if columns else {}
+    none = {c for c in columns if nulls[c] == quarters.height}
+    missing = {c for pair in sources.values() for c in pair if c not in quarters.columns}
+    return {i for i, pair in sources.items() if any(c in none | missing for c in pair)}
 
 
 def empty_table() -> pl.DataFrame:
@@ -274,11 +299,12 @@ def indicator_values(
     if quarters.height == 0 or not chosen:
         return empty_table()
     wide = quarters.lazy()
+    empty = uncomputable_indicators(quarters, chosen)
     aggregates = pl.collect_all(
-        [aggregate_values(wide, indicator, levels) for indicator in chosen], engine=ENGINE
+        [aggregate_values(wide, i, levels, i.id in empty) for i in chosen], engine=ENGINE
     )
     branches = [
-        indicator_rows(wide, indicator, totals, benchmark, levels)
+        indicator_rows(wide, indicator, totals, benchmark, levels, indicator.id in empty)
         for indicator, totals in zip(chosen, aggregates, strict=True)
     ]
     return pl.concat(branches).collect(engine=ENGINE)
