@@ -246,10 +246,12 @@ def in_words(described: Mapping[str, str]) -> str:
 
 
 def indicator(registry, *, sidebar: bool = True):  # type: ignore[no-untyped-def]
-    """The indicator chosen (kept in the URL as `ind`), offered domain after domain."""
+    """The indicator chosen (kept in the URL as `ind`), offered domain after domain; the
+    registry's first (opioid substitution treatment coverage, the headline) by default."""
     ids = list(registry.ids_by_domain)
+    default = registry.ids[0]
     chosen = choice(
-        "Indicator", ids, "ind", ids[0], format_func=lambda i: registry[i].title, sidebar=sidebar
+        "Indicator", ids, "ind", default, format_func=lambda i: registry[i].title, sidebar=sidebar
     )
     return registry[chosen]
 
