@@ -214,6 +214,16 @@ def aggregate_values(
 AGGREGATE_BENCHMARK = {REGION: NATIONAL, PEER: NATIONAL}
 
 
+def _benchmarked(
+    rows: pl.LazyFrame, totals: pl.LazyFrame, level: str, uncomputable: bool
+) -> pl.LazyFrame:
+    """with_benchmark, or (an uncomputable indicator: every aggregate null) a null benchmark
+    without the join."""
+    if uncomputable:
+        return rows.with_columns(pl.lit(None, dtype=pl.Float64).alias("benchmark"))
+    return with_benchmark(rows, totals, level)
+
+
 def indicator_rows(
     quarters: pl.LazyFrame,
     indicator: Indicator,
@@ -241,13 +251,14 @@ def indicator_rows(
     for level in (REGION, PEER):
         if level in levels:
             rows = totals.filter(pl.col("level") == level)
-            compared = with_benchmark(rows, totals, AGGREGATE_BENCHMARK[level])
+            compared = _benchmarked(rows, totals, AGGREGATE_BENCHMARK[level], uncomputable)
             order = ("period_index", "region" if level == REGION else PEER_GROUP)
             parts.append(in_table_columns(with_significance(compared.sort(*order)), indicator))
-    prisons = with_benchmark(
+    prisons = _benchmarked(
         with_values_and_intervals(prison_counts(quarters, indicator), indicator, uncomputable),
         totals,
         benchmark,
+        uncomputable,
     )
     parts.append(in_table_columns(with_significance(prisons), indicator))
     return pl.concat(parts)
