@@ -55,7 +55,7 @@ def review(args: argparse.Namespace) -> int:
 
 
 def _queue(args: argparse.Namespace) -> int:
-    from store.review_queue import review_queue
+    from store.review_queue import queue_summary, review_queue
 
     entries = review_queue(engine(), args.state)
     if args.json:
@@ -64,8 +64,7 @@ def _queue(args: argparse.Namespace) -> int:
     if not entries:
         say("Nothing to review." if args.state is None else f"No submission is {args.state}.")
         return EXIT_OK
-    rows = [{**{c: e[c] for c in QUEUE_COLUMNS}, "warnings": len(e["warnings"])} for e in entries]
-    say(table(rows))
+    say(table(queue_summary(entries, QUEUE_COLUMNS)))
     return EXIT_OK
 
 

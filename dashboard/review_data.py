@@ -39,9 +39,10 @@ QUEUE_COLUMNS = (
 
 def queue_table(queue: list[dict[str, Any]]) -> pl.DataFrame:
     """The queue as its table: a count of warnings, the time sent as a time."""
-    rows = [{**{c: e[c] for c in QUEUE_COLUMNS}, "warnings": len(e["warnings"])} for e in queue]
+    from store.review_queue import queue_summary
+
     return (
-        pl.DataFrame(rows, infer_schema_length=None)
+        pl.DataFrame(queue_summary(queue, QUEUE_COLUMNS), infer_schema_length=None)
         .with_columns(
             pl.col("submission_id").cast(pl.String),
             pl.col("submitted_at").str.to_datetime(time_zone="UTC"),

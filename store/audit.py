@@ -16,6 +16,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime | None) -> datetime | None:
+    """A time read back from the store, in UTC (SQLite keeps no zone: what it holds is UTC)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
 def record(conn: Connection, actor: str, action: str, subject: str, **detail: Any) -> None:
     conn.execute(
         audit_log.insert().values(

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, select
 
 from data_contracts.periods import last_ended_quarter, period_index, period_label, quarter_end
 from data_contracts.register import Prison
+from store.audit import as_utc
 from store.prisons import list_prisons
 from store.schema import submissions, uploads
 
@@ -72,7 +73,7 @@ def completeness(
                 "prison_code": r.prison_code,
                 "period_index": r.period_index,
                 "versions": r.versions,
-                "first_submitted_at": _utc(r.first_submitted_at),
+                "first_submitted_at": as_utc(r.first_submitted_at),
             }
             for r in rows
         ],
@@ -140,9 +141,3 @@ def series_start(prison: Prison, first_submitted: dict[str, int]) -> int:
     if prison.opened:
         return period_index(prison.opened)
     return first_submitted.get(prison.code, NO_START)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:  # SQLite keeps no zone: it is UTC
-        return value.replace(tzinfo=UTC)
-    return value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import polars as pl
@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 
 from data_contracts.periods import period_index
 from store.account_model import Account
+from store.audit import as_utc
 from store.review import SUBMITTED, Review, latest_reviews
 from store.schema import submissions, uploads
 from store.verdict import REFUSED, verdict_of
@@ -113,9 +114,7 @@ def latest_accepted_at(engine: Engine) -> datetime | None:
     )
     with engine.connect() as conn:
         value = conn.execute(query).scalar()
-    if value is not None and value.tzinfo is None:  # SQLite keeps no zone: it is UTC
-        value = value.replace(tzinfo=UTC)
-    return value
+    return as_utc(value)
 
 
 def _count(issues: list[dict[str, Any]], totals: dict[str, int] | None) -> int:
@@ -149,9 +148,7 @@ def _entry(r: Any, report: dict[str, Any]) -> dict[str, Any]:
         status = "current" if r["current_id"] is not None else "superseded"
     else:
         status = report["verdict"]  # rejected by the contract, or refused at storage
-    submitted_at = r["submitted_at"]
-    if submitted_at is not None and submitted_at.tzinfo is None:  # SQLite keeps no zone: it is UTC
-        submitted_at = submitted_at.replace(tzinfo=UTC)
+    submitted_at = as_utc(r["submitted_at"])
     return {
         "prison_code": r["prison_code"],
         "period": r["period"],

@@ -16,9 +16,9 @@ from sqlalchemy import Connection, Engine, func, select
 
 from data_contracts.periods import period_index
 from store import audit
+from store.audit import as_utc
 from store.db import write_transaction
 from store.governance import refusal, refusals_audited, require_ministry
-from store.review import as_utc
 from store.schema import period_locks
 
 LOCK, UNLOCK = "lock", "unlock"

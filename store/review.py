@@ -11,13 +11,14 @@ Every action is audited with its comment or reason.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, func, select
 
 from data_contracts.periods import period_index
 from store import audit
+from store.audit import as_utc
 from store.db import write_transaction
 from store.governance import refusal, refusals_audited, require_ministry
 from store.schema import period_locks, reviews, submissions
@@ -43,12 +44,6 @@ class Review:
     comment: str | None  # the latest reviewer's comment (or reopen reason)
     by: str | None
     at: datetime | None
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:  # SQLite keeps no zone: it is UTC
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def latest_reviews(conn: Connection, *where: Any) -> dict[int, Review]:
@@ -79,10 +74,13 @@ def review_states(conn: Connection, *where: Any) -> dict[tuple[str, int], Review
 
 def review_version(engine: Engine) -> str:
     """Changes whenever a review or a lock is recorded (a cache key, with data_version)."""
+    query = select(
+        select(func.max(reviews.c.id)).scalar_subquery(),
+        select(func.max(period_locks.c.id)).scalar_subquery(),
+    )
     with engine.connect() as conn:
-        last_review = conn.execute(select(func.max(reviews.c.id))).scalar() or 0
-        last_lock = conn.execute(select(func.max(period_locks.c.id))).scalar() or 0
-    return f"{last_review}.{last_lock}"
+        last_review, last_lock = conn.execute(query).one()  # one statement on every page run
+    return f"{last_review or 0}.{last_lock or 0}"
 
 
 def state_of(conn: Connection, prison: str, period: str) -> Review | None:

@@ -10,7 +10,8 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine, select
 
-from store.review import STATES, as_utc, review_states
+from store.audit import as_utc
+from store.review import STATES, review_states
 from store.schema import uploads
 from store.versions import current_submissions
 
@@ -84,6 +85,12 @@ def review_queue(engine: Engine, state: str | None = None) -> list[dict[str, Any
     return out
 
 
+def queue_summary(entries: list[dict[str, Any]], columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The queue's entries cut to `columns`, each submission's warnings counted (a table's
+    rows: the command line's and the dashboard's)."""
+    return [{**{c: e[c] for c in columns}, "warnings": len(e["warnings"])} for e in entries]
+
+
 def _key(row: Any) -> tuple[str, int]:
     return (row["prison_code"], row["period_index"])
 
@@ -105,9 +112,7 @@ def values_beside(
     contract = load_contract()
     index = period_index(period)
     values = current_values(engine, prisons=[prison], first=index - earlier, last=index)
-    quarters = [
-        q for q in values.sort("period_index")["period"].unique(maintain_order=True).to_list()
-    ]
+    quarters = values.sort("period_index")["period"].unique(maintain_order=True).to_list()
     elements = pl.DataFrame(
         {
             "data_element": contract.element_codes,
