@@ -74,20 +74,19 @@ def render() -> None:
     shown = rows.select(SHOWN_COLUMNS).rename({"label": "indicator"})
     tables.show(shown, f"profile-{code}-{period}", context)
 
-    for chosen in CASCADES:
-        _cascade(chosen, rows, prisons, code, name, period)
     contract = load_contract()
+    for chosen in CASCADES:
+        _cascade(chosen, rows, prisons, code, name, period, registry, contract)
     for view in breakdown_views(registry, contract):
-        _breakdown(view, table, prisons, code, name, period, contract)
+        _breakdown(view, table, prisons, code, name, period, registry, contract)
 
 
-def _cascade(chosen, rows, prisons, code, name, period) -> None:  # type: ignore[no-untyped-def]
+def _cascade(chosen, rows, prisons, code, name, period, registry, contract) -> None:  # type: ignore[no-untyped-def]
     st.subheader(chosen.title, anchor=False)
     steps = cascade_steps(rows, chosen)
-    contract = load_contract()
-    modules = cascade_modules(chosen, load_registry(), contract)
+    modules = cascade_modules(chosen, registry, contract)
     if outside_its_modules(prisons, code, modules, steps["persons"], contract):
-        _not_its_module(name, modules)
+        _not_its_module(name, modules, contract)
         return
     context = exports.ExportContext(
         title=f"{name} ({code}): {chosen.title} (persons)",
@@ -101,8 +100,8 @@ def _cascade(chosen, rows, prisons, code, name, period) -> None:  # type: ignore
     tables.notes(list(context.notes))
 
 
-def _not_its_module(name: str, modules) -> None:  # type: ignore[no-untyped-def]
-    what = {m.id: m.what for m in load_contract().modules}
+def _not_its_module(name: str, modules, contract) -> None:  # type: ignore[no-untyped-def]
+    what = {m.id: m.what for m in contract.modules}
     named = " or ".join(f"'{m}' ({what[m]})" for m in sorted(modules))
     st.caption(
         f"{markup.text(name)} does not report the {named} module (prison register), so there "
@@ -110,14 +109,13 @@ def _not_its_module(name: str, modules) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def _breakdown(view, table, prisons, code, name, period, contract) -> None:  # type: ignore[no-untyped-def]
+def _breakdown(view, table, prisons, code, name, period, registry, contract) -> None:  # type: ignore[no-untyped-def]
     """A partition over the quarters (stacked to 100%); an overlapping breakdown in `period`."""
-    registry = load_registry()
     over_time = view.kind == "partition"
     series = breakdown_series(table, code, view.id, registry, period=None if over_time else period)
     st.subheader(view.title, anchor=False)
     if outside_its_modules(prisons, code, [view.module], series["value"], contract):
-        _not_its_module(name, [view.module])
+        _not_its_module(name, [view.module], contract)
         return
     span = period if not over_time else f"{series['period'].min()} to {series['period'].max()}"
     context = exports.ExportContext(
