@@ -231,9 +231,10 @@ def indicator_rows(
     benchmark: Benchmark,
     levels: Sequence[str],
     uncomputable: bool = False,
+    keep: Sequence[str] | None = None,
 ) -> pl.LazyFrame:
     """Every row of one indicator: the nation, its regions, its peer groups (if among
-    ``levels``), then prisons, each by quarter.
+    ``levels``), then prisons, each by quarter; only the levels in ``keep`` if given.
 
     ``aggregates`` is what ``aggregate_values`` gave, computed once beforehand: every row
     joins to it. Prisons are compared with the national value, or their region's or peer
@@ -243,25 +244,29 @@ def indicator_rows(
     (quarter, region, prison).
     """
     totals = aggregates.lazy()
-    nation = totals.filter(pl.col("level") == NATIONAL).with_columns(
-        pl.lit(None, dtype=pl.Float64).alias("benchmark"),
-        pl.lit(None, dtype=pl.String).alias("significance"),
-    )
-    parts = [in_table_columns(nation.sort("period_index"), indicator)]
+    wanted = set(LEVELS if keep is None else keep)
+    parts = []
+    if NATIONAL in wanted:
+        nation = totals.filter(pl.col("level") == NATIONAL).with_columns(
+            pl.lit(None, dtype=pl.Float64).alias("benchmark"),
+            pl.lit(None, dtype=pl.String).alias("significance"),
+        )
+        parts.append(in_table_columns(nation.sort("period_index"), indicator))
     for level in (REGION, PEER):
-        if level in levels:
+        if level in levels and level in wanted:
             rows = totals.filter(pl.col("level") == level)
             compared = _benchmarked(rows, totals, AGGREGATE_BENCHMARK[level], uncomputable)
             order = ("period_index", "region" if level == REGION else PEER_GROUP)
             parts.append(in_table_columns(with_significance(compared.sort(*order)), indicator))
-    prisons = _benchmarked(
-        with_values_and_intervals(prison_counts(quarters, indicator), indicator, uncomputable),
-        totals,
-        benchmark,
-        uncomputable,
-    )
-    parts.append(in_table_columns(with_significance(prisons), indicator))
-    return pl.concat(parts)
+    if PRISON in wanted:
+        prisons = _benchmarked(
+            with_values_and_intervals(prison_counts(quarters, indicator), indicator, uncomputable),
+            totals,
+            benchmark,
+            uncomputable,
+        )
+        parts.append(in_table_columns(with_significance(prisons), indicator))
+    return pl.concat(parts) if parts else empty_table().lazy()
 
 
 def uncomputable_indicators(quarters: pl.DataFrame, chosen: Sequence[Indicator]) -> set[str]:
@@ -290,6 +295,7 @@ def indicator_values(
     benchmark: Benchmark = "national",
     peer_rows: bool = False,
     registry: Registry | None = None,
+    keep: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """The unsuppressed indicator table of every prison, region and the nation.
 
@@ -301,7 +307,8 @@ def indicator_values(
     indicator (registry order), level (national, region, peer, prison), quarter, then
     region, peer group or prison. Columns: TABLE_COLUMNS, with ``suppressed`` all false;
     ``peer_group`` is set on peer rows and on prison rows (the prison's group), ``domain``
-    on every row.
+    on every row. ``keep``: only the rows of these levels (None: every level computed); a
+    table filtered afterwards would copy its millions of prison rows once more.
     """
     levels = aggregate_levels(benchmark, peer_rows)
     chosen = (registry or load_registry()).select(indicators)
@@ -315,7 +322,7 @@ def indicator_values(
         [aggregate_values(wide, i, levels, i.id in empty) for i in chosen], engine=ENGINE
     )
     branches = [
-        indicator_rows(wide, indicator, totals, benchmark, levels, indicator.id in empty)
+        indicator_rows(wide, indicator, totals, benchmark, levels, indicator.id in empty, keep)
         for indicator, totals in zip(chosen, aggregates, strict=True)
     ]
     return pl.concat(branches).collect(engine=ENGINE)

@@ -136,6 +136,9 @@ def indicator_table(
     computed = indicators
     if indicators is not None and suppressed:
         computed = suppression.linked_indicators(indicators, registry or load_registry())
+    # Unsuppressed and for nobody in particular: only the levels asked for are built (the
+    # suppression needs every row; a filter afterwards would copy the table once more).
+    direct = account is None and not suppress
     table = indicator_values(
         chosen,
         register_prisons,
@@ -143,6 +146,7 @@ def indicator_table(
         benchmark=benchmark,
         peer_rows=peer_rows,
         registry=registry,
+        keep=asked_levels(level) if direct else None,
     )
     if account is not None:
         table = suppression.suppressed_for(
@@ -159,6 +163,8 @@ def indicator_table(
         )
     if computed is not indicators and indicators is not None:
         table = table.filter(pl.col("indicator").is_in(list(indicators)))
+    if direct and prisons is None:
+        return table.select(TABLE_COLUMNS)
     return rows_asked_for(table, level, prisons).select(TABLE_COLUMNS)
 
 

@@ -37,3 +37,13 @@ def test_skipping_their_formulas_changes_nothing(monkeypatch, benchmark) -> None
     assert fast.filter(pl.col("indicator") == "hiv_positivity")["value"].null_count() == (
         fast.filter(pl.col("indicator") == "hiv_positivity").height
     )
+
+
+@pytest.mark.parametrize("keep", [["prison"], ["national", "region"], ["peer"], []])
+def test_keeping_levels_is_filtering_afterwards(keep) -> None:
+    """Built with only the levels asked for, the table is the full one filtered."""
+    values = _values()
+    kept = compute.indicator_values(values, PRISONS, benchmark="peer", keep=keep)
+    full = compute.indicator_values(values, PRISONS, benchmark="peer")
+    assert kept.equals(full.filter(pl.col("level").is_in(keep)))
+    assert set(kept["level"]) == set(keep) & set(full["level"])
