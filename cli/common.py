@@ -152,6 +152,16 @@ def register(engine):  # type: ignore[no-untyped-def]
     return register
 
 
+def vintage(engine, args):  # type: ignore[no-untyped-def]
+    """The release or moment named by --release / --as-of (store.vintage), or the latest."""
+    from store.vintage import VintageError, resolve
+
+    try:
+        return resolve(engine, getattr(args, "release", None), getattr(args, "as_of", None))
+    except VintageError as exc:
+        raise CliError(str(exc)) from None
+
+
 def existing_file(path: Path) -> Path:
     if not path.exists():
         raise CliError(f"There is no file '{shown(path)}'; check the name and the folder.")

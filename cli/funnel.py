@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import difflib
 
-from cli.common import EXIT_OK, CliError, engine, output_table, shown
+from cli.common import EXIT_OK, CliError, engine, output_table, shown, vintage
 
 # How alike an unknown id must be to a known one to be suggested (difflib's ratio).
 SUGGESTION_CUTOFF = 0.6
@@ -42,11 +42,12 @@ def funnel_command(args: argparse.Namespace) -> int:
     if args.output is not None and args.output.is_dir():
         raise CliError(f"'{shown(args.output)}' is a folder; give a file name for --output.")
     store = engine()
+    chosen = vintage(store, args)
     # Nothing else in this process holds the SQLite file, so the fast (ADBC) read is safe.
-    values = current_values(store, exclusive=True)
+    values = current_values(store, exclusive=True, vintage=chosen)
     table = funnel_table(
         values,
-        list_prisons(store),
+        list_prisons(store, chosen.moment),
         args.indicator,
         args.period,
         benchmark=args.benchmark,

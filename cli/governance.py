@@ -9,6 +9,7 @@ import argparse
 from cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
+    CliError,
     account,
     engine,
     print_json,
@@ -81,4 +82,60 @@ def period(args: argparse.Namespace) -> int:
     except GovernanceRefused as exc:
         return _refused(exc)
     say(f"{args.period} is {'locked' if lock else 'unlocked'}.")
+    return EXIT_OK
+
+
+def release(args: argparse.Namespace) -> int:
+    from store.governance import GovernanceRefused
+    from store.releases import create_release, list_releases
+
+    store = engine()
+    if args.action == "list":
+        rows = [r.as_dict() for r in list_releases(store)]
+        if args.json:
+            print_json(rows)
+        else:
+            say(table(rows) if rows else "No release yet ('prison-monitor release create').")
+        return EXIT_OK
+    who = account(store, args.user, may="act")
+    try:
+        made = create_release(store, who, args.name)
+    except GovernanceRefused as exc:
+        return _refused(exc)
+    if args.json:
+        print_json(made.as_dict())
+    else:
+        say(f"Release '{shown(made.name)}' recorded: {made.submissions:,} submissions.")
+    return EXIT_OK
+
+
+AUDIT_SHOWN = ("at", "actor", "action", "prison_code", "period", "detail")
+
+
+def audit(args: argparse.Namespace) -> int:
+    from store.audit_trail import AuditFilter, as_json, audit_entries, detail_words
+    from store.vintage import VintageError, parse_moment
+
+    try:
+        since, until = (None if t is None else parse_moment(t) for t in (args.since, args.until))
+    except VintageError as exc:
+        raise CliError(str(exc)) from None
+    where = AuditFilter(since, until, args.actor, args.prison, args.action)
+    entries = audit_entries(engine(), where)
+    if args.json:
+        print_json(as_json(entries))
+        return EXIT_OK
+    if not entries:
+        say("No audit entry matches.")
+        return EXIT_OK
+    rows = [
+        {
+            **{k: e[k] for k in AUDIT_SHOWN},
+            "at": e["at"].strftime("%Y-%m-%d %H:%M:%S"),
+            "detail": detail_words(e["detail"]),
+        }
+        for e in entries
+    ]
+    say(table(rows))
+    say(f"{len(entries):,} entries (times in UTC).")
     return EXIT_OK

@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prison", metavar="CODE")
     p.add_argument("--period", metavar="P")
     p.add_argument("--json", action="store_true")
+    _vintage_options(p)
     p.set_defaults(run=_command("cli.reading:history"))
 
     users = sub.add_parser("users", help="local accounts")
@@ -139,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("csv", "json", "parquet", "xlsx"), default="csv")
     p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+    _vintage_options(p)
     p.set_defaults(run=_command("cli.reading:indicators"))
 
     p = sub.add_parser("funnel", help="the funnel table of one indicator and quarter (section 7)")
@@ -151,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suppress", action="store_true", help="small-number suppression")
     p.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
     p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+    _vintage_options(p)
     p.set_defaults(run=_command("cli.funnel:funnel_command"))
 
     p = sub.add_parser("serve", help="start the dashboard")
@@ -168,6 +171,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", required=True, type=Path, metavar="FILE")
     p.set_defaults(run=_command("cli.files:template"))
     return parser
+
+
+def _vintage_options(p: argparse.ArgumentParser) -> None:
+    """--release and --as-of of every reading command (governance.md §3)."""
+    p.add_argument("--release", metavar="NAME", help="read exactly that release's figures")
+    p.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="TIMESTAMP",
+        help="read the data as they were then (ISO 8601; UTC unless a zone is given)",
+    )
 
 
 def _governance(sub) -> None:  # type: ignore[no-untyped-def]
@@ -193,6 +207,29 @@ def _governance(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--state", choices=REVIEW_STATES)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_command("cli.governance:review"))
+
+    release = sub.add_parser("release", help="record or list releases (citable figures)")
+    lsub = release.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    lsub.required = True
+    p = lsub.add_parser("create", help="record the submissions current now under a name")
+    p.add_argument("--name", required=True, metavar="NAME")
+    p.add_argument("--user", required=True, metavar="NAME")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_command("cli.governance:release"))
+    p = lsub.add_parser("list", help="the releases, oldest first")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_command("cli.governance:release"))
+
+    p = sub.add_parser("audit", help="the audit trail, oldest first, every entry")
+    p.add_argument("--since", metavar="T", help="entries at or after T (ISO 8601)")
+    p.add_argument("--until", metavar="T", help="entries at or before T (ISO 8601)")
+    p.add_argument("--actor", metavar="NAME")
+    p.add_argument("--prison", metavar="CODE")
+    p.add_argument(
+        "--action", metavar="A", help="e.g. review.approve, or a family: review, period, ..."
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_command("cli.governance:audit"))
 
     period = sub.add_parser("period", help="lock or unlock a quarter")
     psub = period.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)

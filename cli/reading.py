@@ -14,6 +14,7 @@ from cli.common import (
     say,
     shown,
     table,
+    vintage,
 )
 
 
@@ -36,7 +37,10 @@ def history(args: argparse.Namespace) -> int:
 
     if args.period is not None:
         require_quarter(args.period)
-    entries = submission_history(engine(), prison=args.prison, period=args.period)
+    store = engine()
+    entries = submission_history(
+        store, prison=args.prison, period=args.period, vintage=vintage(store, args)
+    )
     if args.json:
         print_json(entries)
         return EXIT_OK
@@ -63,7 +67,8 @@ def indicators(args: argparse.Namespace) -> int:
         if value is not None:
             require_quarter(value, option)
     store = engine()
-    prisons = list_prisons(store)
+    chosen = vintage(store, args)
+    prisons = list_prisons(store, chosen.moment)
     known = {p.code for p in prisons}
     missing = [shown(p) for p in args.prison or [] if p not in known]
     if missing:
@@ -72,7 +77,7 @@ def indicators(args: argparse.Namespace) -> int:
         raise CliError(f"'{shown(args.output)}' is a folder; give a file name for --output.")
     # Every prison is read: benchmarks and suppression need all of them. Nothing else in this
     # process holds the SQLite file, so the fast (ADBC) read is safe here.
-    values = current_values(store, exclusive=True)
+    values = current_values(store, exclusive=True, vintage=chosen)
     try:
         result = indicator_table(
             values,

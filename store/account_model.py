@@ -75,6 +75,22 @@ class Account:
         return True
 
     @property
+    def reads_audit(self) -> bool:
+        """May open the audit trail (governance.md §4): the ministry all of it, a director
+        what concerns their prisons."""
+        return self.role in ("ministry", "director")
+
+    def sees_audit_entry(self, prison_code: str | None, actor: str) -> bool:
+        """Whether an audit entry (about `prison_code`, None: no prison; done by `actor`)
+        reaches this account: the ministry every entry, a director those about their
+        prisons and their own actions, anyone else none."""
+        if self.role == "ministry":
+            return True
+        if self.role == "director":
+            return actor == self.name or (prison_code is not None and prison_code in self.prisons)
+        return False
+
+    @property
     def may_submit_anything(self) -> bool:
         return self.role in ("ministry", "director")
 

@@ -13,9 +13,10 @@ from data_contracts.periods import period_index
 from store.account_model import Account
 from store.audit import as_utc
 from store.review import SUBMITTED, Review, latest_reviews
-from store.schema import submissions, uploads
+from store.schema import reviews, submissions, uploads
 from store.verdict import REFUSED, verdict_of
 from store.versions import current_submissions
+from store.vintage import LATEST, Vintage
 
 # Every status an attempt can have, in the order a reader meets them.
 STATUSES = ("current", "superseded", "refused", "rejected")
@@ -32,9 +33,15 @@ SHOWN_COLUMNS = (
 
 
 def submission_history(
-    engine: Engine, *, prison: str | None = None, period: str | None = None
+    engine: Engine,
+    *,
+    prison: str | None = None,
+    period: str | None = None,
+    vintage: Vintage = LATEST,
 ) -> list[dict[str, Any]]:
-    """One entry per prison-quarter attempt, with the keys of cli-and-roles.md (and more).
+    """One entry per prison-quarter attempt, with the keys of cli-and-roles.md (and more);
+    with a `vintage`, the history as it stood then (its uploads, current submissions and
+    reviews).
 
     `status` is derived, never stored: an accepted submission is `current`
     while `store.versions` says so (the highest version of its prison-quarter),
@@ -70,12 +77,16 @@ def submission_history(
         query = query.where(submissions.c.prison_code == prison)
     if period is not None:
         query = query.where(submissions.c.period_index == period_index(period))
+    if (known := vintage.uploads_condition()) is not None:
+        query = query.where(known)
+    kept = vintage.submissions_condition()
     # Which submissions are current, asked once: joined row by row to the grouped query,
     # SQLite scanned it for every submission (four minutes at 80,000 prison-quarters).
-    current = current_submissions().subquery("current")
+    current = current_submissions(*([] if kept is None else [kept])).subquery("current")
+    moment = vintage.moment
     with engine.connect() as conn:
         current_ids = set(conn.execute(select(current.c.id)).scalars())
-        reviewed = latest_reviews(conn)
+        reviewed = latest_reviews(conn, *([] if moment is None else [reviews.c.at <= moment]))
         rows = [
             {
                 **r,

@@ -1,14 +1,21 @@
-"""The prison register in the database: import (add or update), list, and load for checks."""
+"""The prison register in the database: import (add or update), list, and load for checks.
+
+`prisons` holds each prison's entry as it is now; every entry written there is also
+appended to `register_history` (store.register_history), which the readings of a past
+moment (releases, --as-of) use.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine, select
 
 from data_contracts.register import MODULE_SEPARATOR, Prison, Register
 from store import audit
 from store.db import write_transaction
+from store.register_history import record_entry, register_as_of
 from store.schema import prisons as prisons_table
 
 FIELDS = ("name", "region", "prison_type", "opened", "closed", "modules", "peer_group")
@@ -48,6 +55,7 @@ def import_prisons(engine: Engine, prisons: list[Prison], actor: str) -> ImportR
                         code=prison.code, updated_at=audit.now(), updated_by=actor, **values
                     )
                 )
+                record_entry(conn, prison.code, values, actor)
                 audit.record(conn, actor, "register.add", prison.code, **values)
                 added.append(prison.code)
             elif any(old[f] != values[f] for f in FIELDS):
@@ -56,6 +64,7 @@ def import_prisons(engine: Engine, prisons: list[Prison], actor: str) -> ImportR
                     .where(prisons_table.c.code == prison.code)
                     .values(updated_at=audit.now(), updated_by=actor, **values)
                 )
+                record_entry(conn, prison.code, values, actor)
                 changes = {f: [old[f], values[f]] for f in FIELDS if old[f] != values[f]}
                 audit.record(conn, actor, "register.update", prison.code, **changes)
                 updated.append(prison.code)
@@ -64,14 +73,17 @@ def import_prisons(engine: Engine, prisons: list[Prison], actor: str) -> ImportR
     return ImportResult(added, updated, unchanged)
 
 
-def list_prisons(engine: Engine) -> list[Prison]:
+def list_prisons(engine: Engine, moment: datetime | None = None) -> list[Prison]:
+    """The register now, or (`moment`) as it was then (store.register_history)."""
+    if moment is not None:
+        return [_prison(r) for r in register_as_of(engine, moment)]
     with engine.connect() as conn:
         rows = conn.execute(select(prisons_table).order_by(prisons_table.c.code)).mappings().all()
     return [_prison(r) for r in rows]
 
 
-def load_register(engine: Engine) -> Register:
-    return Register({p.code: p for p in list_prisons(engine)})
+def load_register(engine: Engine, moment: datetime | None = None) -> Register:
+    return Register({p.code: p for p in list_prisons(engine, moment)})
 
 
 def prison_dict(prison: Prison) -> dict[str, str | None]:

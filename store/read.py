@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from store.schema import submissions
 from store.versions import current_submissions
+from store.vintage import LATEST, Vintage
 
 VALUES_SCHEMA = {
     "prison_code": pl.String,
@@ -94,14 +95,18 @@ def current_values(
     first: int | None = None,
     last: int | None = None,
     exclusive: bool = False,
+    vintage: Vintage = LATEST,
 ) -> pl.DataFrame:
-    """Every value of the current submission of each prison-quarter (filters optional).
+    """Every value of the current submission of each prison-quarter (filters optional);
+    with a `vintage`, of the submission current in that release or at that moment.
 
     Quarters are period indexes (see data_contracts.periods). The current
     submission of each prison-quarter is chosen by `store.versions`, in SQL over
     the small submissions table; the values are then read as plain columns.
     """
     where = []
+    if (kept := vintage.submissions_condition()) is not None:
+        where.append(kept)
     if prisons is not None:
         if not prisons:
             return pl.DataFrame(schema=VALUES_SCHEMA)

@@ -137,6 +137,45 @@ period_locks = Table(
 )
 Index("ix_period_locks_quarter", period_locks.c.period_index)
 
+# Releases (governance.md §3): a name, who, when, and the exact submissions current then.
+releases = Table(
+    "releases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+release_submissions = Table(
+    "release_submissions",
+    metadata,
+    Column("release_id", Integer, ForeignKey("releases.id"), primary_key=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+)
+
+# Every version of each prison's register entry (governance.md §5), never updated: the entry
+# that applies to a quarter is the newest recorded one whose effective_from is not after it
+# (null: from the first quarter); `prisons` above is the register as it is now.
+register_history = Table(
+    "register_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(20), nullable=False),
+    Column("effective_from", String(7)),
+    Column("effective_from_index", Integer),
+    Column("name", Text, nullable=False),
+    Column("region", Text, nullable=False),
+    Column("prison_type", Text),
+    Column("opened", String(7)),
+    Column("closed", String(7)),
+    Column("modules", Text, nullable=False, server_default=""),
+    Column("peer_group", Text),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", Text, nullable=False),
+)
+Index("ix_register_history_code", register_history.c.code, register_history.c.recorded_at)
+
 audit_log = Table(
     "audit_log",
     metadata,
