@@ -231,6 +231,13 @@ def _governance(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_command("cli.governance:audit"))
 
+    p = sub.add_parser("completeness", help="one status per prison and quarter, with shares")
+    p.add_argument("--from", dest="first", metavar="P", help="first quarter (default: 3 years)")
+    p.add_argument("--to", dest="last", metavar="P", help="last quarter (default: last ended)")
+    p.add_argument("--deadline-days", type=int, default=None, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_command("cli.reading:completeness"))
+
     period = sub.add_parser("period", help="lock or unlock a quarter")
     psub = period.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     psub.required = True

@@ -94,3 +94,46 @@ def indicators(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     output_table(result, args.format, args.output)
     return EXIT_OK
+
+
+# Quarters `completeness` shows without --from: the last ended one and those before it.
+DEFAULT_COMPLETENESS_QUARTERS = 12
+MAX_DEADLINE_DAYS = 365
+COMPLETENESS_SHOWN = ("prison_code", "period", "status", "share", "versions", "state")
+
+
+def completeness(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from data_contracts.periods import last_ended_quarter, period_index
+    from indicators.grids import status_counts
+    from store.completeness import DEFAULT_DEADLINE_DAYS, STATUSES, as_json
+    from store.completeness import completeness as grid_of
+
+    for option, value in (("--from", args.first), ("--to", args.last)):
+        if value is not None:
+            require_quarter(value, option)
+    days = DEFAULT_DEADLINE_DAYS if args.deadline_days is None else args.deadline_days
+    if not 0 <= days <= MAX_DEADLINE_DAYS:
+        raise CliError(f"--deadline-days must be between 0 and {MAX_DEADLINE_DAYS}, not {days}.")
+    last = last_ended_quarter(date.today()) if args.last is None else period_index(args.last)
+    first = (
+        last - DEFAULT_COMPLETENESS_QUARTERS + 1 if args.first is None else period_index(args.first)
+    )
+    if first > last:
+        raise CliError("--from is after --to; give the earlier quarter first.")
+    grid = grid_of(engine(), first=first, last=last, deadline_days=days)
+    if args.json:
+        print_json(as_json(grid))
+        return EXIT_OK
+    if grid.height == 0:
+        say("The register is empty: no prison is expected to report.")
+        return EXIT_OK
+    rows = [
+        {**row, "share": "" if row["share"] is None else f"{row['share']:.0f}%"}
+        for row in grid.select(COMPLETENESS_SHOWN).iter_rows(named=True)
+    ]
+    say(table(rows))
+    counts = status_counts(grid, STATUSES)
+    say("; ".join(f"{s}: {n:,}" for s, n in counts.items()) + f" (deadline {days} days).")
+    return EXIT_OK

@@ -8,14 +8,18 @@ import polars as pl
 
 from dashboard.chart_style import LABELLED_PRISONS, layout
 from indicators import grids
+from store.completeness import LATE, MISSING, NOT_DUE, NOT_OPEN, ON_TIME, PARTIAL, STATUSES
 
+# One colour per status (Okabe-Ito, told apart by colour-blind readers); in STATUSES' order.
 STATUS_COLOURS = {
-    "submitted": "#0072B2",
-    "resubmitted": "#56B4E9",
-    "late": "#E69F00",
-    "missing": "#D55E00",
-    "not open": "#E6E6E6",
+    NOT_DUE: "#CFE3F3",
+    MISSING: "#D55E00",
+    PARTIAL: "#CC79A7",
+    LATE: "#E69F00",
+    ON_TIME: "#0072B2",
+    NOT_OPEN: "#E6E6E6",
 }
+assert tuple(STATUS_COLOURS) == STATUSES
 
 
 def completeness_by_quarter(grid: pl.DataFrame) -> go.Figure:

@@ -183,6 +183,17 @@ def completeness(first: int, last: int, deadline_days: int) -> pl.DataFrame:
     return _completeness(version(), first, last, deadline_days, date.today())
 
 
+@FRAMES(show_spinner=False, max_entries=32)
+def _missing_elements(key: tuple[str, int, int], code: str, period: str) -> list[tuple[str, str]]:
+    prison = next((p for p in list_prisons(engine()) if p.code == code), None)
+    return [] if prison is None else completeness_model.missing_elements(engine(), prison, period)
+
+
+def missing_elements(code: str, period: str) -> list[tuple[str, str]]:
+    """The expected elements (code, title) a prison-quarter's current file does not report."""
+    return _missing_elements(version(), code, period)
+
+
 # ---------------------------------------------------------------- indicators
 
 

@@ -13,13 +13,25 @@ from collections.abc import Sequence
 
 import polars as pl
 
-MISSING, LATE = "missing", "late"
+MISSING, PARTIAL, LATE = "missing", "partial", "late"  # store.completeness's statuses
 
 
 def status_counts(grid: pl.DataFrame, statuses: Sequence[str]) -> dict[str, int]:
     """How many prison-quarters have each of ``statuses`` (0 for a status none has)."""
     found = dict(grid.group_by("status").agg(pl.len()).iter_rows())
     return {status: int(found.get(status, 0)) for status in statuses}
+
+
+def rows_with_status(grid: pl.DataFrame, statuses: Sequence[str]) -> pl.DataFrame:
+    """The grid's rows whose status is one of ``statuses``, worst first as given, then by
+    prison and quarter."""
+    order = {s: i for i, s in enumerate(statuses)}
+    return (
+        grid.filter(pl.col("status").is_in(list(statuses)))
+        .with_columns(pl.col("status").replace_strict(order, return_dtype=pl.Int64).alias("_o"))
+        .sort("_o", "prison_code", "period_index" if "period_index" in grid.columns else "period")
+        .drop("_o")
+    )
 
 
 def status_by_quarter(grid: pl.DataFrame) -> pl.DataFrame:
@@ -33,16 +45,14 @@ def status_by_quarter(grid: pl.DataFrame) -> pl.DataFrame:
 
 
 def needing_attention(grid: pl.DataFrame, limit: int) -> pl.DataFrame:
-    """The grid's rows of the ``limit`` prisons with the most missing, then most late,
-    quarters (ties by code); none when every prison is in order."""
+    """The grid's rows of the ``limit`` prisons with the most missing, then most partial,
+    then most late quarters (ties by code); none when every prison is in order."""
+    kinds = (MISSING, PARTIAL, LATE)
     ranked = (
         grid.group_by("prison_code")
-        .agg(
-            (pl.col("status") == MISSING).sum().alias(MISSING),
-            (pl.col("status") == LATE).sum().alias(LATE),
-        )
-        .filter((pl.col(MISSING) + pl.col(LATE)) > 0)
-        .sort([MISSING, LATE, "prison_code"], descending=[True, True, False])
+        .agg(*((pl.col("status") == k).sum().alias(k) for k in kinds))
+        .filter(pl.sum_horizontal(*kinds) > 0)
+        .sort([*kinds, "prison_code"], descending=[True, True, True, False])
         .head(limit)
     )
     return grid.join(ranked.select("prison_code"), on="prison_code", how="semi")

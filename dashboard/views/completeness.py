@@ -1,4 +1,5 @@
-"""Prisons × quarters: submitted, resubmitted, late, missing, with counts."""
+"""Prisons × quarters: one status each (governance.md §6), the share of expected elements
+reported, versions and review state apart, and which elements a prison-quarter lacks."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dashboard import completeness_charts, data, exports, filters
 from dashboard.chart_style import LABELLED_PRISONS
 from data_contracts.periods import last_ended_quarter, period_label
 from indicators import grids
-from store.completeness import DEFAULT_DEADLINE_DAYS, STATUSES
+from store.completeness import DEFAULT_DEADLINE_DAYS, MISSING, PARTIAL, STATUS_MEANINGS, STATUSES
 
 MAX_DEADLINE_DAYS = 365
 DEADLINE_STEP = 5  # days the deadline's buttons add or take away
@@ -36,8 +37,10 @@ def render() -> None:
     for col, status in zip(cols, STATUSES, strict=True):
         col.metric(status.capitalize(), f"{counts[status]:,}")
     st.caption(
-        f"{n_prisons} prisons, {period_label(first)} to {period_label(last)}; "
-        f"late = first accepted file more than {deadline} days after the quarter ended."
+        f"{n_prisons} prisons, {period_label(first)} to {period_label(last)}; the deadline is "
+        f"{deadline} days after the quarter ends. "
+        + "; ".join(f"**{s}**: {STATUS_MEANINGS[s]}" for s in STATUSES)
+        + ". Resubmissions are counted apart (versions), never hiding lateness."
     )
     context = exports.ExportContext(
         title="Data completeness",
@@ -72,11 +75,44 @@ def render() -> None:
             "region",
             "period",
             "status",
+            "expected",
+            "reported",
+            "share",
             "versions",
+            "state",
             "first_submitted_at",
         )
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "share": st.column_config.NumberColumn("share (%)", format="%.0f%%"),
+                "state": st.column_config.TextColumn("review state"),
+            },
+        )
         exports.table_downloads(table, "completeness", context)
+    _element_detail(grid)
+
+
+def _element_detail(grid) -> None:  # type: ignore[no-untyped-def]
+    """Which expected elements one prison-quarter's file lacks (partial or missing ones)."""
+    st.subheader("Which elements are missing")
+    lacking = grids.rows_with_status(grid, (PARTIAL, MISSING))
+    if lacking.height == 0:
+        st.caption("No prison-quarter shown is partial or missing.")
+        return
+    options = [f"{c} {p}" for c, p in lacking.select("prison_code", "period").iter_rows()]
+    chosen = filters.choice("Prison and quarter", options, "detail", options[0], sidebar=False)
+    code, period = chosen.split(" ", 1)
+    missing = data.missing_elements(code, period)
+    if not missing:
+        st.caption(f"{chosen}: every expected element is reported.")
+        return
+    st.markdown(
+        f"{chosen}: {len(missing)} expected element{'s' if len(missing) != 1 else ''} "
+        "not reported:\n" + "\n".join(f"- {title} (`{c}`)" for c, title in missing)
+    )
 
 
 render()

@@ -121,3 +121,26 @@ def test_only_the_families_that_name_prisons_are_read_for_them() -> None:
     assert subject_keys("register.update", "BE-HAS") == ("BE-HAS", None)
     assert subject_keys("login.failed", "BE-HAS 2025-Q3") == (None, None)
     assert subject_keys("submission.reject", "file.csv") == (None, None)
+
+
+def test_completeness_on_the_command_line(initialised, write, monkeypatch) -> None:
+    from store.completeness import JSON_KEYS, STATUSES
+
+    cli = initialised
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    assert cli("users", "add", "min", "--role", "ministry", "--password-stdin").code == 0
+    partial = [r for r in good_rows() if r[2] != "receptions"]
+    assert cli("ingest", write("p.csv", csv_text(partial)), "--user", "min").code == 0
+    done = cli("completeness", "--from", "2025-Q2", "--to", "2025-Q3", "--json")
+    assert done.code == 0, done.err
+    assert all(tuple(r) == JSON_KEYS for r in done.json)
+    [mine] = [r for r in done.json if (r["prison_code"], r["period"]) == ("BE-HAS", "2025-Q3")]
+    assert mine["status"] == "partial" and mine["reported"] == mine["expected"] - 1
+    assert (mine["versions"], mine["state"]) == (1, "submitted")
+    assert all(r["status"] in STATUSES for r in done.json)
+    assert all(r["share"] is None or 0 <= r["share"] <= 100 for r in done.json)
+    text = cli("completeness", "--from", "2025-Q2", "--to", "2025-Q3")
+    assert text.code == 0 and all(f"{s}:" in text.out for s in STATUSES)
+    for bad in (("--from", "2025-Q4", "--to", "2025-Q1"), ("--deadline-days", "-3")):
+        refused = cli("completeness", *bad)
+        assert refused.code == 2 and refused.err.count("\n") == 1

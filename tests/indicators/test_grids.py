@@ -20,8 +20,8 @@ GRID = pl.DataFrame(
         "period": ["2026-Q1", "2026-Q2"] * 4,
         "status": [
             *("late", "missing"),  # B
-            *("submitted", "late"),  # A
-            *("submitted", "submitted"),  # C
+            *("on time", "late"),  # A
+            *("on time", "on time"),  # C
             *("missing", "missing"),  # D
         ],
     }
@@ -31,7 +31,7 @@ GRID = pl.DataFrame(
 def test_status_counts_name_every_status_with_zero_for_none() -> None:
     counts = status_counts(GRID, STATUSES)
     assert list(counts) == list(STATUSES)
-    assert counts["missing"] == 3 and counts["late"] == 2 and counts["submitted"] == 3
+    assert counts["missing"] == 3 and counts["late"] == 2 and counts["on time"] == 3
     assert sum(counts.values()) == GRID.height
     assert status_counts(GRID.clear(), STATUSES) == dict.fromkeys(STATUSES, 0)
 
@@ -41,10 +41,10 @@ def test_status_by_quarter_counts_prisons_per_quarter_and_status() -> None:
     assert counts.rows() == [
         ("2026-Q1", "late", 1),
         ("2026-Q1", "missing", 1),
-        ("2026-Q1", "submitted", 2),
+        ("2026-Q1", "on time", 2),
         ("2026-Q2", "late", 1),
         ("2026-Q2", "missing", 2),
-        ("2026-Q2", "submitted", 1),
+        ("2026-Q2", "on time", 1),
     ]
 
 
@@ -102,3 +102,18 @@ def test_funnel_groups_give_each_group_its_benchmark_estimate_and_span() -> None
     assert north["low"] == 50.0 * CURVE_FROM and north["high"] == 100.0 * CURVE_TO
     east = groups.row(2, named=True)
     assert east["benchmark"] is None and east["low"] is None
+
+
+def test_rows_with_status_worst_first() -> None:
+    from indicators.grids import rows_with_status
+
+    grid = pl.DataFrame(
+        {
+            "prison_code": ["B", "A", "A", "C"],
+            "period": ["2026-Q1", "2026-Q2", "2026-Q1", "2026-Q1"],
+            "status": ["partial", "missing", "partial", "on time"],
+        }
+    )
+    got = rows_with_status(grid, ("partial", "missing")).select("prison_code", "period").rows()
+    assert got == [("A", "2026-Q1"), ("B", "2026-Q1"), ("A", "2026-Q2")]
+    assert rows_with_status(grid, ("late",)).height == 0
