@@ -27,7 +27,7 @@ import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
-from store import accounts, audit, sessions
+from store import accounts, sessions
 from store import completeness as completeness_model
 from store.changes import StoredVersion
 from store.db import database_url, get_engine, require_schema
@@ -166,8 +166,23 @@ def history() -> pl.DataFrame:
     return _history(version())
 
 
-def audit_log(limit: int = 5000) -> pl.DataFrame:
-    return audit.entries(engine(), limit=limit)
+@FRAMES(show_spinner=False, max_entries=8)
+def _audit_trail(key: tuple[str, int], name: str, stamp: str) -> pl.DataFrame:
+    from store.audit_trail import audit_entries, audit_frame
+
+    account = accounts.session_account(engine(), name, stamp)
+    if account is None or not account.reads_audit:
+        return audit_frame([])
+    return audit_frame(audit_entries(engine(), account=account))
+
+
+def audit_trail(account: accounts.Account) -> pl.DataFrame:
+    """The audit entries `account` may see, oldest first (store.audit_trail), cached until
+    the next entry."""
+    from store.audit_trail import latest_entry_id
+
+    key = (database_url(), latest_entry_id(engine()))
+    return _audit_trail(key, account.name, account.stamp)
 
 
 @FRAMES(show_spinner=False, max_entries=16)

@@ -78,5 +78,13 @@ PAGES: tuple[PageSpec, ...] = (
         requires="manages",
         for_whom="ministry staff",
     ),
+    PageSpec(
+        "audit",
+        "Audit trail",
+        "policy",
+        "Data",
+        requires="reads_audit",
+        for_whom="ministry staff and prison directors",
+    ),
     PageSpec("definitions", "Definitions", "menu_book", "Data"),
 )

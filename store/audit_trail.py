@@ -67,6 +67,14 @@ def _action_condition(action: str) -> Any:
     return or_(audit_log.c.action == action, audit_log.c.action.startswith(f"{action}."))
 
 
+def latest_entry_id(engine: Engine) -> int:
+    """The newest entry's id (0: none): changes with every entry, a cache key."""
+    from sqlalchemy import func
+
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.max(audit_log.c.id))).scalar() or 0)
+
+
 def audit_entries(
     engine: Engine, where: AuditFilter = AuditFilter(), account: Any = None
 ) -> list[dict[str, Any]]:
@@ -117,11 +125,8 @@ def as_json(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def audit_frame(entries: list[dict[str, Any]]) -> pl.DataFrame:
-    """Entries as a table (the Audit page, its CSV): `detail` as compact JSON text."""
-    rows = [
-        {**e, "detail": json.dumps(e["detail"], sort_keys=True, ensure_ascii=False)}
-        for e in entries
-    ]
+    """Entries as a table (the Audit page, its CSV): `detail` in words (detail_words)."""
+    rows = [{**e, "detail": detail_words(e["detail"])} for e in entries]
     return (
         pl.DataFrame(rows, schema=AUDIT_SCHEMA, orient="row")
         if rows
@@ -137,3 +142,32 @@ def detail_words(detail: dict[str, Any]) -> str:
     """An entry's detail on one line: its comment or reason first, then the rest."""
     keys = [k for k in DETAIL_FIRST if k in detail] + sorted(set(detail) - set(DETAIL_FIRST))
     return "; ".join(f"{k}: {detail[k]}" for k in keys if detail[k] not in (None, "", []))
+
+
+def action_family(action: str) -> str:
+    """`review` of `review.approve`: what the filters group actions by."""
+    return action.split(".", 1)[0]
+
+
+def filter_frame(
+    frame: pl.DataFrame,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    actors: list[str] | None = None,
+    families: list[str] | None = None,
+    prisons: list[str] | None = None,
+) -> pl.DataFrame:
+    """The rows of an audit_frame kept by the filters (None or empty: no filter), in order."""
+    keep = pl.lit(True)
+    if since is not None:
+        keep &= pl.col("at") >= since
+    if until is not None:
+        keep &= pl.col("at") <= until
+    if actors:
+        keep &= pl.col("actor").is_in(actors)
+    if families:
+        keep &= pl.col("action").str.split(".").list.first().is_in(families)
+    if prisons:
+        keep &= pl.col("prison_code").is_in(prisons)
+    return frame.filter(keep)

@@ -1,4 +1,4 @@
-"""Submissions of every prison-quarter (and, for the ministry, the audit log), filterable.
+"""Submissions of every prison-quarter, filterable (the audit trail has its own page).
 
 The statuses are the command line's (`history --json`): current, superseded,
 refused (the contract accepted the file; storing was not allowed, see reason)
@@ -20,12 +20,7 @@ def render() -> None:
     st.title("History")
     history = data.history()
     history = visible_history(history, account)
-    tabs = st.tabs(["Submissions", "Audit log"] if account.manages else ["Submissions"])
-    with tabs[0]:
-        _submissions(history)
-    if account.manages:
-        with tabs[1]:
-            _audit()
+    _submissions(history)
 
 
 def _submissions(history: pl.DataFrame) -> None:
@@ -60,18 +55,6 @@ def _submissions(history: pl.DataFrame) -> None:
         icon=":material/download:",
         on_click="ignore",
     )
-
-
-def _audit() -> None:
-    log = data.audit_log()
-    col1, col2 = st.columns(2)
-    actions = col1.multiselect("Action", sorted(log["action"].unique()))
-    actors = col2.multiselect("Who", sorted(log["actor"].unique()))
-    if actions:
-        log = log.filter(pl.col("action").is_in(actions))
-    if actors:
-        log = log.filter(pl.col("actor").is_in(actors))
-    st.dataframe(log, hide_index=True, width="stretch")
 
 
 render()

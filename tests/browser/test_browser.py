@@ -69,6 +69,7 @@ SHOWS = {
     "history": (r"^History$", False),
     "definitions": (r"^Definitions$", False),
     "review": (r"^Review$", False),
+    "audit": (r"^Audit trail$", False),
 }
 assert set(SHOWS) == {spec.name for spec in REGISTRY}, "tests/browser: SHOWS and the registry"
 PAGES = [
