@@ -78,6 +78,7 @@ else:
     auth.sidebar(account)
     try:
         filters.start_page()
+        filters.release(account)
         navigation.run()
     except data.AccountChanged:  # changed or disabled during this run (or before a write)
         auth.end_session(auth.CHANGED)

@@ -51,14 +51,48 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
+# Where the session keeps the release its reader chose (dashboard.filters.release).
+RELEASE_STATE = "pm_release"
+
+
+def chosen_release() -> str | None:
+    """The release the figures of this session come from (None: the latest data)."""
+    return st.session_state.get(RELEASE_STATE)
+
+
 def version() -> tuple[str, int, int]:
     """The cache key of everything stored: the database with the state of its register and
     accounts (a register import or an account change shows at once; a log-in changes
-    neither) and of its reviews and locks, its newest upload and its upload count."""
+    neither), of its reviews and locks, and the release the session reads (if any), its
+    newest upload and its upload count."""
     from store.review import review_version
 
     setup = f"{accounts.setup_version(engine())}|{review_version(engine())}"
-    return (f"{database_url()}|{setup}", *data_version(engine()))
+    release = chosen_release()
+    read = "" if release is None else f"|release={release}"
+    return (f"{database_url()}|{setup}{read}", *data_version(engine()))
+
+
+RELEASE_MARK = "|release="
+
+
+def _vintage_of(key: tuple[str, int, int]):  # type: ignore[no-untyped-def]
+    """The vintage (store.vintage) a cache key reads: its release, else the latest data."""
+    from store.vintage import LATEST, VintageError, resolve
+
+    if RELEASE_MARK not in key[0]:
+        return LATEST
+    try:
+        return resolve(engine(), key[0].split(RELEASE_MARK, 1)[1])
+    except VintageError:  # removed since: nothing is ever removed, but never fail a page
+        return LATEST
+
+
+def releases() -> list[str]:
+    """The release names, newest first (the release picker's choices)."""
+    from store.releases import list_releases
+
+    return [r.name for r in reversed(list_releases(engine()))]
 
 
 # ---------------------------------------------------------------- accounts
@@ -218,7 +252,12 @@ def _full_table(key: tuple[str, int, int], benchmark: str) -> pl.DataFrame:
     from indicators.compute import indicator_values
     from store.read import current_values
 
-    return indicator_values(current_values(engine()), list_prisons(engine()), benchmark=benchmark)
+    vintage = _vintage_of(key)
+    return indicator_values(
+        current_values(engine(), vintage=vintage),
+        list_prisons(engine(), vintage.moment),
+        benchmark=benchmark,
+    )
 
 
 @FRAMES(show_spinner=False, max_entries=64)
@@ -338,6 +377,9 @@ def trends(account: accounts.Account, last: str, benchmark: str = "national") ->
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _as_of(key: tuple[str, int, int]) -> str:
+    vintage = _vintage_of(key)
+    if not vintage.latest:
+        return vintage.describe()
     newest = latest_accepted_at(engine())
     return (
         "no data yet" if newest is None else newest.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -345,7 +387,8 @@ def _as_of(key: tuple[str, int, int]) -> str:
 
 
 def data_as_of() -> str:
-    """When the newest accepted file was stored: the provenance printed on every export."""
+    """When the newest accepted file was stored, or the release read: the provenance printed
+    on every export."""
     return _as_of(version())
 
 

@@ -294,3 +294,27 @@ def indicator_rows(page_title: str):  # type: ignore[no-untyped-def]
         st.info("No data for this indicator yet.")
         return account, ind, chosen, None
     return account, ind, chosen, table
+
+
+LATEST_DATA = "Latest data"
+
+
+def release(account) -> None:  # type: ignore[no-untyped-def]
+    """The release picker (governance.md §3), kept in the URL as `release`: which figures
+    every indicator page of this session shows. Evaluators start on the newest release."""
+    from dashboard import data
+
+    names = data.releases()
+    if not names:
+        st.session_state[data.RELEASE_STATE] = None
+        return
+    default = names[0] if account.reads_releases_by_default else LATEST_DATA
+    chosen = choice(
+        "Figures",
+        [LATEST_DATA, *names],
+        "release",
+        default,
+        help="A release is a named, citable set of figures: it stays the same whatever is "
+        "stored afterwards. The latest data include every file stored since.",
+    )
+    st.session_state[data.RELEASE_STATE] = None if chosen == LATEST_DATA else chosen

@@ -75,6 +75,12 @@ class Account:
         return True
 
     @property
+    def reads_releases_by_default(self) -> bool:
+        """Sees the latest release unless they pick another (governance.md §3): evaluators,
+        who cite figures; the ministry and directors see the latest data by default."""
+        return self.role == "evaluator"
+
+    @property
     def reads_audit(self) -> bool:
         """May open the audit trail (governance.md §4): the ministry all of it, a director
         what concerns their prisons."""
