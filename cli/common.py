@@ -34,6 +34,10 @@ class CliError(Exception):
     """The command could not run; the message is the one sentence the user reads."""
 
 
+class CliRefused(CliError):
+    """Refused by a rule (exit 1): the message starts with the rule's id (authz.role: ...)."""
+
+
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
@@ -133,11 +137,14 @@ def actor(engine, name: str | None, *, may: str) -> str:  # type: ignore[no-unty
 
 def account(engine, name: str, *, may: str):  # type: ignore[no-untyped-def]
     from store.accounts import AccountError, require_actor
+    from store.governance import GovernanceRefused
 
     try:
         return require_actor(engine, name, may=may)
     except AccountError as exc:
         raise CliError(str(exc)) from None
+    except GovernanceRefused as exc:
+        raise CliRefused(f"{exc.rule}: {exc}") from None
 
 
 def register(engine):  # type: ignore[no-untyped-def]

@@ -27,7 +27,7 @@ SHOWN_RUNS = 4
 
 def prisons_import(args: argparse.Namespace) -> int:
     from data_contracts.register import read_register
-    from store.prisons import import_prisons
+    from store.prisons import default_effective_from, import_prisons
 
     store = engine()
     by = actor(store, args.user, may="manage")
@@ -44,7 +44,10 @@ def prisons_import(args: argparse.Namespace) -> int:
                 where = ", ".join(x for x in (f"row {i.row}" if i.row else "", i.column or "") if x)
                 say(f"  - {shown(where) or 'file'}: {i.message}")
         return EXIT_REJECTED
-    result = import_prisons(store, prisons, by)
+    if args.effective_from is not None:
+        require_quarter(args.effective_from, "--from")
+    since = args.effective_from or default_effective_from()
+    result = import_prisons(store, prisons, by, effective_from=since)
     if args.json:
         print_json(
             {
@@ -53,12 +56,14 @@ def prisons_import(args: argparse.Namespace) -> int:
                 "added": result.added,
                 "updated": result.updated,
                 "unchanged": result.unchanged,
+                "effective_from": since,
             }
         )
     else:
+        dated = f"; the changes apply from {since}" if result.updated else ""
         say(
             f"{name}: {len(result.added)} added, {len(result.updated)} updated, "
-            f"{len(result.unchanged)} unchanged."
+            f"{len(result.unchanged)} unchanged{dated}."
         )
     return EXIT_OK
 

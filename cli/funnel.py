@@ -26,8 +26,8 @@ def funnel_command(args: argparse.Namespace) -> int:
     from data_contracts.periods import is_period, suggest_period
     from indicators.funnel import funnel_table
     from indicators.registry import load_registry
-    from store.prisons import list_prisons
     from store.read import current_values
+    from store.register_history import register_over_time
 
     registry = load_registry()
     _check_indicator(args.indicator, list(registry.ids))
@@ -47,7 +47,7 @@ def funnel_command(args: argparse.Namespace) -> int:
     values = current_values(store, exclusive=True, vintage=chosen)
     table = funnel_table(
         values,
-        list_prisons(store, chosen.moment),
+        register_over_time(store, chosen.moment),
         args.indicator,
         args.period,
         benchmark=args.benchmark,

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from cli.common import EXIT_CANNOT_RUN, CliError, shown, tell
+from cli.common import EXIT_CANNOT_RUN, EXIT_REJECTED, CliError, CliRefused, shown, tell
 
 # Kept in step with store.accounts.ROLES (checked by a test); not imported, so that
 # `--help` and usage errors do not load the store.
@@ -66,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument(
         "--user", default=None, help="the ministry account making the change (default: $USER)"
+    )
+    p.add_argument(
+        "--from",
+        dest="effective_from",
+        metavar="P",
+        help="the quarter the changes apply from (default: the current quarter); earlier "
+        "quarters keep the register they had",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_command("cli.files:prisons_import"))
@@ -279,6 +286,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if os.environ.get("PRISON_MONITOR_DEBUG"):
             raise
+        if isinstance(exc, CliRefused):
+            tell(f"prison-monitor: {exc}")
+            return EXIT_REJECTED
         if isinstance(exc, (CliError, StoreError)):
             message = str(exc)
         elif isinstance(exc, OSError):

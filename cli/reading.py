@@ -56,6 +56,7 @@ def indicators(args: argparse.Namespace) -> int:
     from indicators.table import PeerSuppressionRefused, indicator_table
     from store.prisons import list_prisons
     from store.read import current_values
+    from store.register_history import register_over_time
 
     registry = load_registry()
     unknown = [shown(i) for i in args.indicator or [] if i not in registry]
@@ -77,11 +78,12 @@ def indicators(args: argparse.Namespace) -> int:
         raise CliError(f"'{shown(args.output)}' is a folder; give a file name for --output.")
     # Every prison is read: benchmarks and suppression need all of them. Nothing else in this
     # process holds the SQLite file, so the fast (ADBC) read is safe here.
+    over_time = register_over_time(store, chosen.moment)
     values = current_values(store, exclusive=True, vintage=chosen)
     try:
         result = indicator_table(
             values,
-            prisons,
+            over_time,
             level=args.level,
             prisons=args.prison,
             first=args.first,

@@ -251,11 +251,12 @@ def _full_table(key: tuple[str, int, int], benchmark: str) -> pl.DataFrame:
     """Every indicator, quarter, prison, region and the nation, unsuppressed (server side only)."""
     from indicators.compute import indicator_values
     from store.read import current_values
+    from store.register_history import register_over_time
 
     vintage = _vintage_of(key)
     return indicator_values(
         current_values(engine(), vintage=vintage),
-        list_prisons(engine(), vintage.moment),
+        register_over_time(engine(), vintage.moment),
         benchmark=benchmark,
     )
 

@@ -282,17 +282,22 @@ def _plain_table(
     if lines - 1 > contract.file["max_rows"]:
         raise _too_many_rows(f"more than {contract.file['max_rows']:,}", contract)
     names = [f"c{i}" for i in range(width)]
-    frame = pl.read_csv(
-        text.encode("utf-8"),
-        has_header=False,
-        skip_rows=1,
-        new_columns=names,
-        schema={n: pl.String for n in names},
-        separator=delimiter,
-        quote_char=None,
-        empty_string_is_null=False,
-        raise_if_empty=False,
-    )
+    try:
+        frame = pl.read_csv(
+            text.encode("utf-8"),
+            has_header=False,
+            skip_rows=1,
+            new_columns=names,
+            schema={n: pl.String for n in names},
+            separator=delimiter,
+            quote_char=None,
+            empty_string_is_null=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:
+        # ragged lines whose delimiters still add up (one line short, another long): the
+        # careful reader then names the rows
+        return None
     if frame.height != lines - 1:
         return None
     if frame.height and frame.select((pl.concat_str(names).str.strip_chars() == "").any()).item():

@@ -24,20 +24,26 @@ POPULATION = "population_average"
 QUARTERS_PER_PRISON_KEY = 1 << 20
 PERSON_YEARS_COLUMN = "_person_years"
 REGISTER_SCHEMA = {"prison_code": pl.String, "region": pl.String, PEER_GROUP: pl.String}
+# An effective-dated register (store.register_history.register_over_time) has this column:
+# the first quarter index each row applies to (null: from the start).
+FROM_INDEX = "from_index"
 
 
 def register_frame(register: Any) -> pl.DataFrame:
     """prison_code, region and peer_group from a Register, an iterable of Prison, or a frame.
 
     A prison's peer group is ``Prison.peer`` (its peer_group, else its prison type, else
-    none: indicators.md §4.1). A frame without a peer_group column gives every prison none.
+    none: indicators.md §4.1). A frame without a peer_group column gives every prison none;
+    a frame with ``from_index`` keeps it (one row per run of quarters of a prison).
     """
     if isinstance(register, pl.DataFrame):
         peer = pl.col(PEER_GROUP) if PEER_GROUP in register.columns else pl.lit(None)
+        dated = [pl.col(FROM_INDEX).cast(pl.Int64)] if FROM_INDEX in register.columns else []
         return register.select(
             pl.col("prison_code").cast(pl.String),
             pl.col("region").cast(pl.String),
             peer.cast(pl.String).alias(PEER_GROUP),
+            *dated,
         )
     prisons: Iterable[Any] = register.prisons.values() if hasattr(register, "prisons") else register
     rows = [(p.code, p.region, getattr(p, "peer", None)) for p in prisons]
@@ -94,7 +100,7 @@ def prison_quarters(
         )
     )
     return (
-        wide.join(register.lazy(), on="prison_code", how="inner")
+        _with_register(wide, register)
         .with_columns(
             person_years(pl.col(POPULATION), pl.col("period_index")).alias(PERSON_YEARS_COLUMN)
         )
@@ -102,3 +108,28 @@ def prison_quarters(
         .sort("period_index", "region", "prison_code")
         .collect(engine=PIVOT_ENGINE)
     )
+
+
+def _with_register(wide: pl.LazyFrame, register: pl.DataFrame) -> pl.LazyFrame:
+    """Each prison-quarter with its region and peer group: from the prison's one register
+    row, or (an effective-dated register) from the run of quarters the quarter falls in."""
+    if FROM_INDEX not in register.columns:
+        return wide.join(register.lazy(), on="prison_code", how="inner")
+    runs = register.with_columns(pl.col(FROM_INDEX).fill_null(EARLIEST)).sort(FROM_INDEX)
+    return (
+        wide.sort("period_index")
+        .join_asof(
+            runs.lazy(),
+            left_on="period_index",
+            right_on=FROM_INDEX,
+            by="prison_code",
+            strategy="backward",
+            check_sortedness=False,  # both sorted on the quarter just above
+        )
+        .filter(pl.col("region").is_not_null())
+        .drop(FROM_INDEX)
+    )
+
+
+# Below every quarter index: a run that applies from the start.
+EARLIEST = -(10**9)

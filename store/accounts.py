@@ -282,10 +282,11 @@ def require_actor(engine: Engine, name: str, *, may: str) -> Account:
             "director account."
         )
     if may == "manage" and not account.manages:
-        raise AccountError(
-            f"'{shown}' is a {account.role}; only a ministry account may change the register "
-            "and the accounts."
-        )
+        from store.governance import refusals_audited, require_ministry
+
+        # authz.role (governance.md §7), audited like every refusal
+        with refusals_audited(engine, account, "manage", shown):
+            require_ministry(account, "change the register and the accounts")
     return account
 
 

@@ -29,7 +29,7 @@ from data_contracts.contract import Contract, load_contract
 from data_contracts.periods import last_ended_quarter, period_index, period_label, quarter_end
 from data_contracts.register import Prison
 from store.audit import as_utc
-from store.prisons import list_prisons
+from store.register_history import entry_for, segments
 from store.review import review_states
 from store.schema import submission_values, submissions, uploads
 from store.versions import current_submissions
@@ -165,30 +165,32 @@ def completeness(
     today = today or date.today()
     now = datetime.combine(today, datetime.min.time(), UTC)
     last = last_ended_quarter(today) if last is None else last
-    prisons = list_prisons(engine)
+    runs = segments(engine)  # the register of each quarter (store.register_history)
     sent = _module_counts(engine, contract, first, last)
     starts = _series_starts(engine)
     size = {m: len(contract.codes_of(m)) for m in contract.module_ids}
-    grid = pl.DataFrame(
-        [
-            {
-                "prison_code": p.code,
-                "name": p.name,
-                "region": p.region,
-                "prison_type": p.prison_type,
-                "period": period_label(i),
-                "period_index": i,
-                "open": p.open_in(i) and i >= series_start(p, starts),
-                "deadline": datetime.combine(
-                    quarter_end(i) + timedelta(days=deadline_days + 1), datetime.min.time(), UTC
-                ),
-                "modules": [contract.base_module, *p.modules],
-            }
-            for p in prisons
-            for i in range(first, last + 1)
-        ],
-        schema=GRID_SCHEMA,
-    )
+    rows = []
+    for code in sorted(runs):
+        for i in range(first, last + 1):
+            p = entry_for(runs[code], i)
+            rows.append(
+                {
+                    "prison_code": p.code,
+                    "name": p.name,
+                    "region": p.region,
+                    "prison_type": p.prison_type,
+                    "period": period_label(i),
+                    "period_index": i,
+                    "open": p.open_in(i) and i >= series_start(p, starts),
+                    "deadline": datetime.combine(
+                        quarter_end(i) + timedelta(days=deadline_days + 1),
+                        datetime.min.time(),
+                        UTC,
+                    ),
+                    "modules": [contract.base_module, *p.modules],
+                }
+            )
+    grid = pl.DataFrame(rows, schema=GRID_SCHEMA)
     expected = pl.sum_horizontal(
         pl.col("modules").list.contains(m).cast(pl.Int64) * n for m, n in size.items()
     )

@@ -8,10 +8,11 @@ moment (releases, --as-of) use.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Engine, select
 
+from data_contracts.periods import current_quarter, period_label
 from data_contracts.register import MODULE_SEPARATOR, Prison, Register
 from store import audit
 from store.db import write_transaction
@@ -41,9 +42,21 @@ class ImportResult:
     unchanged: list[str]
 
 
-def import_prisons(engine: Engine, prisons: list[Prison], actor: str) -> ImportResult:
-    """Add new prisons and update changed ones, in one transaction, each change audited."""
+def import_prisons(
+    engine: Engine,
+    prisons: list[Prison],
+    actor: str,
+    *,
+    effective_from: str | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Add new prisons and update changed ones, in one transaction, each change audited.
+
+    A change applies from `effective_from` (a quarter), by default from the current quarter
+    (`default_effective_from`): the quarters before it keep the entry they had
+    (store.register_history). A new prison's entry applies from the start."""
     added, updated, unchanged = [], [], []
+    since = effective_from or default_effective_from(today)
     with write_transaction(engine) as conn:
         existing = {r["code"]: r for r in conn.execute(select(prisons_table)).mappings()}
         for prison in prisons:
@@ -64,13 +77,49 @@ def import_prisons(engine: Engine, prisons: list[Prison], actor: str) -> ImportR
                     .where(prisons_table.c.code == prison.code)
                     .values(updated_at=audit.now(), updated_by=actor, **values)
                 )
-                record_entry(conn, prison.code, values, actor)
+                record_entry(conn, prison.code, values, actor, since)
                 changes = {f: [old[f], values[f]] for f in FIELDS if old[f] != values[f]}
-                audit.record(conn, actor, "register.update", prison.code, **changes)
+                audit.record(
+                    conn, actor, "register.update", prison.code, effective_from=since, **changes
+                )
                 updated.append(prison.code)
             else:
                 unchanged.append(prison.code)
     return ImportResult(added, updated, unchanged)
+
+
+def default_effective_from(today: date | None = None) -> str:
+    """The quarter a register change applies from when none is given: the current one."""
+    return period_label(current_quarter(today or date.today()))
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing a register would change, before anything is written."""
+
+    added: list[str]
+    changed: dict[str, dict[str, tuple[str | None, str | None]]]  # code -> field -> old, new
+    closed: list[str]  # changed prisons whose `closed` is newly set
+    unchanged: list[str]
+
+
+def preview_import(engine: Engine, prisons: list[Prison]) -> ImportPreview:
+    """What `import_prisons` would do with `prisons`, field by field (nothing is written)."""
+    existing = {p.code: _stored(p) for p in list_prisons(engine)}
+    added, changed, closed, unchanged = [], {}, [], []
+    for prison in prisons:
+        new, old = _stored(prison), existing.get(prison.code)
+        if old is None:
+            added.append(prison.code)
+            continue
+        moved = {f: (old[f], new[f]) for f in FIELDS if old[f] != new[f]}
+        if not moved:
+            unchanged.append(prison.code)
+            continue
+        changed[prison.code] = moved
+        if "closed" in moved and new["closed"]:
+            closed.append(prison.code)
+    return ImportPreview(added, changed, closed, unchanged)
 
 
 def list_prisons(engine: Engine, moment: datetime | None = None) -> list[Prison]:

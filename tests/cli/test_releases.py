@@ -109,3 +109,30 @@ def test_an_unknown_release_or_moment_is_explained(initialised) -> None:
         assert done.code == 2 and "Traceback" not in done.err
         assert done.err.startswith("prison-monitor: ") and done.err.count("\n") == 1
     assert "no release yet" in cli("history", "--release", "nope").err
+
+
+def test_a_register_change_applies_from_its_quarter(initialised, write, monkeypatch) -> None:
+    import json
+
+    cli = initialised
+    _accounts(cli, monkeypatch)
+    both = good_rows(period="2025-Q2") + good_rows()
+    assert cli("ingest", write("q23.csv", csv_text(both)), "--user", "min").code == 0
+    time.sleep(0.01)
+    before_move = datetime.now(UTC).isoformat()
+    time.sleep(0.01)
+    moved = [Prison("BE-HAS", "Hasselt", "Wallonia", "mixed"), *PRISONS[1:]]
+    done = cli("prisons", "import", write("moved.csv", register_csv(moved)), "--from", "2025-Q3")
+    assert done.code == 0 and "apply from 2025-Q3" in done.out
+
+    def regions(*vintage: str) -> dict[str, str]:
+        out = cli("indicators", "--format", "json", "--indicator", "ost_coverage", *vintage)
+        assert out.code == 0, out.err
+        return {r["period"]: r["region"] for r in json.loads(out.out)}
+
+    assert regions() == {"2025-Q2": "Flanders", "2025-Q3": "Wallonia"}
+    assert regions("--as-of", before_move) == {"2025-Q2": "Flanders", "2025-Q3": "Flanders"}
+    bad = cli("prisons", "import", write("m2.csv", register_csv(moved)), "--from", "Q3")
+    assert bad.code == 2 and "YYYY-Qn" in bad.err
+    [update] = cli("audit", "--action", "register.update", "--json").json
+    assert update["prison_code"] == "BE-HAS" and update["detail"]["effective_from"] == "2025-Q3"

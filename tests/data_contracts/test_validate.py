@@ -424,3 +424,22 @@ def test_a_header_of_plain_words_without_data_is_still_empty_not_unreadable(
 ) -> None:
     report = run(write, register, "f.csv", "hello,world\n")
     assert "file.empty" in report.rules and "file.unreadable" not in report.rules
+
+
+def test_ragged_lines_whose_delimiters_add_up_are_read_by_the_careful_reader(tmp_path) -> None:
+    """One line a field short and another a field long: the delimiters add up to a plain
+    table's, but the file is not one; it gets rules, never an error of the reader."""
+    from data_contracts.reader import FileRejected, _plain_table, read_csv_table
+
+    text = (
+        "prison_code,period,data_element,value,note\n"
+        "BE-HAS,2025-Q3,receptions,300\n"
+        "BE-HAS,2025-Q3,releases,280,,extra\n"
+    )
+    assert _plain_table(text, ",", load_contract()) is None
+    try:
+        table = read_csv_table(text.encode(), load_contract())
+    except FileRejected as exc:  # a rule, said in words: also a clean answer
+        assert str(exc)
+    else:
+        assert table.frame.height == 2

@@ -243,7 +243,9 @@ def test_oidc_refuses_unknown_and_disabled(engine) -> None:
     ],
 )
 def test_require_actor(engine, name, may, says) -> None:
-    with pytest.raises(AccountError, match=says):
+    from store.governance import GovernanceRefused
+
+    with pytest.raises((AccountError, GovernanceRefused), match=says):
         require_actor(engine, name, may=may)
     assert require_actor(engine, "min", may="manage").name == "min"
     assert require_actor(engine, "dir", may="submit").name == "dir"
