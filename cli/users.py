@@ -66,18 +66,9 @@ def users_add(args: argparse.Namespace) -> int:
 
 
 def users_list(args: argparse.Namespace) -> int:
-    from store.accounts import list_accounts
+    from store.accounts import account_rows
 
-    rows = [
-        {
-            "name": a.name,
-            "role": a.role,
-            "prisons": ", ".join(sorted(a.prisons)),
-            "email": a.email,
-            "disabled": a.disabled,
-        }
-        for a in list_accounts(engine())
-    ]
+    rows = account_rows(engine())
     if args.json:
         print_json(rows)
     elif rows:

@@ -78,6 +78,16 @@ COLUMNS: dict[str, Column] = {
     "comment": Column("Latest comment", "text"),
     "data_element": Column("Data element", "text"),
     "title": Column("What it counts", "text"),
+    "opened": Column("Opened (quarter)", "text"),
+    "closed": Column("Closed (quarter)", "text"),
+    "modules": Column("Modules reported", "text"),
+    "peer_group": Column("Peer group", "text"),
+    "role": Column("Role", "text"),
+    "email": Column("E-mail", "text"),
+    "change": Column("Change", "text"),
+    "field": Column("Field", "text"),
+    "before": Column("Before", "text"),
+    "after": Column("After", "text"),
 }
 
 

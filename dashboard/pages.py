@@ -86,5 +86,13 @@ PAGES: tuple[PageSpec, ...] = (
         requires="reads_audit",
         for_whom="ministry staff and prison directors",
     ),
+    PageSpec(
+        "administration",
+        "Administration",
+        "admin_panel_settings",
+        "Data",
+        requires="manages",
+        for_whom="ministry staff",
+    ),
     PageSpec("definitions", "Definitions", "menu_book", "Data"),
 )

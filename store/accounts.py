@@ -46,6 +46,7 @@ __all__ = [
     "AccountError",
     "LoginResult",
     "account_by_email",
+    "account_rows",
     "authenticate",
     "check_password",
     "demo_password_accounts",
@@ -303,6 +304,21 @@ def list_accounts(engine: Engine) -> list[Account]:
     with engine.connect() as conn:
         names = conn.execute(select(users.c.name).order_by(users.c.name)).scalars().all()
     return [a for a in (get_account(engine, n) for n in names) if a is not None]
+
+
+def account_rows(engine: Engine) -> list[dict[str, Any]]:
+    """Every account as one row (name, role, prisons joined by ', ', e-mail, disabled): what
+    `users list` prints and the Administration page shows."""
+    return [
+        {
+            "name": a.name,
+            "role": a.role,
+            "prisons": ", ".join(sorted(a.prisons)),
+            "email": a.email,
+            "disabled": a.disabled,
+        }
+        for a in list_accounts(engine)
+    ]
 
 
 def password_hashes(engine: Engine) -> dict[str, str]:

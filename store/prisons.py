@@ -20,6 +20,10 @@ from store.register_history import record_entry, register_as_of
 from store.schema import prisons as prisons_table
 
 FIELDS = ("name", "region", "prison_type", "opened", "closed", "modules", "peer_group")
+# The quarters a register change may be dated from on the Administration page: this many
+# before the current one (a correction found late) and after it (a change announced ahead).
+EFFECTIVE_FROM_PAST = 40
+EFFECTIVE_FROM_AHEAD = 4
 
 
 def _stored(prison: Prison) -> dict[str, str | None]:
@@ -93,6 +97,15 @@ def default_effective_from(today: date | None = None) -> str:
     return period_label(current_quarter(today or date.today()))
 
 
+def effective_from_choices(today: date | None = None) -> list[str]:
+    """The quarters a change may be dated from, newest first (the current one among them)."""
+    now = current_quarter(today or date.today())
+    return [
+        period_label(q)
+        for q in range(now + EFFECTIVE_FROM_AHEAD, now - EFFECTIVE_FROM_PAST - 1, -1)
+    ]
+
+
 @dataclass(frozen=True)
 class ImportPreview:
     """What importing a register would change, before anything is written."""
@@ -101,6 +114,39 @@ class ImportPreview:
     changed: dict[str, dict[str, tuple[str | None, str | None]]]  # code -> field -> old, new
     closed: list[str]  # changed prisons whose `closed` is newly set
     unchanged: list[str]
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.added or self.changed)
+
+    def summary(self) -> str:
+        """One sentence: how many prisons are added, changed (closed among them), unchanged."""
+        closed = f" ({len(self.closed)} of them closed)" if self.closed else ""
+        return (
+            f"{len(self.added)} added, {len(self.changed)} changed{closed}, "
+            f"{len(self.unchanged)} unchanged."
+        )
+
+    def rows(self) -> list[dict[str, str | None]]:
+        """The preview as a table: each added prison once, then each changed field of each
+        changed prison (`closed` when its closing quarter is newly set)."""
+        rows: list[dict[str, str | None]] = [
+            {"prison_code": code, "change": "added", "field": None, "before": None, "after": None}
+            for code in self.added
+        ]
+        for code, fields in self.changed.items():
+            for name, (before, after) in fields.items():
+                change = "closed" if name == "closed" and after else "changed"
+                rows.append(
+                    {
+                        "prison_code": code,
+                        "change": change,
+                        "field": name,
+                        "before": before,
+                        "after": after,
+                    }
+                )
+        return rows
 
 
 def preview_import(engine: Engine, prisons: list[Prison]) -> ImportPreview:

@@ -70,6 +70,7 @@ SHOWS = {
     "definitions": (r"^Definitions$", False),
     "review": (r"^Review$", False),
     "audit": (r"^Audit trail$", False),
+    "administration": (r"^Administration$", False),
 }
 assert set(SHOWS) == {spec.name for spec in REGISTRY}, "tests/browser: SHOWS and the registry"
 PAGES = [

@@ -1,0 +1,155 @@
+"""The Administration page's reads and writes (governance.md §5): accounts and the register.
+
+Every write is done as the account the store has now (`_still_current`: a session whose
+account changed is logged out) and only if that account may manage
+(`store.accounts.require_actor`, the same rule and audited refusal as the command line's
+`--by`). A refusal or a rule of the core comes back as its one sentence.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import NamedTuple
+
+import polars as pl
+
+from dashboard import data
+from dashboard.data import _still_current, engine
+from dashboard.exports import csv_bytes
+from data_contracts.register import Prison, read_register
+from data_contracts.report import Issue
+from store import accounts
+from store import prisons as register
+from store.governance import GovernanceRefused
+
+ACCOUNT_COLUMNS = {
+    "name": pl.String,
+    "role": pl.String,
+    "prisons": pl.String,
+    "email": pl.String,
+    "disabled": pl.Boolean,
+}
+
+
+NEW_ACCOUNT = "(a new account)"  # the account picker's first choice
+LEAST_ROLE = "evaluator"  # a new account's role until another is chosen: it may do least
+
+
+def field_key(name: str, chosen: str) -> str:
+    """The widget key of the account form's field `name` for the account `chosen`: each
+    account has its own fields, so nothing typed for one (a password) shows for another."""
+    return f"admin_{name}:{chosen}"
+
+
+class Done(NamedTuple):
+    ok: bool
+    sentence: str  # what was done, or why not
+
+
+def _manager(account: accounts.Account) -> accounts.Account:
+    fresh = _still_current(account)  # AccountChanged: app.py logs the session out
+    return accounts.require_actor(engine(), fresh.name, may="manage")
+
+
+def account_table() -> pl.DataFrame:
+    """Every account, one row each (store.accounts.account_rows), as the page shows it: its
+    status in a word, no e-mail as an empty cell."""
+    rows = accounts.account_rows(engine())
+    return pl.DataFrame(rows, schema=ACCOUNT_COLUMNS).select(
+        "name",
+        "role",
+        "prisons",
+        pl.col("email").fill_null(""),
+        pl.when(pl.col("disabled"))
+        .then(pl.lit("disabled"))
+        .otherwise(pl.lit("enabled"))
+        .alias("status"),
+    )
+
+
+def register_table() -> pl.DataFrame:
+    """The register now as the page shows it: an empty quarter as an empty cell."""
+    frame = data.prisons()
+    return frame.with_columns(
+        pl.col(c).fill_null("") for c, dtype in frame.schema.items() if dtype == pl.String
+    )
+
+
+def get_account(name: str) -> accounts.Account | None:
+    return accounts.get_account(engine(), name)
+
+
+def save_account(
+    account: accounts.Account,
+    name: str,
+    role: str,
+    *,
+    prisons: list[str],
+    password: str | None,
+    email: str | None,
+) -> Done:
+    """Add or change an account as `account` (its password checked by the core's rules)."""
+    try:
+        by = _manager(account)
+        saved, created = accounts.save_account(
+            engine(),
+            name.strip(),
+            role,
+            prisons=prisons,
+            password=password or None,
+            email=email or None,
+            actor=by.name,
+        )
+    except (accounts.AccountError, GovernanceRefused) as exc:
+        return Done(False, str(exc))
+    where = f" for {', '.join(sorted(saved.prisons))}" if saved.prisons else ""
+    word = "Added" if created else "Saved"
+    new_password = " with a new password (its sessions end)" if password and not created else ""
+    return Done(True, f"{word} {saved.role} {saved.name}{where}{new_password}.")
+
+
+def set_disabled(account: accounts.Account, name: str, disabled: bool) -> Done:
+    try:
+        by = _manager(account)
+        changed = accounts.set_disabled(engine(), name, disabled, actor=by.name)
+    except (accounts.AccountError, GovernanceRefused) as exc:
+        return Done(False, str(exc))
+    if disabled:
+        return Done(True, f"Disabled {changed.name}: it cannot log in, and its sessions end.")
+    return Done(True, f"Enabled {changed.name}: it can log in again.")
+
+
+def read_register_upload(content: bytes) -> tuple[list[Prison], list[Issue]]:
+    """The prisons of an uploaded register file, or its problems (nothing is written). The
+    file is saved under a name of ours: a sent file name is never used as a path."""
+    with tempfile.TemporaryDirectory(prefix="pm-register-") as folder:
+        path = Path(folder) / "register.csv"
+        path.write_bytes(content)
+        return read_register(path)
+
+
+def register_file() -> bytes:
+    """The register as a file `prisons import` and this page read back (modules joined
+    by ';'), formulas neutralised."""
+    rows = [register.prison_dict(p) for p in register.list_prisons(engine())]
+    return csv_bytes(pl.DataFrame(rows, infer_schema_length=None))
+
+
+def preview_register(prisons: list[Prison]) -> register.ImportPreview:
+    return register.preview_import(engine(), prisons)
+
+
+def apply_register(account: accounts.Account, prisons: list[Prison], since: str) -> Done:
+    """Import the register as `account`, its changes applying from quarter `since`."""
+    try:
+        by = _manager(account)
+    except (accounts.AccountError, GovernanceRefused) as exc:
+        return Done(False, str(exc))
+    result = register.import_prisons(engine(), prisons, by.name, effective_from=since)
+    dated = f"; the changes apply from {since}" if result.updated else ""
+    return Done(
+        True,
+        f"Register imported: {len(result.added)} added, {len(result.updated)} updated, "
+        f"{len(result.unchanged)} unchanged{dated}.",
+    )

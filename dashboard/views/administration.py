@@ -1,0 +1,169 @@
+"""Administration (governance.md §5), for the ministry: add and change accounts (role,
+prisons, e-mail, a new password), disable and enable them; import a register file with a
+preview of what it changes and the quarter the changes apply from.
+
+Thin: dashboard.admin_data does each write as the account the store has now, through the
+same core as `prison-monitor users` and `prisons import`; a rule that refuses comes back as
+its one sentence.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import admin_data, auth, data, markup
+from dashboard.admin_data import LEAST_ROLE, NEW_ACCOUNT, field_key
+from dashboard.tables import column_config
+from store.accounts import MIN_PASSWORD_LENGTH, ROLES
+from store.prisons import default_effective_from, effective_from_choices
+
+DONE_KEY = "admin_done"  # the sentence saying what the last change did, shown once
+
+
+def render() -> None:
+    account = auth.current_account()
+    assert account is not None and account.manages
+    st.title("Administration")
+    st.caption(
+        "Accounts and the prison register. Every change is kept in the audit trail with who "
+        "made it; the command line (`prison-monitor users`, `prison-monitor prisons import`) "
+        "has the same powers."
+    )
+    done = st.session_state.pop(DONE_KEY, None)
+    if done:
+        st.success(done)
+    accounts_tab, register_tab = st.tabs(["Accounts", "Prison register"])
+    with accounts_tab:
+        _accounts(account)
+    with register_tab:
+        _register(account)
+
+
+def _finish(outcome: admin_data.Done, *, forget: str | None = None) -> None:
+    """Show what a change did (after a rerun, so every table shows it) or why not; `forget`:
+    a widget to empty once done (the password typed)."""
+    if outcome.ok:
+        st.session_state[DONE_KEY] = markup.text(outcome.sentence)
+        if forget is not None:
+            st.session_state.pop(forget, None)
+        st.rerun()
+    st.error(markup.text(outcome.sentence))
+
+
+def _accounts(account) -> None:  # type: ignore[no-untyped-def]
+    table = admin_data.account_table()
+    st.dataframe(table, hide_index=True, width="stretch", column_config=column_config(table, None))
+    names = [NEW_ACCOUNT, *table["name"]]
+    chosen = st.selectbox("Account to add or change", names, key="admin_account")
+    existing = None if chosen == NEW_ACCOUNT else admin_data.get_account(chosen)
+    codes = data.prisons()["prison_code"].to_list()
+    with st.form(key=f"admin_form_{chosen}"):
+        name = chosen
+        if existing is None:
+            name = st.text_input("Account name", key=field_key("name", chosen))
+        role = st.selectbox(
+            "Role",
+            ROLES,
+            # a new account starts with the role that may do least
+            index=ROLES.index(existing.role if existing else LEAST_ROLE),
+            key=field_key("role", chosen),
+        )
+        prisons = st.multiselect(
+            "Prisons (directors only: the prisons they submit for and see unsuppressed)",
+            codes,
+            default=sorted(existing.prisons) if existing else [],
+            key=field_key("prisons", chosen),
+        )
+        email = st.text_input(
+            "E-mail (optional: the address an OpenID Connect log-in maps to)",
+            value=(existing.email or "") if existing else "",
+            key=field_key("email", chosen),
+        )
+        password = st.text_input(
+            "New password" if existing else "Password",
+            type="password",
+            key=field_key("password", chosen),
+            help=f"At least {MIN_PASSWORD_LENGTH} characters, not a common password and not "
+            "the account's name. "
+            + (
+                "Empty: the current password stays. A new password ends the account's sessions."
+                if existing
+                else "Empty: the account can log in only through OpenID Connect."
+            ),
+        )
+        label = "Save the changes" if existing else "Add the account"
+        if st.form_submit_button(label, type="primary"):
+            _finish(
+                admin_data.save_account(
+                    account, name, role, prisons=prisons, password=password, email=email
+                ),
+                forget=field_key("password", chosen),
+            )
+    if existing is not None:
+        if existing.disabled:
+            st.caption(f"{markup.text(existing.name)} is disabled: it cannot log in.")
+            if st.button("Enable the account", key=f"admin_enable_{existing.name}"):
+                _finish(admin_data.set_disabled(account, existing.name, False))
+        else:
+            st.caption(
+                "Disabling an account ends its sessions and stops its log-ins; its history "
+                "and audit entries stay."
+            )
+            if st.button("Disable the account", key=f"admin_disable_{existing.name}"):
+                _finish(admin_data.set_disabled(account, existing.name, True))
+
+
+def _register(account) -> None:  # type: ignore[no-untyped-def]
+    current = admin_data.register_table()
+    st.caption(
+        f"{current.height:,} prisons in the register. To change it, download it, edit it and "
+        "upload it here: you see what it changes before anything is applied."
+    )
+    st.dataframe(
+        current, hide_index=True, width="stretch", column_config=column_config(current, None)
+    )
+    st.download_button(
+        "Download the register (CSV)",
+        admin_data.register_file(),
+        file_name="register.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+    uploaded = st.file_uploader("Register file (CSV)", type=["csv"], key="admin_register")
+    if uploaded is None:
+        return
+    prisons, issues = admin_data.read_register_upload(uploaded.getvalue())
+    if issues:
+        st.error(
+            f"**{markup.text(uploaded.name)}** cannot be imported: {len(issues)} problem(s). "
+            "Nothing was changed; fix them and upload the file again."
+        )
+        rows = [{"row": i.row, "column": i.column, "problem": i.message} for i in issues]
+        st.table(markup.table_text(pl.DataFrame(rows)), hide_index=True)
+        return
+    preview = admin_data.preview_register(prisons)
+    st.info(f"**{markup.text(uploaded.name)}**: {preview.summary()}")
+    if not preview.changes_anything:
+        st.caption("The register already holds this file; there is nothing to apply.")
+        return
+    changes = pl.DataFrame(preview.rows(), infer_schema_length=None).with_columns(
+        pl.all().fill_null("")
+    )
+    st.dataframe(
+        changes, hide_index=True, width="stretch", column_config=column_config(changes, None)
+    )
+    choices = effective_from_choices()
+    since = st.selectbox(
+        "The changes apply from",
+        choices,
+        index=choices.index(default_effective_from()),
+        key="admin_from",
+        help="Figures of earlier quarters keep the entry each prison had then; new prisons "
+        "apply from the start.",
+    )
+    if st.button("Apply the register", type="primary", key="admin_apply"):
+        _finish(admin_data.apply_register(account, prisons, since))
+
+
+render()
