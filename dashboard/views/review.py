@@ -27,7 +27,8 @@ def render() -> None:
     state = st.segmented_control("State", list(STATES), default=SUBMITTED, key="review_state")
     queue = data.review_queue(state)
     st.caption(
-        f"{len(queue):,} prison-quarters {state or 'in any state'}. Approving says the figures "
+        f"{len(queue):,} prison-quarter{'' if len(queue) == 1 else 's'} "
+        f"{state or 'in any state'}. Approving says the figures "
         "were checked and count as final for that prison; returning sends them back to the "
         "director with your comment; an approved quarter is reopened with a reason before "
         "it can be replaced."

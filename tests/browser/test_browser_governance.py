@@ -142,7 +142,7 @@ def expect_rows(page: Page, rows: int) -> None:
 
 
 def queue_caption(page: Page, state: str) -> Locator:
-    return page.get_by_text(re.compile(rf"^[\d,]+ prison-quarters {state}\. Approving says"))
+    return page.get_by_text(re.compile(rf"^[\d,]+ prison-quarters? {state}\. Approving says"))
 
 
 def queue_count(page: Page, state: str) -> int:
@@ -153,7 +153,7 @@ def queue_count(page: Page, state: str) -> int:
 
 def expect_queue_count(page: Page, state: str, count: int) -> None:
     expect(
-        page.get_by_text(re.compile(rf"^{count:,} prison-quarters {state}\. Approving says"))
+        page.get_by_text(re.compile(rf"^{count:,} prison-quarters? {state}\. Approving says"))
     ).to_be_visible(timeout=SLOW)
     wait_idle(page)
 
