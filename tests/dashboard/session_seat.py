@@ -21,3 +21,12 @@ def seat(at: AppTest, name: str) -> AppTest:
     at.session_state[auth.TOKEN_KEY] = sessions.start(engine, account.name, account.stamp)
     at.session_state[auth.METHOD_KEY] = "password"
     return at
+
+
+def seated_on(app: str, name: str, page: str) -> AppTest:
+    """The app script `app` run under AppTest as the stored account `name`, on `page` (its
+    views/ slug)."""
+    at = AppTest.from_file(app, default_timeout=120)
+    seat(at, name)
+    at.run()
+    return at.switch_page(f"views/{page}.py").run()

@@ -22,7 +22,7 @@ from store.passwords import MIN_PASSWORD_LENGTH
 from store.prisons import default_effective_from, effective_from_choices, list_prisons
 from store.schema import audit_log, register_history
 from tests.dashboard.sample_database import sample_database
-from tests.dashboard.session_seat import seat
+from tests.dashboard.session_seat import seated_on
 from tests.dashboard.test_pages import APP
 
 GOOD_PASSWORD = "a long passphrase for testing"
@@ -32,11 +32,7 @@ assert len(GOOD_PASSWORD) >= MIN_PASSWORD_LENGTH
 @pytest.fixture
 def admin(tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PRISON_MONITOR_DB", sample_database(tmp_path))
-    at = AppTest.from_file(APP, default_timeout=120)
-    seat(at, "ministry")
-    at.run()
-    at.switch_page("views/administration.py").run()
-    return at
+    return seated_on(APP, "ministry", "administration")
 
 
 def no_exception(at: AppTest) -> None:

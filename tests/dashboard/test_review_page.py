@@ -11,18 +11,14 @@ from streamlit.testing.v1 import AppTest
 
 from store.review import APPROVED, RETURNED, SUBMITTED
 from tests.dashboard.sample_database import sample_database
-from tests.dashboard.session_seat import seat
+from tests.dashboard.session_seat import seated_on
 from tests.dashboard.test_pages import APP
 
 
 @pytest.fixture
 def review(tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PRISON_MONITOR_DB", sample_database(tmp_path))
-    at = AppTest.from_file(APP, default_timeout=120)
-    seat(at, "ministry")
-    at.run()
-    at.switch_page("views/review.py").run()
-    return at
+    return seated_on(APP, "ministry", "review")
 
 
 def _state_of(at: AppTest, label: str) -> str:
