@@ -61,6 +61,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -235,8 +236,18 @@ def first_chart_session(browser: Any, url: str, scale: Scale) -> dict[str, Any]:
         context.close()
 
 
-def page_switches(browser: Any, url: str, scale: Scale, switches: int) -> dict[str, Any]:
-    """One logged-in session; a warm-up round over the pages, then `switches` timed clicks."""
+def page_switches(
+    browser: Any,
+    url: str,
+    scale: Scale,
+    switches: int,
+    cycle: list[tuple[str, str, str]] | None = None,
+    check: Callable[[Any, dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """One logged-in session; a warm-up round over the pages of `cycle` (default
+    SWITCH_CYCLE), then `switches` timed clicks. `check(page, entry)`, if given, runs once each
+    page is complete (it may add to the entry, or raise common.BenchError)."""
+    cycle = cycle or SWITCH_CYCLE
     context = _new_context(browser)
     try:
         page = context.new_page()
@@ -245,15 +256,17 @@ def page_switches(browser: Any, url: str, scale: Scale, switches: int) -> dict[s
         nav = page.locator('[data-testid="stSidebarNav"]')
         cold: list[dict[str, Any]] = []
         timed: list[dict[str, Any]] = []
-        for i in range(len(SWITCH_CYCLE) + switches):
-            name, pattern, selector = SWITCH_CYCLE[i % len(SWITCH_CYCLE)]
+        for i in range(len(cycle) + switches):
+            name, pattern, selector = cycle[i % len(cycle)]
             link = nav.get_by_role("link", name=name, exact=True)
             link.wait_for(state="visible", timeout=WAIT_MS)
             entry = {"page": name, **_click_and_time(page, link, pattern, selector)}
-            warm_up = i < len(SWITCH_CYCLE)
+            if check is not None:
+                check(page, entry)
+            warm_up = i < len(cycle)
             (cold if warm_up else timed).append(entry)
             print(
-                f"  switch {'warm-up' if warm_up else i - len(SWITCH_CYCLE) + 1} -> {name}: "
+                f"  switch {'warm-up' if warm_up else i - len(cycle) + 1} -> {name}: "
                 f"{_describe(entry)}",
                 file=sys.stderr,
             )

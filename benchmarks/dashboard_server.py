@@ -192,12 +192,22 @@ def sample_scale(tmp: Path) -> Scale:
     )
 
 
-def stored_scale(tmp: Path, key: str, prisons: int, files: int, modules: Any = ()) -> Scale:
-    """`prisons` x 40 quarters in `files` files, stored by the project's own commands (untimed)."""
+def stored_scale(
+    tmp: Path,
+    key: str,
+    prisons: int,
+    files: int,
+    modules: Any = (),
+    periods: list[str] | None = None,
+) -> Scale:
+    """`prisons` x 40 quarters in `files` files, stored by the project's own commands (untimed);
+    the quarters are synthetic.quarters(40) (from 2000-Q1) unless `periods` names them."""
     folder = tmp / key
     folder.mkdir()
     started = time.perf_counter()
-    register, paths = synthetic.write_scale_set(folder, prisons, LARGE_QUARTERS, files, modules)
+    register, paths = synthetic.write_scale_set(
+        folder, prisons, LARGE_QUARTERS, files, modules, periods
+    )
     env = common.cli_env(common.sqlite_url(folder))
     common.run_cli(["init"], env)
     common.run_cli(["prisons", "import", str(register)], env)
@@ -236,5 +246,6 @@ def stored_scale(tmp: Path, key: str, prisons: int, files: int, modules: Any = (
             "quarters": LARGE_QUARTERS,
             "submissions_current": expected,
             "values": rows,
+            **({"quarters_from": periods[0], "quarters_to": periods[-1]} if periods else {}),
         },
     )

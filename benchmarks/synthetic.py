@@ -24,8 +24,9 @@ pairs (first <= second) come from the contract, never from a list written here:
 - a file holds the elements of the base module and of the modules it is asked for, and
   the register names those modules for every prison (core only by default: the v1 scale
   of 18 elements; `ALL_MODULES` writes every element of the contract);
-- quarters start at 2000-Q1, long ended; the prisons have no opened/closed
-  quarters, so no `period.out_of_service` warning either.
+- quarters start at 2000-Q1, long ended (or, for bench_governance.py, end with the last
+  ended quarter: `quarters_ending`); the prisons have no opened/closed quarters, so no
+  `period.out_of_service` warning either.
 
 Run alone to write files by hand:
 
@@ -60,6 +61,13 @@ def prison_codes(n: int) -> list[str]:
 def quarters(n: int, first_year: int = FIRST_YEAR) -> list[str]:
     """`n` consecutive quarters from `first_year`-Q1."""
     return [f"{first_year + i // 4}-Q{i % 4 + 1}" for i in range(n)]
+
+
+def quarters_ending(n: int, last: str) -> list[str]:
+    """`n` consecutive quarters, the last of them `last` (YYYY-Qn)."""
+    year, quarter = int(last[:4]), int(last[-1])
+    end = year * 4 + quarter - 1
+    return [f"{i // 4}-Q{i % 4 + 1}" for i in range(end - n + 1, end + 1)]
 
 
 def module_list(modules: Sequence[str] | str = ()) -> tuple[str, ...]:
@@ -214,11 +222,16 @@ def write_submission(
     rows: int,
     seed: int = SEED,
     modules: Sequence[str] | str = (),
+    periods: Sequence[str] | None = None,
 ) -> int:
     """Write a valid submission CSV of at most `rows` rows; return the number written.
 
+    The quarters are `quarters(n_quarters)` (from 2000-Q1) unless `periods` names them.
     Raises ValueError if the prisons and quarters cannot fill `rows`.
     """
+    periods = list(periods) if periods is not None else quarters(n_quarters)
+    if len(periods) != n_quarters:
+        raise ValueError(f"{len(periods)} quarters named, {n_quarters} asked for")
     contract = load_contract()
     capacity = len(codes) * n_quarters * elements_per_quarter(modules)
     if capacity < rows:
@@ -230,7 +243,7 @@ def write_submission(
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(contract.column_names)
-        for row in submission_rows(codes, quarters(n_quarters), rows, seed, modules):
+        for row in submission_rows(codes, periods, rows, seed, modules):
             writer.writerow(row)
             written += 1
     return written
@@ -259,8 +272,10 @@ def write_scale_set(
     n_quarters: int,
     n_files: int,
     modules: Sequence[str] | str = (),
+    periods: Sequence[str] | None = None,
 ) -> tuple[Path, list[Path]]:
-    """A register of `n_prisons` and `n_files` files sharing them, every quarter of each.
+    """A register of `n_prisons` and `n_files` files sharing them, every quarter of each
+    (from 2000-Q1, or the `periods` named).
 
     File k (from 1) holds its share of the prisons for all `n_quarters` quarters, drawn with
     seed k; the 2,000 x 40 scale is 16 files of 90,000 rows (core only), or 40 files of
@@ -276,7 +291,7 @@ def write_scale_set(
     for k in range(n_files):
         path = folder / f"scale_{k + 1:02d}.csv"
         share = codes[k * per_file : (k + 1) * per_file]
-        write_submission(path, share, n_quarters, rows, k + 1, modules)
+        write_submission(path, share, n_quarters, rows, k + 1, modules, periods)
         files.append(path)
     return register, files
 
