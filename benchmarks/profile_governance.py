@@ -58,30 +58,29 @@ def main() -> None:
 
     from streamlit import dataframe_util
 
-    from dashboard.review_data import QUEUE_COLUMNS
     from data_contracts.periods import last_ended_quarter
     from store import accounts
     from store.audit_trail import audit_entries, audit_frame
-    from store.completeness import DEFAULT_DEADLINE_DAYS, completeness
+    from store.completeness import (
+        DEFAULT_DEADLINE_DAYS,
+        completeness_without_reviews,
+        with_review_states,
+    )
     from store.db import get_engine
-    from store.review import review_version
-    from store.review_queue import queue_summary, review_queue, values_beside
+    from store.review import latest_reviews, review_version
+    from store.review_queue import (
+        frame_in_state,
+        in_state,
+        queue_entries,
+        queue_frame,
+        values_beside,
+    )
     from store.submissions import data_version
 
     engine = get_engine(args.db_url)
     account = accounts.get_account(engine, args.user)
     assert account is not None, f"no account {args.user}"
     n = args.repeat
-
-    def queue_table(queue: list[dict[str, Any]]) -> pl.DataFrame:  # as dashboard.review_data
-        return (
-            pl.DataFrame(queue_summary(queue, QUEUE_COLUMNS), infer_schema_length=None)
-            .with_columns(
-                pl.col("submission_id").cast(pl.String),
-                pl.col("submitted_at").str.to_datetime(time_zone="UTC"),
-            )
-            .rename({"state": "review_state"})
-        )
 
     def arrow(frame: pl.DataFrame) -> bytes:
         return dataframe_util.convert_anything_to_arrow_bytes(frame)
@@ -98,20 +97,38 @@ def main() -> None:
     )
 
     print("Review (dashboard/views/review.py)")
+    entries = _timed(
+        "queue_entries(engine)  [cached by data version]", lambda: queue_entries(engine), n
+    )
+
+    def read_reviews() -> dict[int, Any]:
+        with engine.connect() as conn:
+            return latest_reviews(conn)
+
+    reviewed = _timed("latest_reviews  [cached by review version]", read_reviews, n)
     queue = _timed(
-        "review_queue(engine, 'submitted')  [cached by version]",
-        lambda: review_queue(engine, "submitted"),
+        "in_state(entries, reviews, 'submitted')  [the command line]",
+        lambda: in_state(entries, reviewed, "submitted"),
         n,
     )
-    table = _timed("queue_table(queue)  [every run]", lambda: queue_table(queue), n)
+    frame = _timed("queue_frame(entries)  [cached with them]", lambda: queue_frame(entries), n)
+    table = _timed(
+        "frame_in_state(frame, reviews, 'submitted')  [after each review]",
+        lambda: frame_in_state(frame, reviewed, "submitted"),
+        n,
+    )
     size = len(
         _timed("st.dataframe's Arrow bytes of the queue  [every run]", lambda: arrow(table), n)
     )
     labels = _timed(
-        "the selectbox's labels  [every run]",
-        lambda: {
-            f"{e['prison_code']} {e['period']} (submission {e['submission_id']})": e for e in queue
-        },
+        "the selectbox's labels  [after each review]",
+        lambda: (
+            table.select(
+                pl.format("{} {} (submission {})", "prison_code", "period", "submission_id")
+            )
+            .to_series()
+            .to_list()
+        ),
         n,
     )
     first = queue[0]
@@ -128,7 +145,7 @@ def main() -> None:
 
     print("Audit trail (dashboard/views/audit.py)")
     entries = _timed(
-        "audit_entries(engine, account=ministry)  [cached by entry id]",
+        "audit_entries(engine, account=ministry)  [once per account]",
         lambda: audit_entries(engine, account=account),
         n,
     )
@@ -149,26 +166,29 @@ def main() -> None:
 
     print("Data completeness (dashboard/views/completeness.py)")
     last = last_ended_quarter(date.today())
-    grid = _timed(
-        "completeness(last 12 ended quarters)  [cached by version]",
-        lambda: completeness(
+    base = _timed(
+        "completeness_without_reviews(last 12 ended quarters)  [by data version]",
+        lambda: completeness_without_reviews(
             engine, first=last - 11, last=last, deadline_days=DEFAULT_DEADLINE_DAYS
         ),
         n,
     )
+    grid = _timed(
+        "with_review_states(grid, reviews)  [after each review]",
+        lambda: with_review_states(base, reviewed),
+        n,
+    )
     print(f"  ({grid.height:,} prison-quarters)")
 
-    _profile(
-        "review_queue(engine, 'submitted')", lambda: review_queue(engine, "submitted"), args.top
-    )
+    _profile("queue_entries(engine)", lambda: queue_entries(engine), args.top)
     _profile(
         "audit_entries + audit_frame",
         lambda: audit_frame(audit_entries(engine, account=account)),
         args.top,
     )
     _profile(
-        "completeness, 12 quarters",
-        lambda: completeness(
+        "completeness without reviews, 12 quarters",
+        lambda: completeness_without_reviews(
             engine, first=last - 11, last=last, deadline_days=DEFAULT_DEADLINE_DAYS
         ),
         args.top,

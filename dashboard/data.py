@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
-from datetime import UTC, date, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -28,7 +28,6 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from store import accounts, sessions
-from store import completeness as completeness_model
 from store.changes import StoredVersion
 from store.db import database_url, get_engine, require_schema
 from store.history import latest_accepted_at, submission_history
@@ -61,16 +60,24 @@ def chosen_release() -> str | None:
 
 
 def version() -> tuple[str, int, int]:
-    """The cache key of everything stored: the database with the state of its register and
-    accounts (a register import or an account change shows at once; a log-in changes
-    neither), of its reviews and locks, and the release the session reads (if any), its
-    newest upload and its upload count."""
+    """The cache key of everything stored but the reviews: the database with the state of
+    its register and accounts (a register import or an account change shows at once; a
+    log-in changes neither), the release the session reads (if any), its newest upload and
+    its upload count. A review changes no figure, so the indicator pages keep their frames
+    while the ministry reviews; what shows a review state is keyed by review_key()."""
+    setup = accounts.setup_version(engine())
+    release = chosen_release()
+    read = "" if release is None else f"{RELEASE_MARK}{release}"
+    return (f"{database_url()}|{setup}{read}", *data_version(engine()))
+
+
+def review_key(key: tuple[str, int, int] | None = None) -> tuple[str, int, int]:
+    """version() (or `key`, one the caller read) with the state of the reviews and locks:
+    the key of what shows a review state (the queue, completeness, history)."""
     from store.review import review_version
 
-    setup = f"{accounts.setup_version(engine())}|{review_version(engine())}"
-    release = chosen_release()
-    read = "" if release is None else f"|release={release}"
-    return (f"{database_url()}|{setup}{read}", *data_version(engine()))
+    key = key or version()
+    return (f"{key[0]}|reviews={review_version(engine())}", *key[1:])
 
 
 RELEASE_MARK = "|release="
@@ -192,55 +199,14 @@ def _history(key: tuple[str, int, int]) -> pl.DataFrame:
         "warnings": pl.Int64,
         "refusal": pl.String,
         "reason": pl.String,
+        "state": pl.String,
+        "comment": pl.String,
     }
     return pl.DataFrame(entries, schema=schema)
 
 
 def history() -> pl.DataFrame:
-    return _history(version())
-
-
-@FRAMES(show_spinner=False, max_entries=8)
-def _audit_trail(key: tuple[str, int], name: str, stamp: str) -> pl.DataFrame:
-    from store.audit_trail import audit_entries, audit_frame
-
-    account = accounts.session_account(engine(), name, stamp)
-    if account is None or not account.reads_audit:
-        return audit_frame([])
-    return audit_frame(audit_entries(engine(), account=account))
-
-
-def audit_trail(account: accounts.Account) -> pl.DataFrame:
-    """The audit entries `account` may see, oldest first (store.audit_trail), cached until
-    the next entry."""
-    from store.audit_trail import latest_entry_id
-
-    key = (database_url(), latest_entry_id(engine()))
-    return _audit_trail(key, account.name, account.stamp)
-
-
-@FRAMES(show_spinner=False, max_entries=16)
-def _completeness(
-    key: tuple[str, int, int], first: int, last: int, deadline_days: int, today: date
-) -> pl.DataFrame:
-    return completeness_model.completeness(
-        engine(), first=first, last=last, deadline_days=deadline_days, today=today
-    )
-
-
-def completeness(first: int, last: int, deadline_days: int) -> pl.DataFrame:
-    return _completeness(version(), first, last, deadline_days, date.today())
-
-
-@FRAMES(show_spinner=False, max_entries=32)
-def _missing_elements(key: tuple[str, int, int], code: str, period: str) -> list[tuple[str, str]]:
-    prison = next((p for p in list_prisons(engine()) if p.code == code), None)
-    return [] if prison is None else completeness_model.missing_elements(engine(), prison, period)
-
-
-def missing_elements(code: str, period: str) -> list[tuple[str, str]]:
-    """The expected elements (code, title) a prison-quarter's current file does not report."""
-    return _missing_elements(version(), code, period)
+    return _history(review_key())
 
 
 # ---------------------------------------------------------------- indicators

@@ -76,11 +76,19 @@ def latest_entry_id(engine: Engine) -> int:
 
 
 def audit_entries(
-    engine: Engine, where: AuditFilter = AuditFilter(), account: Any = None
+    engine: Engine,
+    where: AuditFilter = AuditFilter(),
+    account: Any = None,
+    *,
+    ids: tuple[int, int] | None = None,
 ) -> list[dict[str, Any]]:
     """The entries kept by `where` (and, with an `account`, those it may see), oldest first,
-    each with AUDIT_KEYS: `at` a UTC datetime, `detail` a dict."""
+    each with AUDIT_KEYS: `at` a UTC datetime, `detail` a dict. `ids` (after, through):
+    only the entries with after < id <= through (the trail is only ever appended to, so a
+    reader holding the entries through one id reads only the newer ones)."""
     query = select(audit_log).order_by(audit_log.c.at, audit_log.c.id)
+    if ids is not None:
+        query = query.where(audit_log.c.id > ids[0], audit_log.c.id <= ids[1])
     if where.since is not None:
         query = query.where(audit_log.c.at >= where.since)
     if where.until is not None:
@@ -171,3 +179,12 @@ def filter_frame(
     if prisons:
         keep &= pl.col("prison_code").is_in(prisons)
     return frame.filter(keep)
+
+
+def appended(frame: pl.DataFrame, newer: list[dict[str, Any]]) -> pl.DataFrame:
+    """`frame` (audit_frame's, oldest first) with `newer` entries (audit_entries with `ids`
+    after the newest in `frame`), still oldest first: a stable sort by time keeps entries
+    of the same moment in id order, as audit_entries reads them."""
+    if not newer:
+        return frame
+    return pl.concat([frame, audit_frame(newer)]).sort("at", maintain_order=True)

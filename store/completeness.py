@@ -30,7 +30,7 @@ from data_contracts.periods import last_ended_quarter, period_index, period_labe
 from data_contracts.register import Prison
 from store.audit import as_utc
 from store.register_history import entry_for, segments
-from store.review import review_states
+from store.review import SUBMITTED, Review, latest_reviews
 from store.schema import submission_values, submissions, uploads
 from store.versions import current_submissions
 
@@ -117,7 +117,6 @@ def _module_counts(engine: Engine, contract: Contract, first: int, last: int) ->
         ids = conn.execute(select(current.c.id, current.c.prison_code, current.c.period_index))
         current_ids = {(r.prison_code, r.period_index): r.id for r in ids}
         counts = {r[0]: tuple(r[1:]) for r in conn.execute(counted)}
-        states = review_states(conn, *in_range)
     rows = []
     for r in versions:
         key = (r.prison_code, r.period_index)
@@ -129,7 +128,7 @@ def _module_counts(engine: Engine, contract: Contract, first: int, last: int) ->
                 "period_index": r.period_index,
                 "versions": r.versions,
                 "first_submitted_at": as_utc(r.first_submitted_at),
-                "state": states[key].state if key in states else None,
+                "submission_id": sid,
                 "counts": dict(zip(modules, (int(c or 0) for c in per_module), strict=True)),
             }
         )
@@ -140,7 +139,7 @@ def _module_counts(engine: Engine, contract: Contract, first: int, last: int) ->
             "period_index": pl.Int64,
             "versions": pl.Int64,
             "first_submitted_at": pl.Datetime(time_zone="UTC"),
-            "state": pl.String,
+            "submission_id": pl.Int64,
             "counts": pl.Struct({m: pl.Int64 for m in modules}),
         },
     )
@@ -161,6 +160,43 @@ def completeness(
     STATUSES), expected, reported, share, versions (accepted ones), state (the review state
     of the current submission, null when none), first_submitted_at, deadline.
     """
+    grid = completeness_without_reviews(
+        engine, first=first, last=last, deadline_days=deadline_days, today=today, contract=contract
+    )
+    with engine.connect() as conn:
+        return with_review_states(grid, latest_reviews(conn))
+
+
+def with_review_states(grid: pl.DataFrame, reviewed: dict[int, Review]) -> pl.DataFrame:
+    """completeness_without_reviews's grid with the review state of each current
+    submission (store.review.latest_reviews; never reviewed: submitted) in `state`, after
+    `versions`, in place of its submission id."""
+    states = pl.DataFrame(
+        {"submission_id": list(reviewed), "reviewed": [r.state for r in reviewed.values()]},
+        schema={"submission_id": pl.Int64, "reviewed": pl.String},
+    )
+    joined = grid.join(states, on="submission_id", how="left", maintain_order="left")
+    state = (
+        pl.when(pl.col("submission_id").is_null())
+        .then(pl.lit(None, pl.String))
+        .otherwise(pl.col("reviewed").fill_null(SUBMITTED))
+    )
+    columns = [c for c in grid.columns if c != "submission_id"]
+    at = columns.index("versions") + 1
+    return joined.with_columns(state.alias("state")).select(*columns[:at], "state", *columns[at:])
+
+
+def completeness_without_reviews(
+    engine: Engine,
+    *,
+    first: int,
+    last: int | None = None,
+    deadline_days: int = DEFAULT_DEADLINE_DAYS,
+    today: date | None = None,
+    contract: Contract | None = None,
+) -> pl.DataFrame:
+    """completeness's grid with `submission_id` (the current submission, null when none) in
+    place of `state`: what changes only when a submission or the register does."""
     contract = contract or load_contract()
     today = today or date.today()
     now = datetime.combine(today, datetime.min.time(), UTC)
@@ -233,7 +269,7 @@ def completeness(
             "reported",
             "share",
             "versions",
-            "state",
+            "submission_id",
             "first_submitted_at",
             "deadline",
         )

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from data_contracts.periods import period_index
 from store.account_model import Account
 from store.audit import as_utc
-from store.review import SUBMITTED, Review, latest_reviews
+from store.review import RETURNED, SUBMITTED, Review, latest_reviews
 from store.schema import reviews, submissions, uploads
 from store.verdict import REFUSED, verdict_of
 from store.versions import current_submissions
@@ -29,6 +29,8 @@ SHOWN_COLUMNS = (
     "submitted_by",
     "submitted_at",
     "file_name",
+    "state",
+    "comment",
 )
 
 
@@ -192,3 +194,15 @@ def visible_history(history: pl.DataFrame, account: Account) -> pl.DataFrame:
     code = pl.col("prison_code")
     # a file naming no prison is listed without one: the ministry's to see, no director's
     return history.filter(code.is_in(seen) | (code.is_null() & account.sees_history_of(None)))
+
+
+def returned_to_sender(history: pl.DataFrame) -> pl.DataFrame:
+    """The prison-quarters of a history table whose current submission the ministry
+    returned for correction, with its comment (oldest quarter first): what a director is
+    asked to correct (governance.md §1)."""
+    current = (pl.col("status") == "current") & (pl.col("state") == RETURNED)
+    return (
+        history.filter(current)
+        .select("prison_code", "period", "version", "comment")
+        .sort("period", "prison_code")
+    )

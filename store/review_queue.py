@@ -11,7 +11,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 
 from store.audit import as_utc
-from store.review import STATES, review_states
+from store.review import STATES, SUBMITTED, Review, latest_reviews
 from store.schema import uploads
 from store.versions import current_submissions
 
@@ -29,21 +29,19 @@ def _warnings_of(report: dict[str, Any], prison: str, period: str) -> list[dict[
     return sorted(mine, key=lambda w: w["rule"] not in FIRST_RULES)
 
 
-def review_queue(engine: Engine, state: str | None = None) -> list[dict[str, Any]]:
-    """One entry per current submission (oldest quarter first), in `state` if given.
+def queue_entries(engine: Engine) -> list[dict[str, Any]]:
+    """One entry per current submission (oldest quarter first), without its review: what
+    changes only when a submission is stored (a cache keeps it while reviews go on).
 
-    Keys: prison_code, period, submission_id, version, state, comment, reviewed_by,
-    submitted_by, submitted_at (ISO 8601), warnings (rule and message, outliers first).
+    Keys: prison_code, period, submission_id, version, submitted_by, submitted_at (ISO
+    8601), warnings (rule and message, outliers first).
     """
-    if state is not None and state not in STATES:
-        raise ValueError(f"state must be one of {', '.join(STATES)}, not {state!r}")
     current = current_submissions().subquery("current")
     query = (
         select(
             current.c.id,
             current.c.prison_code,
             current.c.period,
-            current.c.period_index,
             current.c.version,
             current.c.upload_id,
             uploads.c.submitted_by,
@@ -54,10 +52,9 @@ def review_queue(engine: Engine, state: str | None = None) -> list[dict[str, Any
         .order_by(current.c.period_index, current.c.prison_code)
     )
     with engine.connect() as conn:
-        states = review_states(conn)
         rows = list(conn.execute(query).mappings())
-        wanted = [r for r in rows if state is None or states[_key(r)].state == state]
-        ids = sorted({r["upload_id"] for r in wanted})
+        ids = sorted({r["upload_id"] for r in rows})
+        # An upload of many prison-quarters has one report: parsed once, not per row.
         reports = {
             i: json.loads(text)
             for i, text in conn.execute(
@@ -65,8 +62,7 @@ def review_queue(engine: Engine, state: str | None = None) -> list[dict[str, Any
             )
         }
     out = []
-    for r in wanted:
-        review = states[_key(r)]
+    for r in rows:
         at = as_utc(r["submitted_at"])
         out.append(
             {
@@ -74,9 +70,6 @@ def review_queue(engine: Engine, state: str | None = None) -> list[dict[str, Any
                 "period": r["period"],
                 "submission_id": r["id"],
                 "version": r["version"],
-                "state": review.state,
-                "comment": review.comment,
-                "reviewed_by": review.by,
                 "submitted_by": r["submitted_by"],
                 "submitted_at": at.isoformat() if at is not None else None,
                 "warnings": _warnings_of(reports[r["upload_id"]], r["prison_code"], r["period"]),
@@ -85,14 +78,88 @@ def review_queue(engine: Engine, state: str | None = None) -> list[dict[str, Any
     return out
 
 
+def with_review(entry: dict[str, Any], reviewed: dict[int, Review]) -> dict[str, Any]:
+    """A queue entry with its review (store.review.latest_reviews): state, the latest
+    reviewer's comment and who wrote it (never reviewed: submitted, no comment)."""
+    review = reviewed.get(entry["submission_id"])
+    if review is None:
+        return {**entry, "state": SUBMITTED, "comment": None, "reviewed_by": None}
+    return {**entry, "state": review.state, "comment": review.comment, "reviewed_by": review.by}
+
+
+def in_state(
+    entries: list[dict[str, Any]], reviewed: dict[int, Review], state: str | None = None
+) -> list[dict[str, Any]]:
+    """The entries (queue_entries) with their reviews, those in `state` if given."""
+    if state is not None and state not in STATES:
+        raise ValueError(f"state must be one of {', '.join(STATES)}, not {state!r}")
+    out = (with_review(e, reviewed) for e in entries)
+    return [e for e in out if state is None or e["state"] == state]
+
+
+def review_queue(engine: Engine, state: str | None = None) -> list[dict[str, Any]]:
+    """One entry per current submission (oldest quarter first), in `state` if given: the
+    keys of queue_entries with state, comment and reviewed_by."""
+    if state is not None and state not in STATES:
+        raise ValueError(f"state must be one of {', '.join(STATES)}, not {state!r}")
+    entries = queue_entries(engine)
+    with engine.connect() as conn:
+        reviewed = latest_reviews(conn)
+    return in_state(entries, reviewed, state)
+
+
 def queue_summary(entries: list[dict[str, Any]], columns: tuple[str, ...]) -> list[dict[str, Any]]:
     """The queue's entries cut to `columns`, each submission's warnings counted (a table's
-    rows: the command line's and the dashboard's)."""
+    rows: the command line's)."""
     return [{**{c: e[c] for c in columns}, "warnings": len(e["warnings"])} for e in entries]
 
 
-def _key(row: Any) -> tuple[str, int]:
-    return (row["prison_code"], row["period_index"])
+QUEUE_FRAME_SCHEMA = {
+    "prison_code": pl.String,
+    "period": pl.String,
+    "submission_id": pl.Int64,
+    "version": pl.Int64,
+    "warnings": pl.Int64,
+    "submitted_by": pl.String,
+    "submitted_at": pl.Datetime(time_zone="UTC"),
+}
+
+
+def queue_frame(entries: list[dict[str, Any]]) -> pl.DataFrame:
+    """queue_entries as a table (no review yet): a row per entry, in its order, its
+    warnings counted and the time sent a time (frame_in_state puts the reviews on it)."""
+    columns: dict[str, list[Any]] = {c: [e[c] for e in entries] for c in QUEUE_FRAME_SCHEMA}
+    columns["warnings"] = [len(e["warnings"]) for e in entries]
+    schema = {**QUEUE_FRAME_SCHEMA, "submitted_at": pl.String}  # ISO 8601, parsed below
+    return pl.DataFrame(columns, schema=schema).with_columns(
+        pl.col("submitted_at").str.to_datetime(time_zone="UTC", format="%+")
+    )
+
+
+def frame_in_state(
+    frame: pl.DataFrame, reviewed: dict[int, Review], state: str | None = None
+) -> pl.DataFrame:
+    """queue_frame's table with each submission's `state`, `comment` and `reviewed_by`
+    (as with_review: never reviewed, submitted), the rows in `state` if given."""
+    if state is not None and state not in STATES:
+        raise ValueError(f"state must be one of {', '.join(STATES)}, not {state!r}")
+    reviews = pl.DataFrame(
+        {
+            "submission_id": list(reviewed),
+            "state": [r.state for r in reviewed.values()],
+            "comment": [r.comment for r in reviewed.values()],
+            "reviewed_by": [r.by for r in reviewed.values()],
+        },
+        schema={
+            "submission_id": pl.Int64,
+            "state": pl.String,
+            "comment": pl.String,
+            "reviewed_by": pl.String,
+        },
+    )
+    out = frame.join(reviews, on="submission_id", how="left", maintain_order="left")
+    out = out.with_columns(pl.col("state").fill_null(SUBMITTED))
+    return out if state is None else out.filter(pl.col("state") == state)
 
 
 # How many earlier quarters a reviewer sees beside the one under review.

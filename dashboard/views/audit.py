@@ -8,7 +8,9 @@ from datetime import UTC, datetime, time, timedelta
 
 import streamlit as st
 
-from dashboard import auth, data, exports, filters
+from dashboard import auth, exports, filters
+from dashboard import review_data as data
+from dashboard.tables import column_config
 from store.audit_trail import action_family, filter_frame
 
 
@@ -50,9 +52,9 @@ def render() -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "at": st.column_config.DatetimeColumn("when (UTC)", format="YYYY-MM-DD HH:mm:ss"),
-            "prison_code": st.column_config.TextColumn("prison"),
-            "detail": st.column_config.TextColumn("detail (comment, reason, ...)", width="large"),
+            **column_config(shown, None),
+            "at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm:ss"),
+            "detail": st.column_config.TextColumn("Detail (comment, reason, …)", width="large"),
         },
     )
     words = [f"from {since} to {until}"]

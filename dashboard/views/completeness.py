@@ -7,7 +7,8 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import completeness_charts, data, exports, filters
+from dashboard import completeness_charts, exports, filters
+from dashboard import review_data as data
 from dashboard.chart_style import LABELLED_PRISONS
 from data_contracts.periods import last_ended_quarter, period_label
 from indicators import grids

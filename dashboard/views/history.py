@@ -11,6 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, exports
+from dashboard.tables import column_config
 from store.history import SHOWN_COLUMNS, STATUSES, visible_history
 
 
@@ -43,10 +44,12 @@ def _submissions(history: pl.DataFrame) -> None:
         " · ".join(f"{r['status']}: {r['count']:,}" for r in counts.iter_rows(named=True))
         or "No submissions yet."
     )
-    table = shown.select(*SHOWN_COLUMNS, "reason", "errors", "warnings", "sha256").sort(
-        "submitted_at", descending=True
+    table = (
+        shown.select(*SHOWN_COLUMNS, "reason", "errors", "warnings", "sha256")
+        .sort("submitted_at", descending=True)
+        .rename({"state": "review_state"})
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=column_config(table, None))
     st.download_button(
         "Download (CSV)",
         lambda: exports.csv_bytes(table),  # made when pressed, not on every run

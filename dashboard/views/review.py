@@ -26,23 +26,22 @@ def render() -> None:
         st.success(done)
     state = st.segmented_control("State", list(STATES), default=SUBMITTED, key="review_state")
     queue = data.review_queue(state)
+    count = queue.table.height
     st.caption(
-        f"{len(queue):,} prison-quarter{'' if len(queue) == 1 else 's'} "
+        f"{count:,} prison-quarter{'' if count == 1 else 's'} "
         f"{state or 'in any state'}. Approving says the figures "
         "were checked and count as final for that prison; returning sends them back to the "
         "director with your comment; an approved quarter is reopened with a reason before "
         "it can be replaced."
     )
-    if not queue:
+    if not count:
         st.info("Nothing to review here.")
         return
-    table = data.queue_table(queue)
+    table = queue.table
     st.dataframe(table, hide_index=True, width="stretch", column_config=column_config(table, None))
-    labels = {
-        f"{e['prison_code']} {e['period']} (submission {e['submission_id']})": e for e in queue
-    }
-    chosen = labels[st.selectbox("Submission to review", list(labels), key="review_item")]
-    _one(account, chosen)
+    labels = queue.labels
+    chosen = st.selectbox("Submission to review", list(labels), key="review_item")
+    _one(account, data.queue_entry(labels[chosen]))
 
 
 def _one(account, entry: dict) -> None:  # type: ignore[no-untyped-def,type-arg]

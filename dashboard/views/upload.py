@@ -19,6 +19,7 @@ from dashboard import auth, data, exports, markup
 from data_contracts.issue_groups import grouped_issues
 from data_contracts.periods import is_period, last_ended_quarter, period_label
 from data_contracts.template import write_template
+from store.history import returned_to_sender, visible_history
 from store.prisons import load_register
 from store.verdict import ACCEPTED, REJECTED
 
@@ -27,6 +28,8 @@ REPLACES = "submission.replaces"
 SHOWN_GROUPS = 200
 # Above this many stored prison-quarters (a back-fill), one line counts them.
 SHOWN_VERSIONS = 10
+# The returned prison-quarters listed above the upload (History lists every one).
+SHOWN_RETURNED = 10
 
 
 def render() -> None:
@@ -38,11 +41,32 @@ def render() -> None:
         "or Parquet; at most 10 MiB and 100,000 rows; one row per prison, quarter and data "
         "element. Nothing is stored until you press 'Store the file'."
     )
+    _returned(account)
     uploaded = st.file_uploader("Quarterly file", key="upload_file")
     if uploaded is not None:
         _check_and_store(uploaded.getvalue(), uploaded.name, account)
     st.divider()
     _template(account)
+
+
+def _returned(account) -> None:  # type: ignore[no-untyped-def]
+    """The prison-quarters the ministry returned to this sender, each with its comment."""
+    returned = returned_to_sender(visible_history(data.history(), account))
+    if returned.height == 0:
+        return
+    lines = [
+        f"- **{markup.text(r['prison_code'])} {r['period']}** (version {r['version']}): "
+        f"{markup.text(r['comment'] or 'no comment')}"
+        for r in returned.head(SHOWN_RETURNED).iter_rows(named=True)
+    ]
+    if returned.height > SHOWN_RETURNED:
+        lines.append(f"- … and {returned.height - SHOWN_RETURNED:,} more (see History).")
+    count = returned.height
+    st.warning(
+        f"The ministry returned {count:,} prison-quarter{'' if count == 1 else 's'} to you for "
+        "correction. Send a corrected file for each (it replaces the returned version):\n\n"
+        + "\n".join(lines)
+    )
 
 
 def _verdict_line(name: str, verdict) -> None:  # type: ignore[no-untyped-def]
