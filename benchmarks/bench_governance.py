@@ -28,10 +28,11 @@ fills the caches; kept as `cold`), then ROUNDS rounds: each governance page is i
 result, the median of ROUNDS clicks with the max beside it, goal GOAL_PAGE_SWITCH.
 
 Then, in a second session, AFTER_REVIEW rounds each after one more `review approve` (run
-between the Overview and the next click on Review, untimed): every cached frame of the
-dashboard is keyed by the data version, of which the reviews are part (and the audit trail
-by its newest entry), so these clicks are what the ministry waits for while reviewing: each
-page computes afresh. Each page is a result again, "right after a review".
+between the Overview and the next click on Review, untimed): what the ministry waits for
+while reviewing. The dashboard keeps what a review does not change (the queue's entries
+and warnings, the completeness grid, the indicator frames: keyed by the data version) and
+redoes only what it does: the review states put on them, and the audit trail's newer
+entries (dashboard.review_data). Each page is a result again, "right after a review".
 
 The result checks real work: after every visit the Review page must say it holds the
 expected number of submitted prison-quarters, the Audit trail page "N of N entries" with
