@@ -190,7 +190,7 @@ def _history(key: tuple[str, int, int]) -> pl.DataFrame:
         "version": pl.Int64,
         "status": pl.String,
         "submitted_by": pl.String,
-        "submitted_at": pl.String,
+        "submitted_at": pl.String,  # ISO 8601, made a time below
         "file_name": pl.String,
         "sha256": pl.String,
         "submission_id": pl.Int64,
@@ -202,7 +202,8 @@ def _history(key: tuple[str, int, int]) -> pl.DataFrame:
         "state": pl.String,
         "comment": pl.String,
     }
-    return pl.DataFrame(entries, schema=schema)
+    frame = pl.DataFrame(entries, schema=schema)
+    return frame.with_columns(pl.col("submitted_at").str.to_datetime(time_zone="UTC", format="%+"))
 
 
 def history() -> pl.DataFrame:

@@ -64,3 +64,9 @@ def notes(texts: list[str]) -> None:
     """Footnotes under a chart or table (what its symbols and words mean)."""
     if texts:
         st.caption("  \n".join(texts))
+
+
+def blank_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """A copy for display with empty text cells blank rather than "None" (a grid's comment,
+    reason or quarter that is not there; numbers keep their nulls, shown as empty too)."""
+    return frame.with_columns(pl.col(pl.String).fill_null(""))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import auth, exports, filters
 from dashboard import review_data as data
-from dashboard.tables import column_config
+from dashboard.tables import blank_text, column_config
 from store.audit_trail import action_family, filter_frame
 
 
@@ -48,7 +48,7 @@ def render() -> None:
     )
     st.caption(f"{shown.height:,} of {log.height:,} entries.")
     st.dataframe(
-        shown,
+        blank_text(shown),
         hide_index=True,
         width="stretch",
         column_config={

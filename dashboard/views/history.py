@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, exports
-from dashboard.tables import column_config
+from dashboard.tables import blank_text, column_config
 from store.history import SHOWN_COLUMNS, STATUSES, visible_history
 
 
@@ -49,7 +49,12 @@ def _submissions(history: pl.DataFrame) -> None:
         .sort("submitted_at", descending=True)
         .rename({"state": "review_state"})
     )
-    st.dataframe(table, hide_index=True, width="stretch", column_config=column_config(table, None))
+    st.dataframe(
+        blank_text(table),
+        hide_index=True,
+        width="stretch",
+        column_config=column_config(table, None),
+    )
     st.download_button(
         "Download (CSV)",
         lambda: exports.csv_bytes(table),  # made when pressed, not on every run

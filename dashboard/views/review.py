@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import auth, markup
 from dashboard import review_data as data
-from dashboard.tables import column_config
+from dashboard.tables import blank_text, column_config
 from store.review import APPROVE, APPROVED, DONE, REOPEN, RETURN, STATES, SUBMITTED
 
 DONE_KEY = "review_done"  # the sentence saying what the last action did, shown once
@@ -38,7 +38,12 @@ def render() -> None:
         st.info("Nothing to review here.")
         return
     table = queue.table
-    st.dataframe(table, hide_index=True, width="stretch", column_config=column_config(table, None))
+    st.dataframe(
+        blank_text(table),
+        hide_index=True,
+        width="stretch",
+        column_config=column_config(table, None),
+    )
     labels = queue.labels
     chosen = st.selectbox("Submission to review", list(labels), key="review_item")
     _one(account, data.queue_entry(labels[chosen]))
@@ -63,9 +68,9 @@ def _one(account, entry: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
         actions = [(REOPEN, "Reopen", "secondary")]
     else:
         actions = [(APPROVE, "Approve", "primary"), (RETURN, "Return for correction", "secondary")]
-    columns = st.columns(len(actions))
-    for column, (action, label, kind) in zip(columns, actions, strict=True):
-        if column.button(label, type=kind, key=f"review_{action}_{sid}"):
+    row = st.container(horizontal=True)  # the buttons side by side, not spread out
+    for action, label, kind in actions:
+        if row.button(label, type=kind, key=f"review_{action}_{sid}"):
             message = data.review(account, action, code, period, sid, text)
             if message is None:
                 st.session_state[DONE_KEY] = f"{markup.text(code)} {period}: {DONE[action]}."
