@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from data_contracts.contract import Contract, load_contract
+from data_contracts.countries import DEFAULT_COUNTRY_SETTING, default_country, is_country_code
 from data_contracts.periods import is_period, period_index
 from data_contracts.reader import FileRejected, read_csv_table
 from data_contracts.report import Issue
@@ -30,6 +31,8 @@ class Prison:
     closed: str | None = None
     modules: tuple[str, ...] = ()  # the modules beyond the base module it reports
     peer_group: str | None = None  # as the register writes it
+    # ISO 3166-1 alpha-2 (data_contracts.countries); a register without it: default_country
+    country: str = field(default_factory=default_country)
 
     @property
     def peer(self) -> str | None:
@@ -114,6 +117,12 @@ def read_register(path: Path, contract: Contract | None = None) -> tuple[list[Pr
         text = (values.get(column) or "").strip()
         return text or None
 
+    fallback = None if "country" in index else default_country()
+    if fallback is not None and not is_country_code(fallback):
+        setting = (
+            f" (the setting {DEFAULT_COUNTRY_SETTING}, used as the register has no country column)"
+        )
+        return [], [_country_issue(fallback, None, contract, setting)]
     code_re = re.compile(spec["code_pattern"])
     prisons: list[Prison] = []
     first_row: dict[str, int] = {}
@@ -156,6 +165,11 @@ def read_register(path: Path, contract: Contract | None = None) -> tuple[list[Pr
             problems.append(
                 _issue("register.order", row, "closed", contract, opened=opened, closed=closed)
             )
+        country = cell(values, "country") if "country" in index else fallback
+        if country is None:
+            problems.append(_issue("register.required", row, "country", contract))
+        elif "country" in index and not is_country_code(country):
+            problems.append(_country_issue(country, row, contract))
         modules, unknown = _modules(cell(values, "modules"), contract)
         problems.extend(
             _issue(
@@ -181,9 +195,23 @@ def read_register(path: Path, contract: Contract | None = None) -> tuple[list[Pr
                 closed=closed,
                 modules=modules,
                 peer_group=cell(values, "peer_group"),
+                country=country or "",
             )
         )
     return ([] if issues else prisons), issues
+
+
+def _country_issue(value: str, row: int | None, contract: Contract, where: str = "") -> Issue:
+    upper = value.strip().upper()
+    hint = f" (did you mean '{upper}'?)" if upper != value and is_country_code(upper) else ""
+    return _issue(
+        "register.country",
+        row,
+        "country",
+        contract,
+        value=value[:MAX_QUOTED_CHARS],
+        suggestion=f"{where}{hint}",
+    )
 
 
 def _modules(text: str | None, contract: Contract) -> tuple[tuple[str, ...], list[str]]:

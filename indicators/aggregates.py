@@ -4,7 +4,8 @@ An aggregate row sums the numerators and the denominators of the prisons that re
 both, for one indicator and quarter (indicators.md §2), and says how many prisons it
 covers; it never averages prison values. Each aggregate level is one entry of
 ``GROUP_KEYS`` (the columns that name the aggregate a prison row belongs to), so the
-nation (no key), the regions (``region``) and the peer groups (``peer_group``: the
+nation (``country``: one per country), the regions and the peer groups of each country
+(``region``, ``peer_group``: the
 register's peer_group, or the prison type where that is empty; §4.1) are summed, and
 joined to as benchmarks, by the same code.
 
@@ -29,8 +30,14 @@ Level = Literal["prison", "region", "peer", "national"]
 Benchmark = Literal["national", "region", "peer"]
 BENCHMARKS: tuple[Benchmark, ...] = ("national", "region", "peer")
 PEER_GROUP = "peer_group"
-# The columns that name the aggregate of each level a prison row belongs to.
-GROUP_KEYS: dict[str, tuple[str, ...]] = {NATIONAL: (), REGION: ("region",), PEER: (PEER_GROUP,)}
+COUNTRY = "country"
+# The columns that name the aggregate of each level a prison row belongs to: every
+# aggregate is within one country (international.md §1: they never mix countries).
+GROUP_KEYS: dict[str, tuple[str, ...]] = {
+    NATIONAL: (COUNTRY,),
+    REGION: (COUNTRY, "region"),
+    PEER: (COUNTRY, PEER_GROUP),
+}
 # The aggregate levels the default table holds; peer rows are added where asked for, or
 # where they are the benchmark.
 DEFAULT_AGGREGATES = (NATIONAL, REGION)
@@ -39,6 +46,7 @@ MIN_PEER_PRISONS = 3
 MIN_BENCHMARK_PRISONS = {PEER: MIN_PEER_PRISONS}
 AGGREGATE_COLUMNS = (
     "level",
+    COUNTRY,
     "region",
     "prison_code",
     PEER_GROUP,
@@ -95,7 +103,7 @@ def aggregate_counts(
         members = prisons
         for key in keys:
             members = members.filter(pl.col(key).is_not_null())
-        empty = [c for c in ("region", "prison_code", PEER_GROUP) if c not in keys]
+        empty = [c for c in (COUNTRY, "region", "prison_code", PEER_GROUP) if c not in keys]
         parts.append(
             members.group_by("period_index", *keys)
             .agg(*sums)
@@ -139,6 +147,7 @@ def with_benchmark(
 
 
 def group_key_of(level: str) -> str | None:
-    """The one column naming a prison's aggregate at ``level`` (None for the nation)."""
-    keys = GROUP_KEYS[level]
+    """The column naming a prison's aggregate at ``level`` within its country (region,
+    peer group; None for the nation: the country itself)."""
+    keys = [k for k in GROUP_KEYS[level] if k != COUNTRY]
     return keys[0] if keys else None

@@ -40,8 +40,8 @@ from indicators import stats, trend
 # Levels, benchmarks and aggregates live in indicators.aggregates; the names other modules
 # have always imported from here are re-exported (``X as X``).
 from indicators.aggregates import BENCHMARKS as BENCHMARKS
-from indicators.aggregates import LEVELS as LEVELS
 from indicators.aggregates import (
+    COUNTRY,
     NATIONAL,
     PEER,
     PEER_GROUP,
@@ -52,6 +52,7 @@ from indicators.aggregates import (
     aggregate_levels,
     with_benchmark,
 )
+from indicators.aggregates import LEVELS as LEVELS
 from indicators.aggregates import Level as Level
 from indicators.aggregates import reported_both as reported_both
 from indicators.inputs import (
@@ -62,9 +63,11 @@ from indicators.inputs import (
 )
 from indicators.registry import Indicator, Registry, load_registry
 
-# The columns of indicators.md §6, in its order: v1's, then the two v2 appends.
+# The columns of indicators.md §6, in its order: v1's with international.md §1's `country`
+# after `level`, then the two v2 appends.
 V1_TABLE_COLUMNS = (
     "level",
+    COUNTRY,
     "region",
     "prison_code",
     "period",
@@ -85,6 +88,7 @@ APPENDED_COLUMNS = (PEER_GROUP, "domain")
 TABLE_COLUMNS = (*V1_TABLE_COLUMNS, *APPENDED_COLUMNS)
 TABLE_SCHEMA = {
     "level": pl.String,
+    COUNTRY: pl.String,
     "region": pl.String,
     "prison_code": pl.String,
     "period": pl.String,
@@ -108,7 +112,7 @@ TABLE_SCHEMA = {
 ENGINE = "in-memory"
 # The columns that name one series of a table: one row per quarter within it (peer_group
 # tells one peer group's row from another's; on prison rows it follows the prison).
-SERIES_KEYS = ("level", "region", "prison_code", "indicator", PEER_GROUP)
+SERIES_KEYS = ("level", COUNTRY, "region", "prison_code", "indicator", PEER_GROUP)
 INTERVALS = (
     ("lower_95", stats.CONFIDENCE_95, "lower"),
     ("upper_95", stats.CONFIDENCE_95, "upper"),
@@ -127,6 +131,7 @@ def prison_counts(quarters: pl.LazyFrame, indicator: Indicator) -> pl.LazyFrame:
     source = PERSON_YEARS_COLUMN if indicator.is_rate else indicator.denominator
     return quarters.select(
         pl.lit(PRISON).alias("level"),
+        COUNTRY,
         "region",
         "prison_code",
         PEER_GROUP,
@@ -251,12 +256,12 @@ def indicator_rows(
             pl.lit(None, dtype=pl.Float64).alias("benchmark"),
             pl.lit(None, dtype=pl.String).alias("significance"),
         )
-        parts.append(in_table_columns(nation.sort("period_index"), indicator))
+        parts.append(in_table_columns(nation.sort("period_index", COUNTRY), indicator))
     for level in (REGION, PEER):
         if level in levels and level in wanted:
             rows = totals.filter(pl.col("level") == level)
             compared = _benchmarked(rows, totals, AGGREGATE_BENCHMARK[level], uncomputable)
-            order = ("period_index", "region" if level == REGION else PEER_GROUP)
+            order = ("period_index", COUNTRY, "region" if level == REGION else PEER_GROUP)
             parts.append(in_table_columns(with_significance(compared.sort(*order)), indicator))
     if PRISON in wanted:
         prisons = _benchmarked(

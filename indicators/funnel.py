@@ -23,6 +23,7 @@ import polars as pl
 from indicators import funnel_stats
 from indicators.aggregates import (
     BENCHMARKS,
+    COUNTRY,
     MIN_BENCHMARK_PRISONS,
     NATIONAL,
     PEER,
@@ -69,12 +70,22 @@ PHI_DIGITS = 2
 TAU2_SIGNIFICANT_DIGITS = 3
 
 
-def group_expr(benchmark: str) -> pl.Expr:
-    """Each row's benchmark group: 'national', or the value of the group column."""
+def group_expr(benchmark: str, several_countries: bool = False) -> pl.Expr:
+    """Each row's benchmark group: 'national', or the value of the group column; with
+    `several_countries`, within its country (international.md §1: a group never mixes
+    countries), named by the country code first ('BE', 'BE Flanders')."""
     if benchmark not in GROUP_COLUMNS:
         raise ValueError(f"benchmark must be one of {', '.join(GROUP_COLUMNS)}, not {benchmark!r}")
     column = GROUP_COLUMNS[benchmark]
-    return pl.lit(NATIONAL_GROUP) if column is None else pl.col(column)
+    if not several_countries:
+        return pl.lit(NATIONAL_GROUP) if column is None else pl.col(column)
+    if column is None:
+        return pl.col(COUNTRY)
+    return pl.concat_str(pl.col(COUNTRY), pl.lit(" "), pl.col(column))
+
+
+def _several_countries(rows: pl.DataFrame) -> bool:
+    return COUNTRY in rows.columns and rows[COUNTRY].drop_nulls().n_unique() > 1
 
 
 def funnel_limit(
@@ -169,7 +180,9 @@ def funnel_data(
         (pl.col("level") == PRISON)
         & (pl.col("indicator") == indicator)
         & (pl.col("period") == period)
-    ).with_columns(group_expr(benchmark).alias(GROUP))
+    )
+    several = _several_countries(rows)
+    rows = rows.with_columns(group_expr(benchmark, several).alias(GROUP))
     visible = _visible_prisons(rows, shown, indicator, period)
     phi, tau2 = _spread(spec, overdispersion, pl.col("_visible"))
     compared = has_benchmark(benchmark)
@@ -228,7 +241,9 @@ def funnel_data(
         .sort("prison_code")
     )
     if shown is not None:
-        funnel = funnel_as_shown(funnel, shown, indicator, period, benchmark=benchmark)
+        funnel = funnel_as_shown(
+            funnel, shown, indicator, period, benchmark=benchmark, several_countries=several
+        )
     return funnel.select(FUNNEL_COLUMNS)
 
 
@@ -266,8 +281,10 @@ def funnel_as_shown(
     period: str,
     *,
     benchmark: FunnelBenchmark = "national",
+    several_countries: bool = False,
 ) -> pl.DataFrame:
-    """A funnel with what a reader's (suppressed) table hides hidden here too.
+    """A funnel with what a reader's (suppressed) table hides hidden here too (its groups
+    named as funnel_data named them: `several_countries`).
 
     A prison suppressed (or absent) there keeps only the denominator that table shows,
     and no label; a group whose aggregate is suppressed there loses its benchmark, its
@@ -275,7 +292,8 @@ def funnel_as_shown(
     """
     quarter = shown.filter((pl.col("indicator") == indicator) & (pl.col("period") == period))
     groups = quarter.filter(pl.col("level") == GROUP_LEVELS[benchmark]).select(
-        group_expr(benchmark).alias(GROUP), pl.col("suppressed").alias("_group_hidden")
+        group_expr(benchmark, several_countries).alias(GROUP),
+        pl.col("suppressed").alias("_group_hidden"),
     )
     visible = quarter.filter(pl.col("level") == PRISON).select(
         "prison_code",

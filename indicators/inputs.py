@@ -12,8 +12,9 @@ from typing import Any
 
 import polars as pl
 
+from data_contracts.countries import default_country
 from data_contracts.periods import days_in_quarter_expr, period_index
-from indicators.aggregates import PEER_GROUP
+from indicators.aggregates import COUNTRY, PEER_GROUP
 
 DAYS_PER_YEAR = 365.25
 # Polars 2 runs lazy queries on its streaming engine by default. Measured on 1.44 M values:
@@ -23,30 +24,42 @@ POPULATION = "population_average"
 # Combines a dense prison number and a quarter index into one integer group key.
 QUARTERS_PER_PRISON_KEY = 1 << 20
 PERSON_YEARS_COLUMN = "_person_years"
-REGISTER_SCHEMA = {"prison_code": pl.String, "region": pl.String, PEER_GROUP: pl.String}
+REGISTER_SCHEMA = {
+    "prison_code": pl.String,
+    COUNTRY: pl.String,
+    "region": pl.String,
+    PEER_GROUP: pl.String,
+}
 # An effective-dated register (store.register_history.register_over_time) has this column:
 # the first quarter index each row applies to (null: from the start).
 FROM_INDEX = "from_index"
 
 
 def register_frame(register: Any) -> pl.DataFrame:
-    """prison_code, region and peer_group from a Register, an iterable of Prison, or a frame.
+    """prison_code, country, region and peer_group from a Register, an iterable of Prison,
+    or a frame.
 
     A prison's peer group is ``Prison.peer`` (its peer_group, else its prison type, else
-    none: indicators.md §4.1). A frame without a peer_group column gives every prison none;
-    a frame with ``from_index`` keeps it (one row per run of quarters of a prison).
+    none: indicators.md §4.1). A frame without a peer_group column gives every prison none,
+    one without a country column the default country (data_contracts.countries); a frame
+    with ``from_index`` keeps it (one row per run of quarters of a prison).
     """
     if isinstance(register, pl.DataFrame):
         peer = pl.col(PEER_GROUP) if PEER_GROUP in register.columns else pl.lit(None)
+        country = pl.col(COUNTRY) if COUNTRY in register.columns else pl.lit(default_country())
         dated = [pl.col(FROM_INDEX).cast(pl.Int64)] if FROM_INDEX in register.columns else []
         return register.select(
             pl.col("prison_code").cast(pl.String),
+            country.cast(pl.String).alias(COUNTRY),
             pl.col("region").cast(pl.String),
             peer.cast(pl.String).alias(PEER_GROUP),
             *dated,
         )
     prisons: Iterable[Any] = register.prisons.values() if hasattr(register, "prisons") else register
-    rows = [(p.code, p.region, getattr(p, "peer", None)) for p in prisons]
+    rows = [
+        (p.code, getattr(p, COUNTRY, None) or default_country(), p.region, getattr(p, "peer", None))
+        for p in prisons
+    ]
     return pl.DataFrame(rows, schema=REGISTER_SCHEMA, orient="row")
 
 
@@ -71,13 +84,14 @@ def element_code(elements: Sequence[str]) -> pl.Expr:
 def prison_quarters(
     values: pl.DataFrame | pl.LazyFrame, register: pl.DataFrame, elements: Sequence[str]
 ) -> pl.DataFrame:
-    """One row per prison-quarter with its region, peer group, person-years and each element.
+    """One row per prison-quarter with its country, region, peer group, person-years and
+    each element.
 
     The pivot is done once for all indicators, grouping on integers (a dense prison
     number and the quarter index), which is several times faster than grouping on the
     code text. Prisons missing from the register are left out: they belong to no region,
-    and the store accepts no submission from them. Rows come sorted by quarter, region
-    and prison, the order of the table. population_average is always read: every stored
+    and the store accepts no submission from them. Rows come sorted by quarter, country,
+    region and prison, the order of the table. population_average is always read: every stored
     prison-quarter has it, so every submitted prison-quarter gets its rows.
     """
     elements = list(dict.fromkeys([POPULATION, *elements]))
@@ -105,7 +119,7 @@ def prison_quarters(
             person_years(pl.col(POPULATION), pl.col("period_index")).alias(PERSON_YEARS_COLUMN)
         )
         .drop("_key")
-        .sort("period_index", "region", "prison_code")
+        .sort("period_index", COUNTRY, "region", "prison_code")
         .collect(engine=PIVOT_ENGINE)
     )
 

@@ -16,10 +16,10 @@ from data_contracts.periods import current_quarter, period_label
 from data_contracts.register import MODULE_SEPARATOR, Prison, Register
 from store import audit
 from store.db import write_transaction
-from store.register_history import record_entry, register_as_of
+from store.register_history import ENTRY_FIELDS, record_entry, register_as_of
 from store.schema import prisons as prisons_table
 
-FIELDS = ("name", "region", "prison_type", "opened", "closed", "modules", "peer_group")
+FIELDS = ENTRY_FIELDS
 # The quarters a register change may be dated from on the Administration page: this many
 # before the current one (a correction found late) and after it (a change announced ahead).
 EFFECTIVE_FROM_PAST = 40

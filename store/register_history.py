@@ -23,12 +23,23 @@ from data_contracts.register import MODULE_SEPARATOR, Prison
 from store import audit
 from store.schema import register_history
 
-ENTRY_FIELDS = ("name", "region", "prison_type", "opened", "closed", "modules", "peer_group")
+# A register entry's fields as stored (store.prisons writes the same ones to `prisons`).
+ENTRY_FIELDS = (
+    "name",
+    "region",
+    "prison_type",
+    "opened",
+    "closed",
+    "modules",
+    "peer_group",
+    "country",
+)
 # A prison's first entry, and an entry dated nowhere, apply from this quarter index on.
 FROM_THE_START = -(10**9)
 SEGMENT_SCHEMA = {
     "prison_code": pl.String,
     "from_index": pl.Int64,
+    "country": pl.String,
     "region": pl.String,
     "peer_group": pl.String,
 }
@@ -116,9 +127,9 @@ def entry_for(runs: list[tuple[int, Prison]], index: int) -> Prison:
 
 def segments_frame(runs: dict[str, list[tuple[int, Prison]]]) -> pl.DataFrame:
     """The runs as the engine's register (indicators.inputs.register_frame): prison_code,
-    from_index, region and peer_group (Prison.peer) of each run."""
+    from_index, country, region and peer_group (Prison.peer) of each run."""
     rows = [
-        (code, start, prison.region, prison.peer)
+        (code, start, prison.country, prison.region, prison.peer)
         for code, prison_runs in sorted(runs.items())
         for start, prison in prison_runs
     ]

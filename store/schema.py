@@ -43,6 +43,8 @@ prisons = Table(
     # the modules beyond core (submission-format §5), in the contract's order, joined by ';'
     Column("modules", Text, nullable=False, server_default=""),
     Column("peer_group", Text),
+    # ISO 3166-1 alpha-2 (international.md §1); rows stored before it: default_country
+    Column("country", String(2), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", Text, nullable=False),
 )
@@ -171,6 +173,8 @@ register_history = Table(
     Column("closed", String(7)),
     Column("modules", Text, nullable=False, server_default=""),
     Column("peer_group", Text),
+    # ISO 3166-1 alpha-2 (international.md §1); rows stored before it: default_country
+    Column("country", String(2), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("recorded_by", Text, nullable=False),
 )

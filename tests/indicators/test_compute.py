@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from indicator_frames import PRISONS, deaths, ost, row, values
 from scipy.stats import chi2
 
+from data_contracts.countries import default_country
 from data_contracts.register import Prison
 from indicators import compute, funnel_stats, inputs
 from indicators.compute import (
@@ -315,6 +316,7 @@ def test_change_on_previous_quarter_and_on_the_same_quarter_a_year_before() -> N
     )
     assert got.row(0, named=True) == {
         "level": "prison",
+        "country": default_country(),
         "region": "North",
         "prison_code": "N-A",
         "indicator": "ost_coverage",
@@ -491,19 +493,24 @@ def test_person_years_helper_matches_the_spec() -> None:
 def test_register_frame_from_prisons() -> None:
     frame = compute.register_frame(
         [
-            Prison("A-1", "A", "West"),
-            Prison("A-2", "A", "West", prison_type="remand"),
-            Prison("A-3", "A", "West", prison_type="remand", peer_group="large"),
+            Prison("A-1", "A", "West", country="BE"),
+            Prison("A-2", "A", "West", prison_type="remand", country="BE"),
+            Prison("A-3", "A", "West", prison_type="remand", peer_group="large", country="NL"),
         ]
     )
     # The peer group is the register's, else the prison type, else none (indicators.md §4.1).
     assert frame.rows() == [
-        ("A-1", "West", None),
-        ("A-2", "West", "remand"),
-        ("A-3", "West", "large"),
+        ("A-1", "BE", "West", None),
+        ("A-2", "BE", "West", "remand"),
+        ("A-3", "NL", "West", "large"),
     ]
 
 
-def test_register_frame_from_a_frame_without_peer_groups() -> None:
+def test_register_frame_from_a_frame_without_peer_groups_or_countries(monkeypatch) -> None:
+    from data_contracts.countries import DEFAULT_COUNTRY_SETTING
+
+    monkeypatch.setenv(DEFAULT_COUNTRY_SETTING, "LU")
     frame = compute.register_frame(pl.DataFrame({"prison_code": ["A-1"], "region": ["West"]}))
-    assert frame.rows(named=True) == [{"prison_code": "A-1", "region": "West", "peer_group": None}]
+    assert frame.rows(named=True) == [
+        {"prison_code": "A-1", "country": "LU", "region": "West", "peer_group": None}
+    ]

@@ -40,6 +40,7 @@ def _row(code: str, region: str, since: str | None, n: int) -> dict:  # type: ig
         "closed": None,
         "modules": "",
         "peer_group": None,
+        "country": "XN",
         "recorded_at": datetime(2026, 1, 1, tzinfo=UTC),
     }
 
@@ -79,6 +80,8 @@ def test_region_rows_use_the_register_of_each_quarter() -> None:
         "2025-Q1": "South",
     }
     # an undated register (one row per prison) gives the same as runs that never change
-    plain = pl.DataFrame({"prison_code": ["A", "B"], "region": ["North", "North"]})
+    plain = pl.DataFrame(
+        {"prison_code": ["A", "B"], "country": ["XN", "XN"], "region": ["North", "North"]}
+    )
     same = indicator_values(values, segments_frame(runs), indicators=["ost_coverage"])
     assert same.equals(indicator_values(values, plain, indicators=["ost_coverage"]))

@@ -12,6 +12,7 @@ import pytest
 from indicator_frames import PRISONS, ost, row, values
 from test_suppression import recoverable
 
+from data_contracts.countries import default_country
 from indicators.compute import TABLE_COLUMNS
 from indicators.registry import load_registry
 from indicators.table import (
@@ -157,7 +158,7 @@ def test_csv_has_the_columns_and_empty_cells_for_null() -> None:
     text = write_table(build(level=None, first=Q1, last=Q1), "csv").decode()
     lines = text.splitlines()
     assert lines[0] == ",".join(TABLE_COLUMNS)
-    assert lines[1].startswith("national,,,2025-Q1,ost_coverage,103,270.0,")
+    assert lines[1].startswith(f"national,{default_country()},,,2025-Q1,ost_coverage,103,270.0,")
     assert lines[1].endswith(",,,5,false,,treatment")  # no peer group; the domain
 
 
