@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(run=_command(f"cli.users:users_{action}"))
 
     p = sub.add_parser("indicators", help="the indicator table (indicators.md section 6)")
-    p.add_argument("--level", choices=LEVELS, default="prison")
+    p.add_argument("--level", choices=LEVELS, default=None, help="default: prison")
     p.add_argument("--prison", action="append", default=None, metavar="CODE")
     p.add_argument("--from", dest="first", metavar="P", help="first quarter, YYYY-Qn")
     p.add_argument("--to", dest="last", metavar="P", help="last quarter, YYYY-Qn")
@@ -145,7 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="national",
         help="what prisons are compared with",
     )
-    p.add_argument("--format", choices=("csv", "json", "parquet", "xlsx"), default="csv")
+    p.add_argument(
+        "--format",
+        choices=("csv", "json", "parquet", "xlsx", "sdmx-csv"),
+        default="csv",
+        help="sdmx-csv: SDMX-CSV 2.0, national (with --level region also region) rows, "
+        "suppressed (docs/sdmx.md)",
+    )
     p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
     _vintage_options(p)
     p.set_defaults(run=_command("cli.reading:indicators"))

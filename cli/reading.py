@@ -14,7 +14,9 @@ from cli.common import (
     say,
     shown,
     table,
+    tell,
     vintage,
+    write_output,
 )
 
 
@@ -52,6 +54,7 @@ def history(args: argparse.Namespace) -> int:
 
 
 def indicators(args: argparse.Namespace) -> int:
+    from indicators.aggregates import PRISON
     from indicators.registry import load_registry
     from indicators.table import PeerSuppressionRefused, indicator_table
     from store.prisons import list_prisons
@@ -80,22 +83,50 @@ def indicators(args: argparse.Namespace) -> int:
     # process holds the SQLite file, so the fast (ADBC) read is safe here.
     over_time = register_over_time(store, chosen.moment)
     values = current_values(store, exclusive=True, vintage=chosen)
+    sdmx = args.format == SDMX_CSV
+    level, suppress = (sdmx_levels(args), True) if sdmx else (args.level or PRISON, args.suppress)
     try:
         result = indicator_table(
             values,
             over_time,
-            level=args.level,
+            level=level,
             prisons=args.prison,
             first=args.first,
             last=args.last,
             indicators=args.indicator,
-            suppress=args.suppress,
+            suppress=suppress,
             benchmark=args.benchmark,
         )
     except PeerSuppressionRefused as exc:
         raise CliError(str(exc)) from None
+    if sdmx:
+        from indicators.sdmx import sdmx_csv
+
+        content = sdmx_csv(result, registry)
+        if args.output is None:
+            write_output(content, "csv")
+        else:
+            args.output.write_bytes(content)
+            rows = content.count(b"\n") - 1  # below the header line
+            tell(f"{rows:,} rows written to {shown(args.output)} (SDMX-CSV 2.0).")
+        return EXIT_OK
     output_table(result, args.format, args.output)
     return EXIT_OK
+
+
+SDMX_CSV = "sdmx-csv"
+
+
+def sdmx_levels(args: argparse.Namespace) -> list[str]:
+    """The levels SDMX output holds (international.md §4): national, with region if asked."""
+    from indicators.aggregates import NATIONAL, REGION
+
+    if args.level not in (None, NATIONAL, REGION) or args.prison:
+        raise CliError(
+            "--format sdmx-csv holds national and region rows only: use --level national "
+            "(the default) or --level region, without --prison."
+        )
+    return [NATIONAL] if args.level in (None, NATIONAL) else [NATIONAL, REGION]
 
 
 # Quarters `completeness` shows without --from: the last ended one and those before it.

@@ -76,6 +76,7 @@ COLUMNS: dict[str, Column] = {
     "warnings": Column("Warnings", "count"),
     "submitted_by": Column("Sent by", "text"),
     "comment": Column("Latest comment", "text"),
+    "country": Column("Country", "text"),
     "file_name": Column("File", "text"),
     "sha256": Column("SHA-256 of the file", "text"),
     "reason": Column("Why", "text"),

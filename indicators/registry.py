@@ -43,16 +43,17 @@ class Unit:
     statistic: Statistic
     multiplier: int
     denominator: str | None = None
+    sdmx: str = ""  # its UNIT_MEASURE code in SDMX output (international.md §4)
 
 
 UNITS: dict[str, Unit] = {
     unit.name: unit
     for unit in (
-        Unit(PERCENT, "proportion", 100),
-        Unit(PER_1000_PERSON_YEARS, "rate", 1000, PERSON_YEARS),
+        Unit(PERCENT, "proportion", 100, sdmx="PC"),
+        Unit(PER_1000_PERSON_YEARS, "rate", 1000, PERSON_YEARS, sdmx="PER_1000_PY"),
         # A proportion shown x 1,000 (indicators.md §1): Wilson intervals, funnel limits and
         # suppression as for %.
-        Unit(PER_1000_RELEASES, "proportion", 1000, RELEASES),
+        Unit(PER_1000_RELEASES, "proportion", 1000, RELEASES, sdmx="PER_1000_REL"),
     )
 }
 STATISTICS = tuple(dict.fromkeys(unit.statistic for unit in UNITS.values()))
