@@ -30,7 +30,7 @@ from data_contracts.periods import last_ended_quarter, period_index, period_labe
 from data_contracts.register import Prison
 from store.audit import as_utc
 from store.register_history import entry_for, segments
-from store.review import SUBMITTED, Review, latest_reviews
+from store.review import SUBMITTED, Review, latest_reviews, reviews_frame
 from store.schema import submission_values, submissions, uploads
 from store.versions import current_submissions
 
@@ -145,24 +145,15 @@ def _module_counts(engine: Engine, contract: Contract, first: int, last: int) ->
     )
 
 
-def completeness(
-    engine: Engine,
-    *,
-    first: int,
-    last: int | None = None,
-    deadline_days: int = DEFAULT_DEADLINE_DAYS,
-    today: date | None = None,
-    contract: Contract | None = None,
-) -> pl.DataFrame:
-    """One row per registered prison and quarter from `first` to `last` (default: last ended).
+def completeness(engine: Engine, **window: Any) -> pl.DataFrame:
+    """One row per registered prison and quarter from `first` to `last` (default: last
+    ended), with the keyword arguments of completeness_without_reviews.
 
     Columns: prison_code, name, region, prison_type, period, period_index, status (one of
     STATUSES), expected, reported, share, versions (accepted ones), state (the review state
     of the current submission, null when none), first_submitted_at, deadline.
     """
-    grid = completeness_without_reviews(
-        engine, first=first, last=last, deadline_days=deadline_days, today=today, contract=contract
-    )
+    grid = completeness_without_reviews(engine, **window)
     with engine.connect() as conn:
         return with_review_states(grid, latest_reviews(conn))
 
@@ -171,10 +162,7 @@ def with_review_states(grid: pl.DataFrame, reviewed: dict[int, Review]) -> pl.Da
     """completeness_without_reviews's grid with the review state of each current
     submission (store.review.latest_reviews; never reviewed: submitted) in `state`, after
     `versions`, in place of its submission id."""
-    states = pl.DataFrame(
-        {"submission_id": list(reviewed), "reviewed": [r.state for r in reviewed.values()]},
-        schema={"submission_id": pl.Int64, "reviewed": pl.String},
-    )
+    states = reviews_frame(reviewed).select("submission_id", pl.col("state").alias("reviewed"))
     joined = grid.join(states, on="submission_id", how="left", maintain_order="left")
     state = (
         pl.when(pl.col("submission_id").is_null())

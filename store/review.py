@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import polars as pl
 from sqlalchemy import Connection, Engine, and_, func, select
 
 from data_contracts.periods import period_index
@@ -56,6 +57,28 @@ def latest_reviews(conn: Connection, *where: Any) -> dict[int, Review]:
             r["submission_id"], STATE_AFTER[r["action"]], r["comment"], r["actor"], as_utc(r["at"])
         )
     return out
+
+
+REVIEWS_SCHEMA = {
+    "submission_id": pl.Int64,
+    "state": pl.String,
+    "comment": pl.String,
+    "reviewed_by": pl.String,
+}
+
+
+def reviews_frame(reviewed: dict[int, Review]) -> pl.DataFrame:
+    """Latest reviews (latest_reviews) as a table to join to submissions by their id; a
+    submission without a row is `submitted` (fill the joined state with SUBMITTED)."""
+    return pl.DataFrame(
+        {
+            "submission_id": list(reviewed),
+            "state": [r.state for r in reviewed.values()],
+            "comment": [r.comment for r in reviewed.values()],
+            "reviewed_by": [r.by for r in reviewed.values()],
+        },
+        schema=REVIEWS_SCHEMA,
+    )
 
 
 def review_states(conn: Connection, *where: Any) -> dict[tuple[str, int], Review]:

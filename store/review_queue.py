@@ -11,7 +11,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 
 from store.audit import as_utc
-from store.review import STATES, SUBMITTED, Review, latest_reviews
+from store.review import STATES, SUBMITTED, Review, latest_reviews, reviews_frame
 from store.schema import uploads
 from store.versions import current_submissions
 
@@ -143,20 +143,7 @@ def frame_in_state(
     (as with_review: never reviewed, submitted), the rows in `state` if given."""
     if state is not None and state not in STATES:
         raise ValueError(f"state must be one of {', '.join(STATES)}, not {state!r}")
-    reviews = pl.DataFrame(
-        {
-            "submission_id": list(reviewed),
-            "state": [r.state for r in reviewed.values()],
-            "comment": [r.comment for r in reviewed.values()],
-            "reviewed_by": [r.by for r in reviewed.values()],
-        },
-        schema={
-            "submission_id": pl.Int64,
-            "state": pl.String,
-            "comment": pl.String,
-            "reviewed_by": pl.String,
-        },
-    )
+    reviews = reviews_frame(reviewed)
     out = frame.join(reviews, on="submission_id", how="left", maintain_order="left")
     out = out.with_columns(pl.col("state").fill_null(SUBMITTED))
     return out if state is None else out.filter(pl.col("state") == state)
