@@ -20,13 +20,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from indicators.aggregates import NATIONAL, PEER, PEER_GROUP, PRISON, REGION
+from indicators.aggregates import COUNTRY, NATIONAL, PEER, PEER_GROUP, PRISON, REGION
 
 SUPPRESSED, HIDDEN_DENOMINATOR = "_suppressed", "_hidden_denominator"
 CONTRIBUTES = "_contributes"
 # Rows the reader sees unsuppressed: never hidden.
 SHOWN = "_shown"
-# The integer id of each row's indicator-quarter: the group of the national rules.
+# The integer id of each row's indicator, quarter and country: the group of the national
+# rules (each country's nation is its own equation; international.md §1).
 NATION = "_nation_group"
 # Packs two small codes into one integer (first x CODE_SLOTS + second): a count and a
 # name's rank, which orders by count then name; or the ids of nested groups.
@@ -71,9 +72,15 @@ def dense_code(table: pl.DataFrame, column: pl.Expr) -> pl.Expr:
 
 
 def nation_id(table: pl.DataFrame) -> pl.Expr:
-    """The integer id of each row's indicator-quarter."""
+    """The integer id of each row's indicator, quarter and country (a table without a
+    country column is one country)."""
     indicator = dense_code(table, pl.col("indicator"))
-    return indicator * CODE_SLOTS + dense_code(table, pl.col("period"))
+    quarter = dense_code(table, pl.col("period"))
+    if COUNTRY not in table.columns:
+        return indicator * CODE_SLOTS + quarter
+    countries = max(table[COUNTRY].n_unique(), 1)
+    country = dense_code(table, pl.col(COUNTRY)).fill_null(0)
+    return indicator * CODE_SLOTS + quarter * countries + country
 
 
 def group_id(table: pl.DataFrame, aggregate: AggregateLevel) -> pl.Expr:

@@ -46,6 +46,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import polars as pl
 
 from data_contracts.contract import load_contract
+from indicators.aggregates import COUNTRY
 from indicators.registry import Indicator, Registry
 from indicators.suppression_aggregates import (
     HIDDEN_DENOMINATOR,
@@ -58,7 +59,14 @@ from indicators.suppression_aggregates import (
 PARTITION = "partition"
 # The columns that name a unit and quarter: rows equal in all of them show one unit's
 # figures of one quarter (in different indicators).
-UNIT_COLUMNS = ("level", "region", "prison_code", "period", *(a.key for a in NESTED_LEVELS))
+UNIT_COLUMNS = (
+    "level",
+    COUNTRY,
+    "region",
+    "prison_code",
+    "period",
+    *(a.key for a in NESTED_LEVELS),
+)
 # The working column with the integer id of a row's unit and quarter.
 UNIT = "_unit"
 

@@ -58,11 +58,17 @@ def row(table: pl.DataFrame, **keys: str | None) -> dict:
 
 
 def random_prisons(draw) -> list[Prison]:  # type: ignore[no-untyped-def]
-    """For hypothesis strategies (draw = st.DrawFn): 1-3 regions of 1-4 prisons each."""
+    """For hypothesis strategies (draw = st.DrawFn): 1-2 countries of 1-3 regions of 1-4
+    prisons each; the regions of both countries have the same names (R0, R1, ...), which
+    must never merge them."""
     from hypothesis import strategies as st
 
     return [
-        Prison(f"P{r}{i}", f"P{r}{i}", f"R{r}")
+        Prison(f"P{c}{r}{i}", f"P{c}{r}{i}", f"R{r}", country=RANDOM_COUNTRIES[c])
+        for c in range(draw(st.integers(1, len(RANDOM_COUNTRIES))))
         for r in range(draw(st.integers(1, 3)))
         for i in range(draw(st.integers(1, 4)))
     ]
+
+
+RANDOM_COUNTRIES = ("XA", "XB")

@@ -27,7 +27,7 @@ import polars as pl
 
 from indicators.registry import Registry
 
-KEYS = ["level", "region", "prison_code", "period", "indicator"]
+KEYS = ["level", "country", "region", "prison_code", "period", "indicator"]
 FIGURES = ("numerator", "denominator")
 GROUP_OF = {"region": "region", "peer": "peer_group"}
 # Singular values below this are zero: the forms have small integer coefficients.
@@ -60,12 +60,13 @@ def _forms(
             if r["level"] == "prison":
                 members = [r["prison_code"]]
             else:
-                # The column naming a prison's aggregate at this level (none: the nation).
+                # The column naming a prison's aggregate at this level within its country
+                # (none: the nation, which is the country's).
                 key = GROUP_OF.get(r["level"])
                 members = [
                     p["prison_code"]
                     for p in contributors.get(r["indicator"], [])
-                    if key is None or p[key] == r[key]
+                    if p["country"] == r["country"] and (key is None or p[key] == r[key])
                 ]
             form = np.zeros(len(variables))
             for code in members:

@@ -90,3 +90,38 @@ def test_one_funnel_per_country() -> None:
     assert benchmark == {"BE": 40.0, "NL": 80.0}
     regional = funnel_data(table("region"), "ost_coverage", Q, benchmark="region")
     assert set(regional["group"]) == {"BE Centre", "BE Coast", "NL Centre"}
+
+
+def test_suppression_never_leaves_one_hidden_figure_in_a_country_or_its_regions() -> None:
+    """Each country's nation and regions are their own equations: two regions of one name
+    in two countries, each hiding one prison, must each hide a second (or themselves)."""
+    from indicators.suppression import suppress
+
+    prisons = [
+        Prison("BE-A", "A", "Centre", country="BE"),
+        Prison("BE-B", "B", "Centre", country="BE"),
+        Prison("BE-C", "C", "Coast", country="BE"),
+        Prison("NL-A", "A", "Centre", country="NL"),
+        Prison("NL-B", "B", "Centre", country="NL"),
+        Prison("NL-C", "C", "Coast", country="NL"),
+    ]
+    figures = {
+        ("BE-A", Q): ost(2, 100),  # 2 persons: suppressed
+        ("BE-B", Q): ost(50, 100),
+        ("BE-C", Q): ost(60, 100),
+        ("NL-A", Q): ost(3, 100),  # 3 persons: suppressed
+        ("NL-B", Q): ost(70, 100),
+        ("NL-C", Q): ost(80, 100),
+    }
+    full = indicator_values(values(figures), prisons, indicators=["ost_coverage"])
+    shown = suppress(full)
+    prison_rows = shown.filter(pl.col("level") == "prison")
+    for level, keys in (("national", ["country"]), ("region", ["country", "region"])):
+        for aggregate in shown.filter(pl.col("level") == level).iter_rows(named=True):
+            if aggregate["suppressed"]:
+                continue
+            members = prison_rows
+            for key in keys:
+                members = members.filter(pl.col(key) == aggregate[key])
+            hidden = members["suppressed"].sum()
+            assert hidden != 1, f"{level} {[aggregate[k] for k in keys]} hides exactly one prison"

@@ -52,7 +52,7 @@ def random_case(draw: st.DrawFn) -> tuple[pl.DataFrame, list[Prison]]:
 
 def shown_parts_where_total_shown(result: pl.DataFrame) -> list[int]:
     """Per unit with its total shown: how many of its reported parts are hidden."""
-    unit = ["level", "region", "prison_code", "period"]
+    unit = ["level", "country", "region", "prison_code", "period"]
     shares = result.filter(pl.col("indicator").is_in(SHARES))
     total = (
         result.filter(pl.col("indicator").is_in([*TOTAL_AS_NUMERATOR, *SHARES]))
@@ -86,7 +86,7 @@ def test_no_suppressed_figure_is_recoverable_for_a_reader_who_knows_nothing_else
     # Published figures are the computed ones; small parts are hidden.
     both = original.join(
         result,
-        on=["level", "region", "prison_code", "indicator"],
+        on=["level", "country", "region", "prison_code", "indicator"],
         suffix="_shown",
         nulls_equal=True,
     )

@@ -52,7 +52,7 @@ def hidden(result: pl.DataFrame) -> set[str]:
 
 # --- Checks shared by the literal cases and the properties ------------------------------
 
-KEYS = ["level", "region", "prison_code", "period", "indicator"]
+KEYS = ["level", "country", "region", "prison_code", "period", "indicator"]
 
 
 def joined(original: pl.DataFrame, published: pl.DataFrame) -> pl.DataFrame:
@@ -75,11 +75,16 @@ def recoverable(
             unknown = prisons.filter(
                 pl.col(f"{figure}_shown").is_null() & ~pl.col("prison_code").is_in(list(known))
             )
-            codes, regions = unknown["prison_code"].to_list(), unknown["region"].to_list()
+            codes = unknown["prison_code"].to_list()
+            places = list(zip(unknown["country"], unknown["region"], strict=True))
+            # each country's nation and regions: equations over that country's prisons only
             equations = [
                 [
-                    1.0 if r["level"] == "national" or region == r["region"] else 0.0
-                    for region in regions
+                    1.0
+                    if country == r["country"]
+                    and (r["level"] == "national" or region == r["region"])
+                    else 0.0
+                    for country, region in places
                 ]
                 for r in group.filter(
                     (pl.col("level") != "prison") & pl.col(f"{figure}_shown").is_not_null()
@@ -114,7 +119,9 @@ def hidden_contributors_per_aggregate(
         (pl.col("level") != "prison") & pl.col("numerator_shown").is_not_null()
     ).iter_rows(named=True):
         mine = contributors.filter(
-            (pl.col("indicator") == r["indicator"]) & (pl.col("period") == r["period"])
+            (pl.col("indicator") == r["indicator"])
+            & (pl.col("period") == r["period"])
+            & (pl.col("country") == r["country"])
         )
         if r["level"] == "region":
             mine = mine.filter(pl.col("region") == r["region"])
