@@ -19,6 +19,8 @@ class Prison:
     fmt: str = "csv"  # csv | csv-semicolon | xlsx | xlsx-readme
     opened: str = ""
     closed: str = ""
+    # ISO 3166-1 leaves XA-XZ to its users: a fictional country's code (international.md §1)
+    country: str = "XN"
 
     def is_open(self, period: str) -> bool:
         i = quarter_index(period)
@@ -38,7 +40,7 @@ class Prison:
         return next((group for group, codes in PEER_GROUPS.items() if self.code in codes), "")
 
 
-# Nordmere, a fictional country; four fictional regions. Formats: about one in
+# Nordmere (XN), a fictional country; four fictional regions. Formats: about one in
 # six prisons sends Excel workbooks, three send semicolon CSV with decimal comma.
 PRISONS = [
     Prison("NM-NRC", "Northmoor Remand Centre", "Eastwold", "remand", 620),

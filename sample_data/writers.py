@@ -115,6 +115,7 @@ def write_register(path: Path) -> None:
         "closed": lambda p: p.closed,
         "modules": lambda p: MODULE_SEPARATOR.join(p.modules),
         "peer_group": lambda p: p.peer_group,
+        "country": lambda p: p.country,
     }
     if set(header) != set(cells):
         raise SystemExit(f"the register's columns differ from the contract's: {header}")
