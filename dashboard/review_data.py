@@ -130,15 +130,15 @@ def _audit_trail(url: str, name: str, stamp: str) -> _Trail:
 
 
 def audit_trail(account: accounts.Account) -> pl.DataFrame:
-    """The audit entries `account` may see, oldest first (store.audit_trail), read afresh
-    only as far as the newest entry (an account changed since has another stamp)."""
+    """The audit entries `account` (as auth.current_account read it this run) may see,
+    oldest first (store.audit_trail), read afresh only as far as the newest entry (an
+    account changed since has another stamp, so another trail)."""
     from store.audit_trail import audit_frame, latest_entry_id
 
-    current = accounts.session_account(engine(), account.name, account.stamp)
-    if current is None or not current.reads_audit:
+    if not account.reads_audit:
         return audit_frame([])
     trail = _audit_trail(database_url(), account.name, account.stamp)
-    return trail.up_to(latest_entry_id(engine()), current)
+    return trail.up_to(latest_entry_id(engine()), account)
 
 
 @FRAMES(show_spinner=False, max_entries=16)

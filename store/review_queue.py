@@ -78,6 +78,11 @@ def queue_entries(engine: Engine) -> list[dict[str, Any]]:
     return out
 
 
+def _check_state(state: str | None) -> None:
+    if state is not None and state not in STATES:
+        raise ValueError(f"state must be one of {', '.join(STATES)}, not {state!r}")
+
+
 def with_review(entry: dict[str, Any], reviewed: dict[int, Review]) -> dict[str, Any]:
     """A queue entry with its review (store.review.latest_reviews): state, the latest
     reviewer's comment and who wrote it (never reviewed: submitted, no comment)."""
@@ -91,8 +96,7 @@ def in_state(
     entries: list[dict[str, Any]], reviewed: dict[int, Review], state: str | None = None
 ) -> list[dict[str, Any]]:
     """The entries (queue_entries) with their reviews, those in `state` if given."""
-    if state is not None and state not in STATES:
-        raise ValueError(f"state must be one of {', '.join(STATES)}, not {state!r}")
+    _check_state(state)
     out = (with_review(e, reviewed) for e in entries)
     return [e for e in out if state is None or e["state"] == state]
 
@@ -100,8 +104,7 @@ def in_state(
 def review_queue(engine: Engine, state: str | None = None) -> list[dict[str, Any]]:
     """One entry per current submission (oldest quarter first), in `state` if given: the
     keys of queue_entries with state, comment and reviewed_by."""
-    if state is not None and state not in STATES:
-        raise ValueError(f"state must be one of {', '.join(STATES)}, not {state!r}")
+    _check_state(state)
     entries = queue_entries(engine)
     with engine.connect() as conn:
         reviewed = latest_reviews(conn)
@@ -141,8 +144,7 @@ def frame_in_state(
 ) -> pl.DataFrame:
     """queue_frame's table with each submission's `state`, `comment` and `reviewed_by`
     (as with_review: never reviewed, submitted), the rows in `state` if given."""
-    if state is not None and state not in STATES:
-        raise ValueError(f"state must be one of {', '.join(STATES)}, not {state!r}")
+    _check_state(state)
     reviews = reviews_frame(reviewed)
     out = frame.join(reviews, on="submission_id", how="left", maintain_order="left")
     out = out.with_columns(pl.col("state").fill_null(SUBMITTED))
