@@ -163,10 +163,11 @@ def _prisons(key: tuple[str, int, int]) -> pl.DataFrame:
             "closed": p.closed,
             "modules": list(p.modules),
             "peer_group": p.peer_group,
+            "country": p.country,
         }
         for p in list_prisons(engine())
     ]
-    text = ("prison_code", "name", "region", "prison_type", "opened", "closed")
+    text = ("prison_code", "name", "region", "prison_type", "opened", "closed", "country")
     return pl.DataFrame(
         rows,
         schema={
@@ -179,6 +180,12 @@ def _prisons(key: tuple[str, int, int]) -> pl.DataFrame:
 
 def prisons() -> pl.DataFrame:
     return _prisons(version())
+
+
+def prison_countries() -> dict[str, str]:
+    """Each registered prison's country by its code (for the core's authz.country rules)."""
+    frame = prisons()
+    return dict(zip(frame["prison_code"], frame["country"], strict=True))
 
 
 @FRAMES(show_spinner=False, max_entries=4)

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 from store import audit, throttle
+from store.account_countries import check_countries, require_within, write_countries
 from store.account_model import (
     NAME_RE,
     ROLES,
@@ -115,25 +116,52 @@ def save_account(
     prisons: list[str] | None = None,
     password: str | None = None,
     email: str | None = None,
+    countries: list[str] | None = None,
     actor: str,
 ) -> tuple[Account, bool]:
     """Add or update a local account; returns it and whether it was created.
+
+    `countries`: what a ministry or evaluator account works for (none: every country). An
+    actor that is an account bound to countries manages only accounts within them
+    (authz.country, store.governance.require_account_within).
 
     A password is checked with `check_password` (15 characters, not common, not the name)
     before anything is written, whoever calls: the command line, and later pages.
     """
     if password is not None:
         check_password(password, name=name)
-    return _save(engine, name, role, prisons=prisons, password=password, email=email, actor=actor)
+    return _save(
+        engine,
+        name,
+        role,
+        prisons=prisons,
+        password=password,
+        email=email,
+        countries=countries,
+        actor=actor,
+    )
 
 
 def save_demo_account(
-    engine: Engine, name: str, role: str, *, prisons: list[str], actor: str
+    engine: Engine,
+    name: str,
+    role: str,
+    *,
+    prisons: list[str],
+    actor: str,
+    countries: list[str] | None = None,
 ) -> Account:
     """A demo account of `init --sample` with the public demo password: the one path that
     sets a password outside the rules (`serve` warns while any account still has it)."""
     account, _ = _save(
-        engine, name, role, prisons=prisons, password=DEMO_PASSWORD, email=None, actor=actor
+        engine,
+        name,
+        role,
+        prisons=prisons,
+        password=DEMO_PASSWORD,
+        email=None,
+        countries=countries,
+        actor=actor,
     )
     return account
 
@@ -146,9 +174,11 @@ def _save(
     prisons: list[str] | None,
     password: str | None,
     email: str | None,
+    countries: list[str] | None,
     actor: str,
 ) -> tuple[Account, bool]:
     prisons = sorted(set(prisons or []))
+    countries = sorted({c.strip().upper() for c in countries or []})
     email = email.strip().lower() if email else None
     if not NAME_RE.match(name):
         raise AccountError(
@@ -161,9 +191,11 @@ def _save(
         raise AccountError("A director must be given their prison(s) with --prison CODE.")
     if role != "director" and prisons:
         raise AccountError(f"Only directors are tied to prisons; a {role} sees every prison.")
+    check_countries(role, countries)
+    require_within(engine, actor, name, role, countries, prisons)
     try:
         with write_transaction(engine) as conn:
-            created = _write_account(conn, name, role, prisons, password, email, actor)
+            created = _write_account(conn, name, role, prisons, countries, password, email, actor)
     except IntegrityError:  # a concurrent change took the e-mail address first
         raise AccountError(_email_taken(email or "", None)) from None
     account = get_account(engine, name)
@@ -181,6 +213,7 @@ def _write_account(
     name: str,
     role: str,
     prisons: list[str],
+    countries: list[str],
     password: str | None,
     email: str | None,
     actor: str,
@@ -222,6 +255,7 @@ def _write_account(
             conn.execute(
                 user_prisons.insert(), [{"user_name": name, "prison_code": p} for p in prisons]
             )
+    old_countries = write_countries(conn, name, countries)
     audit.record(
         conn,
         actor,
@@ -231,6 +265,8 @@ def _write_account(
         previous_role=None if old is None else old["role"],
         prisons=prisons,
         previous_prisons=sorted(old_prisons),
+        countries=countries,
+        previous_countries=old_countries,
         password_changed=password is not None,
         email=email,
     )
@@ -238,7 +274,13 @@ def _write_account(
 
 
 def set_disabled(engine: Engine, name: str, disabled: bool, *, actor: str) -> Account:
-    """Disable (or enable) an account; audited. The last enabled ministry account stays."""
+    """Disable (or enable) an account; audited. The last enabled ministry account stays; an
+    actor bound to countries disables only accounts within them (authz.country)."""
+    target = get_account(engine, name)
+    if target is not None:
+        require_within(
+            engine, actor, name, target.role, sorted(target.countries), sorted(target.prisons)
+        )
     with write_transaction(engine) as conn:
         row = read_account(conn, name)
         if row is None:
@@ -307,13 +349,15 @@ def list_accounts(engine: Engine) -> list[Account]:
 
 
 def account_rows(engine: Engine) -> list[dict[str, Any]]:
-    """Every account as one row (name, role, prisons joined by ', ', e-mail, disabled): what
+    """Every account as one row (name, role, prisons and countries joined by ', ', e-mail,
+    disabled): what
     `users list` prints and the Administration page shows."""
     return [
         {
             "name": a.name,
             "role": a.role,
             "prisons": ", ".join(sorted(a.prisons)),
+            "countries": ", ".join(sorted(a.countries)),
             "email": a.email,
             "disabled": a.disabled,
         }

@@ -17,6 +17,7 @@ import polars as pl
 from sqlalchemy import Engine, or_, select
 
 from store.audit import as_utc
+from store.prisons import prison_countries
 from store.schema import audit_log
 
 # The keys of `audit --json` (governance.md §4), in the spec's order.
@@ -99,12 +100,15 @@ def audit_entries(
         query = query.where(_action_condition(where.action))
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
+    countries = prison_countries(engine) if account is not None else {}
     out = []
     for r in rows:
         prison, period = subject_keys(r["action"], r["subject"])
         if where.prison is not None and prison != where.prison:
             continue
-        if account is not None and not account.sees_audit_entry(prison, r["actor"]):
+        if account is not None and not account.sees_audit_entry(
+            prison, r["actor"], countries.get(prison or "")
+        ):
             continue
         out.append(
             {

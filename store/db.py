@@ -30,7 +30,7 @@ from store.faults import StoreError, WatchedFile, storage_fault
 DEFAULT_URL = "sqlite:///var/prison-monitor.db"
 ENV_VAR = "PRISON_MONITOR_DB"
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0007"  # the newest migration in store/migrations/versions
+HEAD = "0008"  # the newest migration in store/migrations/versions
 
 
 def database_url(explicit: str | None = None) -> str:

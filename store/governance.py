@@ -3,7 +3,7 @@ exception every governance path raises with it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -38,6 +38,55 @@ def require_ministry(account: Any, what: str) -> None:
     """authz.role unless `account` is a ministry account."""
     if not account.manages:  # the ministry (store.account_model: who may do what)
         raise refusal("authz.role", user=account.name, role=account.role, what=what)
+
+
+def require_country(account: Any, country: str | None, what: str, subject: str) -> None:
+    """authz.country unless `account` works for `country` (the country of `subject`)."""
+    if not account.sees_country(country):
+        raise _country_refusal(
+            account, what, f"{subject} is of {country or 'no registered country'}"
+        )
+
+
+def require_every_country(account: Any, what: str) -> None:
+    """authz.country unless `account` works for every country: what it would change spans
+    the countries (a quarter's lock, a release of everything stored)."""
+    if not account.every_country:
+        raise _country_refusal(
+            account,
+            what,
+            "it concerns every country of this deployment; a ministry account bound to no "
+            "country does it",
+        )
+
+
+def require_account_within(
+    by: Any, name: str, role: str, countries: Iterable[str], prison_countries: Iterable[str]
+) -> None:
+    """authz.country unless `by` (a ministry account) works for everything the account
+    `name` would see: an account bound to countries manages only accounts bound to some of
+    its countries, and directors of its countries' prisons (`prison_countries`: the
+    countries of the director's prisons); never an international account."""
+    if by.every_country:
+        return
+    mine = by.countries
+    what = f"manage the account '{name}'"
+    if role == "international":
+        raise _country_refusal(by, what, "an international account sees every country")
+    reach = set(prison_countries) if role == "director" else set(countries)
+    if not reach or not reach <= mine:
+        shown = ", ".join(sorted(reach)) or "every country"
+        raise _country_refusal(by, what, f"that account would work for {shown}")
+
+
+def _country_refusal(account: Any, what: str, why: str) -> GovernanceRefused:
+    return refusal(
+        "authz.country",
+        user=account.name,
+        countries=", ".join(sorted(account.countries)),
+        what=what,
+        why=why,
+    )
 
 
 @contextmanager

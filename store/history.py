@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -187,13 +188,17 @@ def _review_keys(status: str, review: Review | None) -> dict[str, str | None]:
     return {"state": review.state, "comment": review.comment}
 
 
-def visible_history(history: pl.DataFrame, account: Account) -> pl.DataFrame:
-    """The rows of a history table (one per prison-quarter attempt) `account` may see."""
+def visible_history(
+    history: pl.DataFrame, account: Account, countries: Mapping[str, str]
+) -> pl.DataFrame:
+    """The rows of a history table (one per prison-quarter attempt) `account` may see;
+    `countries`: each prison's country (store.prisons.prison_countries)."""
     codes = history["prison_code"].drop_nulls().unique().to_list()
-    seen = [code for code in codes if account.sees_history_of(code)]
+    seen = [code for code in codes if account.sees_history_of(code, countries.get(code))]
     code = pl.col("prison_code")
-    # a file naming no prison is listed without one: the ministry's to see, no director's
-    return history.filter(code.is_in(seen) | (code.is_null() & account.sees_history_of(None)))
+    # a file naming no prison is listed without one: a ministry's of every country to see
+    nameless = account.sees_history_of(None, None)
+    return history.filter(code.is_in(seen) | (code.is_null() & nameless))
 
 
 def returned_to_sender(history: pl.DataFrame) -> pl.DataFrame:

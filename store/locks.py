@@ -18,7 +18,12 @@ from data_contracts.periods import period_index
 from store import audit
 from store.audit import as_utc
 from store.db import write_transaction
-from store.governance import refusal, refusals_audited, require_ministry
+from store.governance import (
+    refusal,
+    refusals_audited,
+    require_every_country,
+    require_ministry,
+)
 from store.schema import period_locks
 
 LOCK, UNLOCK = "lock", "unlock"
@@ -55,6 +60,7 @@ def set_lock(
     reason = (reason or "").strip() or None
     with refusals_audited(engine, account, f"period.{action}", period):
         require_ministry(account, "lock and unlock quarters")
+        require_every_country(account, "lock or unlock a quarter")
         if not lock and reason is None:
             raise refusal("review.comment", what="unlocking a quarter")
         index = period_index(period)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from data_contracts.periods import current_quarter, period_label
 from data_contracts.register import MODULE_SEPARATOR, Prison, Register
@@ -184,3 +184,13 @@ def load_register(engine: Engine, moment: datetime | None = None) -> Register:
 def prison_dict(prison: Prison) -> dict[str, str | None]:
     """A prison as the register file writes it (modules joined by ';')."""
     return {"prison_code": prison.code, **_stored(prison)}
+
+
+def prison_countries(store: Engine | Connection) -> dict[str, str]:
+    """Each prison's country by its code (who sees and changes what: authz.country); read
+    on a connection inside a caller's transaction, or on the engine."""
+    query = select(prisons_table.c.code, prisons_table.c.country)
+    if isinstance(store, Connection):
+        return {code: country for code, country in store.execute(query).all()}
+    with store.connect() as conn:
+        return {code: country for code, country in conn.execute(query).all()}

@@ -16,7 +16,12 @@ from sqlalchemy import Connection, Engine, select
 from store import audit
 from store.audit import as_utc
 from store.db import write_transaction
-from store.governance import refusal, refusals_audited, require_ministry
+from store.governance import (
+    refusal,
+    refusals_audited,
+    require_every_country,
+    require_ministry,
+)
 from store.schema import release_submissions, releases
 from store.versions import current_submissions
 
@@ -78,6 +83,7 @@ def create_release(engine: Engine, account: Any, name: str) -> Release:
     name = (name or "").strip()
     with refusals_audited(engine, account, "release.create", name or "-"):
         require_ministry(account, "create releases")
+        require_every_country(account, "create a release")
         if not name or len(name) > NAME_MOST:
             raise refusal("release.name", most=NAME_MOST)
         with write_transaction(engine) as conn:

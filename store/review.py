@@ -21,7 +21,8 @@ from data_contracts.periods import period_index
 from store import audit
 from store.audit import as_utc
 from store.db import write_transaction
-from store.governance import refusal, refusals_audited, require_ministry
+from store.governance import refusal, refusals_audited, require_country, require_ministry
+from store.prisons import prison_countries
 from store.schema import period_locks, reviews, submissions
 from store.versions import current_submissions
 
@@ -133,6 +134,7 @@ def act(
     comment = (comment or "").strip() or None
     with refusals_audited(engine, account, f"review.{action}", f"{prison} {period}"):
         require_ministry(account, "review submissions")
+        require_country(account, prison_countries(engine).get(prison), "review it", prison)
         if action in (RETURN, REOPEN) and comment is None:
             raise refusal("review.comment", what=NEEDS_COMMENT[action])
         with write_transaction(engine) as conn:

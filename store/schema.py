@@ -60,6 +60,8 @@ users = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # a disabled account cannot log in and its sessions end; nothing is deleted
     Column("disabled", Boolean, nullable=False, server_default=false()),
+    # the language the person reads the dashboard in (international.md §3); None: the default
+    Column("language", String(8)),
 )
 
 user_prisons = Table(
@@ -67,6 +69,14 @@ user_prisons = Table(
     metadata,
     Column("user_name", String(100), ForeignKey("users.name"), primary_key=True),
     Column("prison_code", String(20), ForeignKey("prisons.code"), primary_key=True),
+)
+
+# The countries an account works for (international.md §2); none: every country.
+user_countries = Table(
+    "user_countries",
+    metadata,
+    Column("user_name", String(100), ForeignKey("users.name"), primary_key=True),
+    Column("country", String(2), primary_key=True),
 )
 
 uploads = Table(

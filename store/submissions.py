@@ -15,7 +15,7 @@ This module decides; `store.writer` holds the SQL that writes.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,6 +29,7 @@ from data_contracts.report import ValidationReport
 from store import audit, writer
 from store.accounts import Account
 from store.db import write_transaction
+from store.prisons import prison_countries
 from store.storage_rules import storage_refusal
 from store.verdict import may_see, replaces_issues, withhold_unseen
 from store.versions import current_versions, data_version, latest_versions
@@ -101,12 +102,16 @@ def ingest_files(
     return outcomes
 
 
-def attempted_quarters(report: ValidationReport, account: Account) -> list[tuple[str, str, int]]:
+def attempted_quarters(
+    report: ValidationReport, account: Account, countries: Mapping[str, str]
+) -> list[tuple[str, str, int]]:
     """The prison-quarters a file that was not stored enters in the history: those its rows
     name (well-formed codes only) that `account` may submit for, never another prison's.
     """
     return [
-        q for q in report.quarters if len(q[0]) <= writer.MAX_CODE_LENGTH and may_see(account, q[0])
+        q
+        for q in report.quarters
+        if len(q[0]) <= writer.MAX_CODE_LENGTH and may_see(account, q[0], countries)
     ][: writer.MAX_ATTEMPTED_QUARTERS]
 
 
@@ -118,7 +123,7 @@ def _record_refusal(
     report: ValidationReport,
     refusal: str | None,
 ) -> IngestOutcome:
-    quarters = attempted_quarters(report, account)
+    quarters = attempted_quarters(report, account, prison_countries(engine))
     upload_id = writer.record_attempt(engine, path, name, account, report, refusal, quarters)
     return IngestOutcome(report, refusal=refusal, upload_id=upload_id)
 
@@ -178,7 +183,9 @@ def _insert(
         raise ReplaceRefused(governed)
     replaced = [q for q in rows if (q[0], q[2]) in latest]
     report.add(*replaces_issues(rows, latest))
-    withhold_unseen(report, account)  # a stored file is the account's own; kept as a fence
+    withhold_unseen(
+        report, account, prison_countries(conn)
+    )  # a stored file is the account's own; kept as a fence
     report.sort()
     if replaced and not replace:
         listed = ", ".join(f"{code} {period}" for code, period, _ in replaced)

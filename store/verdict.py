@@ -26,7 +26,7 @@ the whole stored history, as the spec has `validate` do, and skips
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -48,6 +48,8 @@ ACCEPTED, REJECTED, REFUSED = "accepted", "rejected", "refused"
 STORED_DATA_LEVELS = frozenset({"history", "storage"})
 # The storage rule about the account itself: it names a prison, never that prison's data.
 AUTHZ_RULE = "authz.prison"
+# The storage rule about the account's countries (international.md §2).
+COUNTRY_RULE = "authz.country"
 
 
 def storage_rules(contract: Contract | None = None) -> frozenset[str]:
@@ -73,7 +75,7 @@ def refusal_reason(report: ValidationReport) -> str | None:
     return " ".join(i.message for i in report.errors)
 
 
-def may_see(account: Account | None, prison_code: str | None) -> bool:
+def may_see(account: Account | None, prison_code: str | None, countries: Mapping[str, str]) -> bool:
     """Whether a check run for `account` may speak of this prison's stored data.
 
     None is the operator (see the module docstring). For an account, no prison
@@ -82,43 +84,64 @@ def may_see(account: Account | None, prison_code: str | None) -> bool:
     """
     if account is None:
         return True
-    return prison_code is not None and account.may_submit(prison_code)
+    return prison_code is not None and account.may_submit(prison_code, countries.get(prison_code))
 
 
 def stored_data_rules(contract: Contract | None = None) -> frozenset[str]:
     """Rules whose messages are built from stored data (outlier.history, submission.replaces)."""
     contract = contract or load_contract()
     return frozenset(
-        r.id for r in contract.rules if r.level in STORED_DATA_LEVELS and r.id != AUTHZ_RULE
+        r.id
+        for r in contract.rules
+        if r.level in STORED_DATA_LEVELS and r.id not in (AUTHZ_RULE, COUNTRY_RULE)
     )
 
 
-def withhold_unseen(report: ValidationReport, account: Account | None) -> None:
+def withhold_unseen(
+    report: ValidationReport, account: Account | None, countries: Mapping[str, str]
+) -> None:
     """Drop what rules reading stored data say of prisons `account` may not submit for."""
     rules = stored_data_rules()
     report.issues = [
-        i for i in report.issues if i.rule not in rules or may_see(account, i.prison_code)
+        i
+        for i in report.issues
+        if i.rule not in rules or may_see(account, i.prison_code, countries)
     ]
 
 
-def history_loader(engine: Engine, account: Account | None) -> Callable[[list[str]], pl.DataFrame]:
+def history_loader(
+    engine: Engine, account: Account | None, countries: Mapping[str, str]
+) -> Callable[[list[str]], pl.DataFrame]:
     """The stored values outlier.history compares with, of the prisons `account` may see."""
     from store.read import current_values
 
     def load(prisons: list[str]) -> pl.DataFrame:
-        allowed = [p for p in prisons if may_see(account, p)]
+        allowed = [p for p in prisons if may_see(account, p, countries)]
         values = current_values(engine, prisons=allowed)
         return values.select("prison_code", "period_index", "data_element", "value")
 
     return load
 
 
-def authz_issues(report: ValidationReport, account: Account) -> list[Issue]:
+def authz_issues(
+    report: ValidationReport, account: Account, countries: Mapping[str, str]
+) -> list[Issue]:
     """`authz.prison` for each prison of the file `account` may not submit for (one, naming no
-    prison, for an account that may submit nothing)."""
+    prison, for an account that may submit nothing); `authz.country` for each prison of a
+    country a ministry account bound to countries does not work for."""
     if account.submits_for_every_prison:
-        return []
-    foreign = [p for p in report.prisons if not account.may_submit(p)]
+        return [
+            make_issue(
+                COUNTRY_RULE,
+                prison_code=code,
+                user=account.name,
+                country=countries[code],
+                countries=", ".join(sorted(account.countries)),
+            )
+            for code in report.prisons
+            if code in countries and not account.may_submit(code, countries[code])
+        ]
+    foreign = [p for p in report.prisons if not account.may_submit(p, countries.get(p))]
     if not account.may_submit_anything and not foreign:
         foreign = [None]
     allowed = (
@@ -192,24 +215,25 @@ def check_as(
     again inside its write transaction, where no other ingest can interleave.
     """
     register = load_register(engine)
+    countries = {code: prison.country for code, prison in register.prisons.items()}
     checked = check_files(
         files,
         register,
         today=today,
-        history=history_loader(engine, account),
+        history=history_loader(engine, account, countries),
         progress=progress,
     )
     verdicts = []
     for result in checked:
         report = result.report
         if account is not None:
-            report.add(*authz_issues(report, account))
+            report.add(*authz_issues(report, account, countries))
         replaces: dict[tuple[str, int], dict[str, Any]] = {}
         if with_replaces and report.accepted:
-            visible = [q for q in report.quarters if may_see(account, q[0])]
+            visible = [q for q in report.quarters if may_see(account, q[0], countries)]
             replaces = current_versions(engine, [(q[0], q[2]) for q in visible])
             report.add(*replaces_issues(visible, replaces))
-        withhold_unseen(report, account)
+        withhold_unseen(report, account, countries)
         report.sort()
         verdicts.append(Verdict(result, replaces))
     return verdicts

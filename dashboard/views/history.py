@@ -20,7 +20,7 @@ def render() -> None:
     assert account is not None
     st.title("History")
     history = data.history()
-    history = visible_history(history, account)
+    history = visible_history(history, account, data.prison_countries())
     _submissions(history)
 
 

@@ -51,7 +51,7 @@ def render() -> None:
 
 def _returned(account) -> None:  # type: ignore[no-untyped-def]
     """The prison-quarters the ministry returned to this sender, each with its comment."""
-    returned = returned_to_sender(visible_history(data.history(), account))
+    returned = returned_to_sender(visible_history(data.history(), account, data.prison_countries()))
     if returned.height == 0:
         return
     lines = [
@@ -215,7 +215,7 @@ def _template(account) -> None:  # type: ignore[no-untyped-def]
         "fill in the value column."
     )
     prisons = data.prisons()
-    codes = account.submittable(prisons["prison_code"].to_list())
+    codes = account.submittable(data.prison_countries())
     if not codes:
         st.info("The prison register is empty.")
         return
