@@ -17,7 +17,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +146,26 @@ def account(engine, name: str, *, may: str):  # type: ignore[no-untyped-def]
         raise CliError(str(exc)) from None
     except GovernanceRefused as exc:
         raise CliRefused(f"{exc.rule}: {exc}") from None
+
+
+@contextmanager
+def rule_refusals() -> Iterator[None]:
+    """A refusal by a rule inside (authz.role, authz.country, ...) as the command's exit 1."""
+    from indicators.scope import ScopeRefused
+    from store.governance import GovernanceRefused
+
+    try:
+        yield
+    except GovernanceRefused as exc:
+        raise CliRefused(f"{exc.rule}: {exc}") from None
+    except ScopeRefused as exc:  # its message starts with the rule's id
+        raise CliRefused(str(exc)) from None
+
+
+def reader(engine, name: str | None):  # type: ignore[no-untyped-def]
+    """The account a reading command reads as (--user NAME), or None: the operator's
+    unrestricted view (international.md §2)."""
+    return None if name is None else account(engine, name, may="act")
 
 
 def register(engine):  # type: ignore[no-untyped-def]

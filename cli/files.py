@@ -16,6 +16,7 @@ from cli.common import (
     progress,
     register,
     require_quarter,
+    rule_refusals,
     say,
     shown,
     tell,
@@ -47,7 +48,8 @@ def prisons_import(args: argparse.Namespace) -> int:
     if args.effective_from is not None:
         require_quarter(args.effective_from, "--from")
     since = args.effective_from or default_effective_from()
-    result = import_prisons(store, prisons, by, effective_from=since)
+    with rule_refusals():
+        result = import_prisons(store, prisons, by, effective_from=since)
     if args.json:
         print_json(
             {

@@ -8,7 +8,16 @@ from __future__ import annotations
 import argparse
 import difflib
 
-from cli.common import EXIT_OK, CliError, engine, output_table, shown, vintage
+from cli.common import (
+    EXIT_OK,
+    CliError,
+    engine,
+    output_table,
+    reader,
+    rule_refusals,
+    shown,
+    vintage,
+)
 
 # How alike an unknown id must be to a known one to be suggested (difflib's ratio).
 SUGGESTION_CUTOFF = 0.6
@@ -42,19 +51,27 @@ def funnel_command(args: argparse.Namespace) -> int:
     if args.output is not None and args.output.is_dir():
         raise CliError(f"'{shown(args.output)}' is a folder; give a file name for --output.")
     store = engine()
+    account = reader(store, args.user)
     chosen = vintage(store, args)
     # Nothing else in this process holds the SQLite file, so the fast (ADBC) read is safe.
     values = current_values(store, exclusive=True, vintage=chosen)
-    table = funnel_table(
-        values,
-        register_over_time(store, chosen.moment),
-        args.indicator,
-        args.period,
-        benchmark=args.benchmark,
-        overdispersion=args.overdispersion,
-        suppress=args.suppress,
-        registry=registry,
-    )
+    from indicators.table import PeerSuppressionRefused
+
+    try:
+        with rule_refusals():
+            table = funnel_table(
+                values,
+                register_over_time(store, chosen.moment),
+                args.indicator,
+                args.period,
+                benchmark=args.benchmark,
+                overdispersion=args.overdispersion,
+                suppress=args.suppress,
+                registry=registry,
+                account=account,
+            )
+    except PeerSuppressionRefused as exc:
+        raise CliError(str(exc)) from None
     if table.height == 0:
         raise CliError(
             f"No prison reported both figures of {args.indicator} for {args.period}; "

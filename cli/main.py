@@ -26,9 +26,9 @@ from cli.common import EXIT_CANNOT_RUN, EXIT_REJECTED, CliError, CliRefused, sho
 
 # Kept in step with store.accounts.ROLES (checked by a test); not imported, so that
 # `--help` and usage errors do not load the store.
-ROLES = ("ministry", "director", "evaluator")
+ROLES = ("ministry", "director", "evaluator", "international")
 # Kept in step with indicators.aggregates (checked by a test), for the same reason.
-LEVELS = ("prison", "region", "peer", "national")
+LEVELS = ("prison", "region", "peer", "national", "international")
 BENCHMARKS = ("national", "region", "peer")
 # Kept in step with store.review.STATES (checked by a test).
 REVIEW_STATES = ("submitted", "returned", "approved")
@@ -108,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", metavar="P")
     p.add_argument("--json", action="store_true")
     _vintage_options(p)
+    _reader_option(p)
     p.set_defaults(run=_command("cli.reading:history"))
 
     users = sub.add_parser("users", help="local accounts")
@@ -117,6 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", metavar="NAME")
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--prison", action="append", default=[], metavar="CODE")
+    p.add_argument(
+        "--country",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="a country a ministry or evaluator account works for (repeatable; none: every)",
+    )
     p.add_argument("--email", default=None, help="for OpenID Connect log-in")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p.add_argument(
@@ -154,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
     _vintage_options(p)
+    _reader_option(p)
     p.set_defaults(run=_command("cli.reading:indicators"))
 
     p = sub.add_parser("funnel", help="the funnel table of one indicator and quarter (section 7)")
@@ -167,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
     p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
     _vintage_options(p)
+    _reader_option(p)
     p.set_defaults(run=_command("cli.funnel:funnel_command"))
 
     p = sub.add_parser("serve", help="start the dashboard")
@@ -184,6 +194,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", required=True, type=Path, metavar="FILE")
     p.set_defaults(run=_command("cli.files:template"))
     return parser
+
+
+def _reader_option(p: argparse.ArgumentParser) -> None:
+    """--user of every reading command (international.md §2)."""
+    p.add_argument(
+        "--user",
+        default=None,
+        metavar="NAME",
+        help="print exactly what this account may see (default: everything, unsuppressed)",
+    )
 
 
 def _vintage_options(p: argparse.ArgumentParser) -> None:
@@ -249,6 +269,7 @@ def _governance(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--to", dest="last", metavar="P", help="last quarter (default: last ended)")
     p.add_argument("--deadline-days", type=int, default=None, metavar="N")
     p.add_argument("--json", action="store_true")
+    _reader_option(p)
     p.set_defaults(run=_command("cli.reading:completeness"))
 
     period = sub.add_parser("period", help="lock or unlock a quarter")

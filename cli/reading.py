@@ -10,7 +10,9 @@ from cli.common import (
     engine,
     output_table,
     print_json,
+    reader,
     require_quarter,
+    rule_refusals,
     say,
     shown,
     table,
@@ -35,14 +37,22 @@ def prisons_list(args: argparse.Namespace) -> int:
 
 
 def history(args: argparse.Namespace) -> int:
-    from store.history import SHOWN_COLUMNS, submission_history
+    from store.history import SHOWN_COLUMNS, submission_history, visible_entries
+    from store.prisons import prison_countries
+    from store.reading_scope import require_readable
 
     if args.period is not None:
         require_quarter(args.period)
     store = engine()
+    account = reader(store, args.user)
+    countries = prison_countries(store)
+    with rule_refusals():
+        require_readable(account, [args.prison] if args.prison else [], countries)
     entries = submission_history(
         store, prison=args.prison, period=args.period, vintage=vintage(store, args)
     )
+    if account is not None:
+        entries = visible_entries(entries, account, countries)
     if args.json:
         print_json(entries)
         return EXIT_OK
@@ -55,6 +65,7 @@ def history(args: argparse.Namespace) -> int:
 
 def indicators(args: argparse.Namespace) -> int:
     from indicators.aggregates import PRISON
+    from indicators.international import INTERNATIONAL
     from indicators.registry import load_registry
     from indicators.table import PeerSuppressionRefused, indicator_table
     from store.prisons import list_prisons
@@ -71,6 +82,7 @@ def indicators(args: argparse.Namespace) -> int:
         if value is not None:
             require_quarter(value, option)
     store = engine()
+    account = reader(store, args.user)
     chosen = vintage(store, args)
     prisons = list_prisons(store, chosen.moment)
     known = {p.code for p in prisons}
@@ -86,17 +98,19 @@ def indicators(args: argparse.Namespace) -> int:
     sdmx = args.format == SDMX_CSV
     level, suppress = (sdmx_levels(args), True) if sdmx else (args.level or PRISON, args.suppress)
     try:
-        result = indicator_table(
-            values,
-            over_time,
-            level=level,
-            prisons=args.prison,
-            first=args.first,
-            last=args.last,
-            indicators=args.indicator,
-            suppress=suppress,
-            benchmark=args.benchmark,
-        )
+        with rule_refusals():
+            result = indicator_table(
+                values,
+                over_time,
+                level=level,
+                prisons=args.prison,
+                first=args.first,
+                last=args.last,
+                indicators=args.indicator,
+                suppress=suppress,
+                benchmark=args.benchmark,
+                account=account,
+            )
     except PeerSuppressionRefused as exc:
         raise CliError(str(exc)) from None
     if sdmx:
@@ -110,6 +124,8 @@ def indicators(args: argparse.Namespace) -> int:
             rows = content.count(b"\n") - 1  # below the header line
             tell(f"{rows:,} rows written to {shown(args.output)} (SDMX-CSV 2.0).")
         return EXIT_OK
+    if level == INTERNATIONAL:  # international.md §1: the number of countries, so named
+        result = result.rename({"prisons": "countries"})
     output_table(result, args.format, args.output)
     return EXIT_OK
 
@@ -155,7 +171,16 @@ def completeness(args: argparse.Namespace) -> int:
     )
     if first > last:
         raise CliError("--from is after --to; give the earlier quarter first.")
-    grid = grid_of(engine(), first=first, last=last, deadline_days=days)
+    from store.prisons import prison_countries
+    from store.reading_scope import prisons_in_scope, require_readable
+
+    store = engine()
+    account = reader(store, args.user)
+    countries = prison_countries(store)
+    with rule_refusals():
+        require_readable(account, [], countries)
+    grid = grid_of(store, first=first, last=last, deadline_days=days)
+    grid = prisons_in_scope(grid, account, countries)
     if args.json:
         print_json(as_json(grid))
         return EXIT_OK

@@ -20,6 +20,7 @@ from cli.common import (
     actor,
     engine,
     print_json,
+    rule_refusals,
     say,
     shown,
     table,
@@ -47,19 +48,22 @@ def users_add(args: argparse.Namespace) -> int:
     by = actor(store, args.by, may="manage")
     password = _password(args)
     try:
-        account, created = save_account(
-            store,
-            args.name,
-            args.role,
-            prisons=args.prison,
-            password=password,
-            email=args.email,
-            actor=by,
-        )
+        with rule_refusals():
+            account, created = save_account(
+                store,
+                args.name,
+                args.role,
+                prisons=args.prison,
+                password=password,
+                email=args.email,
+                countries=args.country,
+                actor=by,
+            )
     except AccountError as exc:
         tell(f"prison-monitor: {exc}")
         return EXIT_REJECTED
-    prisons = f" for {', '.join(sorted(account.prisons))}" if account.prisons else ""
+    bound = sorted(account.prisons) or sorted(account.countries)
+    prisons = f" for {', '.join(bound)}" if bound else ""
     login = "" if password else " (no password: it can log in only through OpenID Connect)"
     say(f"{'Added' if created else 'Updated'} {account.role} {account.name}{prisons}{login}.")
     return EXIT_OK
@@ -85,7 +89,8 @@ def _set_disabled(args: argparse.Namespace, disabled: bool) -> int:
     by = actor(store, args.by, may="manage")
     before = get_account(store, args.name)
     try:
-        account = set_disabled(store, args.name, disabled, actor=by)
+        with rule_refusals():
+            account = set_disabled(store, args.name, disabled, actor=by)
     except AccountError as exc:
         tell(f"prison-monitor: {exc}")
         return EXIT_REJECTED

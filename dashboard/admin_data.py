@@ -144,9 +144,9 @@ def apply_register(account: accounts.Account, prisons: list[Prison], since: str)
     """Import the register as `account`, its changes applying from quarter `since`."""
     try:
         by = _manager(account)
+        result = register.import_prisons(engine(), prisons, by.name, effective_from=since)
     except (accounts.AccountError, GovernanceRefused) as exc:
         return Done(False, str(exc))
-    result = register.import_prisons(engine(), prisons, by.name, effective_from=since)
     dated = f"; the changes apply from {since}" if result.updated else ""
     return Done(
         True,

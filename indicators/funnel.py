@@ -38,6 +38,7 @@ from indicators.compute import INTERVALS, computable, denominator
 from indicators.compute import numerator as numerator_col
 from indicators.registry import Indicator, Registry, load_registry
 from indicators.stats import OVERDISPERSIONS, Overdispersion, Side
+from indicators.suppression import Reader
 
 FunnelBenchmark = Benchmark
 # The level of the table's rows that hold each benchmark group's published aggregate.
@@ -358,24 +359,36 @@ def funnel_table(
     overdispersion: Overdispersion = "none",
     suppress: bool = False,
     registry: Registry | None = None,
+    account: Reader | None = None,
 ) -> pl.DataFrame:
     """§7's table: one row per prison that reported both figures, columns TABLE_COLUMNS_7.
 
     The whole quarter is computed (every indicator: suppression links figures shared by
     two indicators), suppressed when asked, then the funnel of ``indicator`` is taken.
     ``peer_group`` is each prison's group (its register peer_group, else its prison type).
+    ``account``: only its countries' prisons, as it may see them (indicators.scope;
+    an international account, which reads no prison row, is refused).
     """
     from indicators.compute import indicator_values
+    from indicators.scope import in_scope, refuse_prison_rows
     from indicators.suppression import suppress as suppressed
+    from indicators.suppression import suppressed_for
     from indicators.table import quarters_between
 
+    refuse_prison_rows(account)
     full = indicator_values(
         quarters_between(values, period, period),
         register_prisons,
         benchmark=benchmark,
         registry=registry,
     )
+    full = in_scope(full, account)
     shown = suppressed(full, benchmark=benchmark, registry=registry) if suppress else None
+    if account is not None:
+        seen = suppressed_for(
+            full, account, everything=suppress, benchmark=benchmark, registry=registry
+        )
+        shown = None if seen is full else seen
     funnel = funnel_data(
         full,
         indicator,

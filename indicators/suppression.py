@@ -146,9 +146,18 @@ numerator, denominator = pl.col("numerator"), pl.col("denominator")
 
 
 class Reader(Protocol):
-    """What suppression needs of an account (store.accounts.Account has it)."""
+    """What suppression and the table's scope need of an account (store.accounts.Account)."""
+
+    name: str
+    role: str
+    countries: frozenset[str]
 
     def sees_unsuppressed(self, prison_code: str | None) -> bool: ...
+
+    @property
+    def sees_prison_rows(self) -> bool: ...
+
+    def reads_level(self, level: str) -> bool: ...
 
 
 # --- Primary suppression ---------------------------------------------------------------

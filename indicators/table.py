@@ -28,10 +28,28 @@ from typing import IO, Any, Literal
 import polars as pl
 
 from indicators import suppression
-from indicators.aggregates import LEVELS, PEER, PEER_GROUP, PRISON, REGION, Benchmark
+from indicators.aggregates import (
+    LEVELS,
+    NATIONAL,
+    PEER,
+    PEER_GROUP,
+    PRISON,
+    REGION,
+    Benchmark,
+)
 from indicators.compute import TABLE_COLUMNS, indicator_values
 from indicators.inputs import as_period_index
+from indicators.international import INTERNATIONAL, international_rows
 from indicators.registry import Registry, load_registry
+from indicators.scope import (
+    ScopeRefused as ScopeRefused,
+)
+from indicators.scope import (
+    in_scope,
+    readable_levels,
+    refuse_other_countries,
+    refuse_prison_rows,
+)
 from indicators.suppression import SUPPRESSION_THRESHOLD, Reader
 from indicators.suppression_peer import PEER_SUPPRESSION_REFUSED as PEER_SUPPRESSION_REFUSED
 from indicators.suppression_peer import PeerSuppressionRefused as PeerSuppressionRefused
@@ -51,6 +69,8 @@ _FORMULA_CHARACTERS = "=+@\\-\uff1d\uff0b\uff20\uff0d"
 FORMULA_PATTERN = f"^[{_INVISIBLE}]*[{_FORMULA_CHARACTERS}]|^[\x00-\x1f\x7f]"
 FORMULA_GUARD = "'"
 SHEET_NAME = "indicators"
+# Every level of the table; the international one only where asked for (international.md §1).
+TABLE_LEVELS = (INTERNATIONAL, *LEVELS)
 _FORMULA = re.compile(FORMULA_PATTERN)
 
 
@@ -92,11 +112,14 @@ def rows_asked_for(
 
 
 def asked_levels(level: str | Sequence[str] | None) -> tuple[str, ...]:
-    """The levels asked for (None: all), refused unless each is one of LEVELS."""
+    """The levels asked for (None: all but the international one, which is only there when
+    asked for: international.md §1), refused unless each is one of TABLE_LEVELS."""
     levels = LEVELS if level is None else (level,) if isinstance(level, str) else tuple(level)
-    unknown = set(levels) - set(LEVELS)
+    unknown = set(levels) - set(TABLE_LEVELS)
     if unknown:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {', '.join(unknown)}")
+        raise ValueError(
+            f"level must be one of {', '.join(TABLE_LEVELS)}, not {', '.join(unknown)}"
+        )
     return levels
 
 
@@ -128,6 +151,13 @@ def indicator_table(
     they are the benchmark.
     """
     chosen = quarters_between(values, first, last)
+    levels = readable_levels(asked_levels(level), account, named=level is not None)
+    if prisons is not None:
+        refuse_prison_rows(account)
+    international = INTERNATIONAL in levels
+    rest = [name for name in levels if name != INTERNATIONAL]
+    if level is not None or len(rest) < len(LEVELS):  # named, or narrowed for the account
+        level = rest or [NATIONAL]  # the international rows are sums of the national ones
     suppressed = suppress or (account is not None and not account.sees_unsuppressed(None))
     named_peer = level is not None and PEER in asked_levels(level)
     refuse_peer(suppressed, named_peer or benchmark == PEER)
@@ -148,6 +178,11 @@ def indicator_table(
         registry=registry,
         keep=asked_levels(level) if direct else None,
     )
+    # authz.country: only the account's countries; suppression never looks across them
+    if prisons is not None:
+        refuse_other_countries(table, prisons, account)
+    table = in_scope(table, account)
+    unsuppressed = table.filter(pl.col("level") == NATIONAL) if international else None
     if account is not None:
         table = suppression.suppressed_for(
             table,
@@ -161,11 +196,20 @@ def indicator_table(
         table = suppression.suppress(
             table, threshold=threshold, benchmark=benchmark, registry=registry
         )
+    if unsuppressed is not None:
+        pooled = international_rows(
+            unsuppressed,
+            table if suppressed else None,
+            threshold=threshold,
+            registry=registry,
+        )
+        table = pl.concat([pooled, table.select(TABLE_COLUMNS)])
     if computed is not indicators and indicators is not None:
         table = table.filter(pl.col("indicator").is_in(list(indicators)))
-    if direct and prisons is None:
+    if direct and prisons is None and not international:
         return table.select(TABLE_COLUMNS)
-    return rows_asked_for(table, level, prisons).select(TABLE_COLUMNS)
+    shown = rows_asked_for(table, [*rest, *([INTERNATIONAL] if international else [])], prisons)
+    return shown.select(TABLE_COLUMNS)
 
 
 # --- Writing ---------------------------------------------------------------------------

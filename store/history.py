@@ -201,6 +201,14 @@ def visible_history(
     return history.filter(code.is_in(seen) | (code.is_null() & nameless))
 
 
+def visible_entries(
+    entries: list[dict[str, Any]], account: Account, countries: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The entries of submission_history `account` may see (the rule of visible_history)."""
+    code = "prison_code"
+    return [e for e in entries if account.sees_history_of(e[code], countries.get(e[code] or ""))]
+
+
 def returned_to_sender(history: pl.DataFrame) -> pl.DataFrame:
     """The prison-quarters of a history table whose current submission the ministry
     returned for correction, with its comment (oldest quarter first): what a director is

@@ -61,6 +61,7 @@ def import_prisons(
     (store.register_history). A new prison's entry applies from the start."""
     added, updated, unchanged = [], [], []
     since = effective_from or default_effective_from(today)
+    _require_countries(engine, prisons, actor)
     with write_transaction(engine) as conn:
         existing = {r["code"]: r for r in conn.execute(select(prisons_table)).mappings()}
         for prison in prisons:
@@ -90,6 +91,23 @@ def import_prisons(
             else:
                 unchanged.append(prison.code)
     return ImportResult(added, updated, unchanged)
+
+
+def _require_countries(engine: Engine, prisons: list[Prison], actor: str) -> None:
+    """authz.country (audited) when the actor is an account bound to countries and a row
+    names, or moves a prison from, another country."""
+    from store.account_model import read_account
+    from store.governance import refusals_audited, require_country
+
+    with engine.connect() as conn:
+        by = read_account(conn, actor)
+    if by is None or by.every_country:  # the operator, the sample loader, every country
+        return
+    now = prison_countries(engine)
+    with refusals_audited(engine, by, "register.import", "register"):
+        for prison in prisons:
+            for country in (prison.country, now.get(prison.code, prison.country)):
+                require_country(by, country, "change the register", prison.code)
 
 
 def default_effective_from(today: date | None = None) -> str:

@@ -1,0 +1,81 @@
+"""What of the indicator table reaches an account (international.md §2): the rows of the
+countries it works for (authz.country), and the levels its role reads (authz.role: an
+international account reads national and international rows only). Who may see what is
+the account's (store.account_model); these functions apply it to tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from indicators.aggregates import COUNTRY
+from indicators.suppression import Reader
+
+
+class ScopeRefused(Exception):
+    """An account asked for what it may not read: rows its role never reads (authz.role) or
+    a prison of another country (authz.country); str(exc) starts with the rule's id."""
+
+    def __init__(self, rule: str, message: str):
+        super().__init__(f"{rule}: {message}")
+        self.rule = rule
+
+
+def refuse_prison_rows(account: Reader | None) -> None:
+    """authz.role for an account that reads no prison's rows (international)."""
+    if account is not None and not account.sees_prison_rows:
+        raise ScopeRefused(
+            "authz.role",
+            f"'{account.name}' has the {account.role} role, which reads national and "
+            "international rows only, no prison's rows; ask for --level national or "
+            "--level international.",
+        )
+
+
+def refuse_other_countries(
+    table: pl.DataFrame, prisons: Sequence[str], account: Reader | None
+) -> None:
+    """authz.country when `prisons` (asked for by name) holds a prison of a country
+    `account` does not work for (the table's prison rows name each prison's country)."""
+    if account is None or not account.countries:
+        return
+    rows = table.filter(pl.col("prison_code").is_in(list(prisons)))
+    foreign = rows.filter(~pl.col(COUNTRY).is_in(sorted(account.countries)))
+    if foreign.height:
+        raise other_country(account, sorted(set(foreign["prison_code"])))
+
+
+def other_country(account: Reader, prisons: Sequence[str]) -> ScopeRefused:
+    """authz.country for `prisons`, of countries `account` does not work for."""
+    return ScopeRefused(
+        "authz.country",
+        f"'{account.name}' works for {', '.join(sorted(account.countries))} only and may not "
+        f"read {', '.join(prisons)}, a prison of another country. Nothing was written.",
+    )
+
+
+def readable_levels(
+    levels: tuple[str, ...], account: Reader | None, *, named: bool
+) -> tuple[str, ...]:
+    """The levels asked for (`named`: by the reader, not "every level") as `account` may
+    read them: a level it may not read is refused when named (ScopeRefused), else left out."""
+    if account is None:
+        return levels
+    refused = [name for name in levels if not account.reads_level(name)]
+    if refused and named:
+        raise ScopeRefused(
+            "authz.role",
+            f"'{account.name}' has the {account.role} role, which reads national and "
+            f"international rows only, not {', '.join(refused)} rows; ask for --level "
+            "national or --level international.",
+        )
+    return tuple(name for name in levels if name not in refused)
+
+
+def in_scope(table: pl.DataFrame, account: Reader | None) -> pl.DataFrame:
+    """The rows of `table` about the countries `account` works for (authz.country): all of
+    them for an account bound to no country."""
+    if account is None or not account.countries:
+        return table
+    return table.filter(pl.col(COUNTRY).is_in(sorted(account.countries)))
