@@ -51,7 +51,7 @@ def serve(args: argparse.Namespace) -> int:
     from store.accounts import demo_password_accounts
     from store.db import database_url, get_engine, migrate
     from store.prisons import list_prisons
-    from store.sample import demo_accounts, load_sample
+    from store.sample import demo_accounts, demo_lines, load_sample
 
     store = get_engine()
     if args.demo:
@@ -62,7 +62,7 @@ def serve(args: argparse.Namespace) -> int:
     # Said first, before anything else: the sample about to be loaded has the demo accounts.
     with_demo = set(demo_password_accounts(store))
     if load:
-        with_demo |= {name for name, _, _ in demo_accounts()}
+        with_demo |= {name for name, *_ in demo_accounts()}
     warning = demo_warning(sorted(with_demo))
     if warning:
         say(warning, flush=True)
@@ -72,8 +72,8 @@ def serve(args: argparse.Namespace) -> int:
             say(line)
     elif args.demo:
         say("The database already has data; demo log-ins (password 'demo'):")
-        for name, role, codes in demo_accounts():
-            say(f"  {name:<10} {role}{' of ' + ', '.join(codes) if codes else ''}")
+        for line in demo_lines():
+            say(line)
     root = Path(__file__).resolve().parents[1]
     app = root / "dashboard" / "server.py"  # dashboard/app.py behind our routes and headers
     url = f"http://{args.address}:{args.port}"

@@ -57,7 +57,13 @@ from sample_data.model_v2 import (
     steady_module_figures,
 )
 from sample_data.recipes import make_invalid_files, make_warning_files
-from sample_data.register import CLOSED_IN_SERIES, PRISON_BY_CODE, PRISONS, REPORTERS
+from sample_data.register import (
+    CLOSED_IN_SERIES,
+    OTHER_PRISONS,
+    PRISON_BY_CODE,
+    PRISONS,
+    REPORTERS,
+)
 from sample_data.writers import write_register, write_submission
 
 
@@ -108,6 +114,7 @@ def main(root: Path = SAMPLE_DIR) -> None:
             figures = steady_figures(rng, prison, par, SPARE_QUARTER, history[:n], history[-n:])
             spare[prison.code] = quarter_records(prison, SPARE_QUARTER, figures)
 
+    files += write_other_countries(root)
     invalid = make_invalid_files(
         root / INVALID_DIR.name, spare[DEMO_DIRECTOR_PRISON], spare[AUTHZ_OTHER_PRISON]
     )
@@ -120,9 +127,35 @@ def main(root: Path = SAMPLE_DIR) -> None:
     )
     check_rule_coverage(invalid, warnings)
     print(
-        f"{len(PRISONS)} prisons, {files} submissions, {len(invalid)} invalid files, "
+        f"{len(PRISONS) + len(OTHER_PRISONS)} prisons, {files} submissions, "
+        f"{len(invalid)} invalid files, "
         f"{len(warnings)} warnings files"
     )
+
+
+def write_other_countries(root: Path) -> int:
+    """The submissions of the other countries' prisons, each drawn from streams of its own
+    (so Nordmere's files, drawn from the one seeded stream, stay as they were)."""
+    files = 0
+    for prison in OTHER_PRISONS:
+        rng = random.Random(f"{SEED}:{prison.code}")
+        par = draw_params(rng, prison)
+        stream = prison_stream(prison)
+        par_v2 = draw_params_v2(stream, prison)
+        history: list[dict] = []
+        history_v2: list[dict] = []
+        for period in SERIES:
+            if not prison.is_open(period):
+                continue
+            figures = steady_figures(rng, prison, par, period, history)
+            history.append(figures)
+            extra = steady_module_figures(stream, prison, par_v2, period, figures, history_v2)
+            history_v2.append(extra)
+            records = quarter_records(prison, period, figures)
+            records += module_records(prison, period, extra)
+            write_submission(root / SUBMISSIONS_DIR.name, prison, period, records)
+            files += 1
+    return files
 
 
 def check_register_modules() -> None:

@@ -68,7 +68,7 @@ from sample_data.model import (
     quarter_index,
     rate,
 )
-from sample_data.register import PRISONS, Prison
+from sample_data.register import ALL_PRISONS, Prison
 
 # Ranges every prison's v2 parameters are drawn from (`_start` where a share begins, `_gain`
 # how much it improves per quarter), in this order: the order is part of the seed.
@@ -103,6 +103,11 @@ BUP_SHARE_BY_REGION = {
     "Hollowmere": 0.25,
     "Saltmarsh Coast": 0.40,
     "Greyfell Uplands": 0.30,
+    "Noorderkempen": 0.35,
+    "Hoofdstad / Capitale": 0.30,
+    "Val-de-Sambre": 0.45,
+    "Oberland": 0.20,
+    "Niederwald": 0.25,
 }
 BUP_BOUNDS = (0.10, 0.50)
 # High Cairn offers depot buprenorphine from 2025-Q1 (its note on ost_received says so): its
@@ -287,5 +292,5 @@ def check_model_v2() -> None:
     """The tables above name the contract's parts, the register's regions; High Cairn's note."""
     psy = next(b for b in BREAKDOWNS if b.total == "psychosocial_received")
     assert set(PSY_MAIN_WEIGHTS) == set(PSY_ALSO) == set(psy.parts), psy
-    assert set(BUP_SHARE_BY_REGION) == {p.region for p in PRISONS}
+    assert set(BUP_SHARE_BY_REGION) == {p.region for p in ALL_PRISONS}
     assert (DEPOT_PRISON, DEPOT_FROM) in NOTES

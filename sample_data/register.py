@@ -106,3 +106,59 @@ PEER_GROUPS: dict[str, tuple[str, ...]] = {
     "large-remand": ("NM-NRC", "NM-HRC", "NM-SRC"),
     "high-security": ("NM-GTP", "NM-HCP"),
 }
+
+
+# Two more fictional countries, so that the demo compares countries side by side
+# (international.md §1). Lauwerland (XL) has two languages, as Belgium has: its Dutch-speaking
+# north and French-speaking south name their prisons and regions in their own language, and
+# its capital region by both names. Rheinmark (XR) speaks German. Their figures come from
+# streams of their own (generate.py), so Nordmere's sample files do not change with them.
+OTHER_COUNTRIES = {"XL": "Lauwerland", "XR": "Rheinmark"}
+OTHER_PRISONS = [
+    Prison("LW-HVG", "Gevangenis Hoogveld", "Noorderkempen", "sentenced", 720, country="XL"),
+    Prison("LW-ZWA", "Huis van Arrest Zandwijk", "Noorderkempen", "remand", 310, country="XL"),
+    Prison(
+        "LW-BRA",
+        "Prison de Bruxelle-Sainte-Anne / Gevangenis Brussel-Sint-Anna",
+        "Hoofdstad / Capitale",
+        "mixed",
+        980,
+        country="XL",
+    ),
+    Prison(
+        "LW-VSF", "Prison pour femmes du Val-de-Sambre", "Val-de-Sambre", "women", 150, country="XL"
+    ),
+    Prison(
+        "LW-RCL",
+        "Prison de Rochefort-la-Lesse",
+        "Val-de-Sambre",
+        "sentenced",
+        540,
+        fmt="csv-semicolon",
+        country="XL",
+    ),
+    Prison(
+        "RM-JTH",
+        "Justizvollzugsanstalt Talheim",
+        "Oberland",
+        "sentenced",
+        830,
+        fmt="xlsx",
+        country="XR",
+    ),
+    Prison("RM-UHB", "Untersuchungshaftanstalt Bergstadt", "Oberland", "remand", 420, country="XR"),
+    Prison("RM-JVF", "Frauenvollzugsanstalt Lindenau", "Niederwald", "women", 130, country="XR"),
+    Prison("RM-JAW", "Jugendanstalt Weidenbach", "Niederwald", "juvenile", 70, country="XR"),
+]
+ALL_PRISONS = [*PRISONS, *OTHER_PRISONS]
+PRISON_BY_CODE.update({p.code: p for p in OTHER_PRISONS})
+_OTHER_REPORTERS: dict[str, tuple[str, ...]] = {
+    "screening": ("LW-HVG", "LW-ZWA", "LW-BRA", "LW-VSF", "RM-JTH", "RM-UHB", "RM-JVF"),
+    "medication": ("LW-HVG", "LW-ZWA", "LW-BRA", "LW-VSF", "LW-RCL", "RM-JTH", "RM-UHB"),
+    "psychosocial": ("LW-BRA", "RM-JTH"),
+    "blood_borne_viruses": ("LW-HVG", "LW-BRA", "LW-RCL", "RM-JTH", "RM-UHB", "RM-JVF"),
+    "harm_reduction": ("RM-JTH",),
+    "after_release": ("LW-BRA", "RM-UHB"),
+}
+for _module, _codes in _OTHER_REPORTERS.items():
+    REPORTERS[_module] = (*REPORTERS[_module], *_codes)

@@ -16,7 +16,7 @@ import xlsxwriter
 
 from data_contracts.register import MODULE_SEPARATOR
 from sample_data.model import CONTRACT, HEADER, Record, population_element
-from sample_data.register import PRISONS, Prison
+from sample_data.register import ALL_PRISONS, Prison
 
 # Fixed workbook creation date: xlsxwriter would otherwise stamp the current time.
 XLSX_CREATED = datetime(2026, 10, 1, 9, 0, 0)
@@ -119,4 +119,4 @@ def write_register(path: Path) -> None:
     }
     if set(header) != set(cells):
         raise SystemExit(f"the register's columns differ from the contract's: {header}")
-    write_csv(path, header, [[cells[c](p) for c in header] for p in PRISONS])
+    write_csv(path, header, [[cells[c](p) for c in header] for p in ALL_PRISONS])

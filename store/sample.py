@@ -17,14 +17,22 @@ from store.submissions import ingest_files
 SAMPLE_ACTOR = "sample-loader"
 
 
-def demo_accounts() -> list[tuple[str, str, list[str]]]:
+def demo_accounts() -> list[tuple[str, str, list[str], list[str]]]:
+    """(name, role, prisons, countries) of each demo account: the three of cli-and-roles.md,
+    an international account and a ministry of one country (international.md §2)."""
     from sample_data import DEMO_DIRECTOR_PRISON
 
     return [
-        ("ministry", "ministry", []),
-        ("director", "director", [DEMO_DIRECTOR_PRISON]),
-        ("evaluator", "evaluator", []),
+        ("ministry", "ministry", [], []),
+        ("director", "director", [DEMO_DIRECTOR_PRISON], []),
+        ("evaluator", "evaluator", [], []),
+        ("international", "international", [], []),
+        (DEMO_COUNTRY_MINISTRY, "ministry", [], [DEMO_COUNTRY]),
     ]
+
+
+# The demo ministry of one country: Lauwerland (the sample's two-language country).
+DEMO_COUNTRY, DEMO_COUNTRY_MINISTRY = "XL", "ministry-xl"
 
 
 def load_sample(
@@ -38,9 +46,11 @@ def load_sample(
         raise StoreError(f"The sample register is invalid: {issues[0].message}")
     result = import_prisons(engine, prisons, SAMPLE_ACTOR)
     lines = [f"Sample register: {len(result.added)} prisons added, {len(result.updated)} updated."]
-    for name, role, codes in demo_accounts():
+    for name, role, codes, countries in demo_accounts():
         if get_account(engine, name) is None:
-            save_demo_account(engine, name, role, prisons=codes, actor=SAMPLE_ACTOR)
+            save_demo_account(
+                engine, name, role, prisons=codes, countries=countries, actor=SAMPLE_ACTOR
+            )
     with engine.connect() as conn:
         already = set(conn.execute(select(uploads.c.file_name).where(uploads.c.accepted)).scalars())
     files = sorted(p for p in SUBMISSIONS_DIR.iterdir() if p.is_file() and p.name not in already)
@@ -54,6 +64,13 @@ def load_sample(
         f"Sample submissions: {len(outcomes)} files stored ({len(already)} already there)."
     )
     lines.append(f"Demo log-ins (password '{DEMO_PASSWORD}'):")
-    for name, role, codes in demo_accounts():
-        lines.append(f"  {name:<10} {role}{' of ' + ', '.join(codes) if codes else ''}")
+    return lines + demo_lines()
+
+
+def demo_lines() -> list[str]:
+    """One line per demo account: its name, role and prisons or countries."""
+    lines = []
+    for name, role, codes, countries in demo_accounts():
+        of = codes or countries
+        lines.append(f"  {name:<13} {role}{' of ' + ', '.join(of) if of else ''}")
     return lines

@@ -214,7 +214,6 @@ def _template(account) -> None:  # type: ignore[no-untyped-def]
         "Every data element the prison reports (core and its modules), with its definition; "
         "fill in the value column."
     )
-    prisons = data.prisons()
     codes = account.submittable(data.prison_countries())
     if not codes:
         st.info("The prison register is empty.")

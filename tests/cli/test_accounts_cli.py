@@ -121,7 +121,7 @@ def test_serve_demo_warns_before_loading_the_sample(cli, monkeypatch) -> None:
     monkeypatch.setattr("store.sample.load_sample", lambda engine, progress=None: ["loaded"])
     result = cli("serve", "--demo")
     first = result.out.splitlines()[0]
-    assert first.startswith("WARNING") and all(n in first for n, _, _ in demo_accounts())
+    assert first.startswith("WARNING") and all(n in first for n, *_ in demo_accounts())
 
 
 @pytest.mark.parametrize("sequence", HOSTILE)
