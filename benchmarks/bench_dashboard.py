@@ -101,7 +101,7 @@ TABLE = '[data-testid="stDataFrame"]'
 # (sidebar link, a regular expression the page's title matches, what shows it is drawn)
 OVERVIEW = ("Overview", r"^Overview$", CHART)
 CHART_PAGES = [
-    ("Compare prisons", r"^Compare prisons: ", CHART),
+    ("Compare", r"^Compare: ", CHART),
     ("Trends", r"^Trends: ", CHART),
     ("Prison profile", r"\([A-Z]{2}-[A-Z0-9]+\), \d{4}-Q[1-4]$", CHART),
     ("Data completeness", r"^Data completeness$", CHART),

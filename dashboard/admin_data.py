@@ -21,12 +21,14 @@ from data_contracts.register import Prison, read_register
 from data_contracts.report import Issue
 from store import accounts
 from store import prisons as register
+from store.account_countries import manages_account
 from store.governance import GovernanceRefused
 
 ACCOUNT_COLUMNS = {
     "name": pl.String,
     "role": pl.String,
     "prisons": pl.String,
+    "countries": pl.String,
     "email": pl.String,
     "disabled": pl.Boolean,
 }
@@ -52,14 +54,19 @@ def _manager(account: accounts.Account) -> accounts.Account:
     return accounts.require_actor(engine(), fresh.name, may="manage")
 
 
-def account_table() -> pl.DataFrame:
-    """Every account, one row each (store.accounts.account_rows), as the page shows it: its
-    status in a word, no e-mail as an empty cell."""
-    rows = accounts.account_rows(engine())
+def account_table(account: accounts.Account) -> pl.DataFrame:
+    """Every account `account` may manage, one row each (store.accounts.account_rows), as
+    the page shows it: its status in a word, no e-mail as an empty cell."""
+    countries = data.prison_countries()
+    managed = {
+        a.name for a in accounts.list_accounts(engine()) if manages_account(account, a, countries)
+    }
+    rows = [r for r in accounts.account_rows(engine()) if r["name"] in managed]
     return pl.DataFrame(rows, schema=ACCOUNT_COLUMNS).select(
         "name",
         "role",
         "prisons",
+        "countries",
         pl.col("email").fill_null(""),
         pl.when(pl.col("disabled"))
         .then(pl.lit("disabled"))
@@ -68,9 +75,10 @@ def account_table() -> pl.DataFrame:
     )
 
 
-def register_table() -> pl.DataFrame:
-    """The register now as the page shows it: an empty quarter as an empty cell."""
-    frame = data.prisons()
+def register_table(account: accounts.Account) -> pl.DataFrame:
+    """The register now as the page shows it to `account` (its countries' prisons): an empty
+    quarter as an empty cell."""
+    frame = data.prisons_seen(account)
     return frame.with_columns(
         pl.col(c).fill_null("") for c, dtype in frame.schema.items() if dtype == pl.String
     )
@@ -88,6 +96,7 @@ def save_account(
     prisons: list[str],
     password: str | None,
     email: str | None,
+    countries: list[str] | None = None,
 ) -> Done:
     """Add or change an account as `account` (its password checked by the core's rules)."""
     try:
@@ -99,6 +108,7 @@ def save_account(
             prisons=prisons,
             password=password or None,
             email=email or None,
+            countries=countries,
             actor=by.name,
         )
     except (accounts.AccountError, GovernanceRefused) as exc:
@@ -129,10 +139,14 @@ def read_register_upload(content: bytes) -> tuple[list[Prison], list[Issue]]:
         return read_register(path)
 
 
-def register_file() -> bytes:
-    """The register as a file `prisons import` and this page read back (modules joined
-    by ';'), formulas neutralised."""
-    rows = [register.prison_dict(p) for p in register.list_prisons(engine())]
+def register_file(account: accounts.Account) -> bytes:
+    """The register of `account`'s countries as a file `prisons import` and this page read
+    back (modules joined by ';'), formulas neutralised."""
+    rows = [
+        register.prison_dict(p)
+        for p in register.list_prisons(engine())
+        if account.sees_country(p.country)
+    ]
     return csv_bytes(pl.DataFrame(rows, infer_schema_length=None))
 
 

@@ -85,8 +85,10 @@ def compare_chart(
     *,
     per_row_benchmark: bool = False,
     highlight: Collection[str] = (),
+    noun: str = "Prison",
 ) -> go.Figure:
-    """Each prison's value with its 95% interval against the benchmark, sorted by value.
+    """Each prison's value with its 95% interval against the benchmark, sorted by value
+    (``noun``: what a row is, the axis title; countries are drawn the same way).
 
     ``rows``: prison rows of one indicator and quarter with ``state`` and ``judgement``
     (indicators.readings); a prison without a value keeps its line and shows the symbol of
@@ -205,7 +207,7 @@ def compare_chart(
         ticktext=[bold(c) if c in highlight else c for c in codes],
     )
     height = max(360, 22 * rows.height + 120)
-    return layout(fig, meta.title, axis_label(meta), "Prison", height)
+    return layout(fig, meta.title, axis_label(meta), noun, height)
 
 
 def _funnel_panel(

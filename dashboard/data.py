@@ -182,6 +182,13 @@ def prisons() -> pl.DataFrame:
     return _prisons(version())
 
 
+def prisons_seen(account: accounts.Account) -> pl.DataFrame:
+    """The register's prisons of the countries `account` works for (authz.country)."""
+    from store.reading_scope import prisons_in_scope
+
+    return prisons_in_scope(prisons(), account, prison_countries())
+
+
 def prison_countries() -> dict[str, str]:
     """Each registered prison's country by its code (for the core's authz.country rules)."""
     frame = prisons()
@@ -235,19 +242,38 @@ def _full_table(key: tuple[str, int, int], benchmark: str) -> pl.DataFrame:
     )
 
 
-@FRAMES(show_spinner=False, max_entries=64)
-def _table_for(
-    key: tuple[str, int, int], benchmark: str, role: str, prisons: tuple[str, ...]
-) -> pl.DataFrame:
-    from indicators.suppression import suppressed_for
+# What the indicator caches key a reader by: role, prisons and countries (never the name, so
+# that every evaluator of the same countries shares one table).
+ReaderKey = tuple[str, tuple[str, ...], tuple[str, ...]]
 
-    reader = accounts.Account("reader", role, frozenset(prisons))
-    return suppressed_for(_full_table(key, benchmark), reader, benchmark=benchmark)
+
+def _key_of(account: accounts.Account) -> ReaderKey:
+    return account.role, tuple(sorted(account.prisons)), tuple(sorted(account.countries))
+
+
+def _reader(who: ReaderKey) -> accounts.Account:
+    role, prisons, countries = who
+    return accounts.Account("reader", role, frozenset(prisons), countries=frozenset(countries))
+
+
+def _in_scope(key: tuple[str, int, int], benchmark: str, who: ReaderKey) -> pl.DataFrame:
+    """The unsuppressed table of the reader's countries (authz.country)."""
+    from indicators.scope import in_scope
+
+    return in_scope(_full_table(key, benchmark), _reader(who))
+
+
+@FRAMES(show_spinner=False, max_entries=64)
+def _table_for(key: tuple[str, int, int], benchmark: str, who: ReaderKey) -> pl.DataFrame:
+    from indicators.scope import seen_by
+
+    return seen_by(_full_table(key, benchmark), _reader(who), benchmark=benchmark)
 
 
 def indicator_table(account: accounts.Account, benchmark: str = "national") -> pl.DataFrame:
-    """The table of spec §6 at every level, as `account` may see it (suppressed where due)."""
-    return _table_for(version(), benchmark, account.role, tuple(sorted(account.prisons)))
+    """The table of spec §6 at every level, as `account` may see it: its countries, the
+    levels its role reads, suppressed where due."""
+    return _table_for(version(), benchmark, _key_of(account))
 
 
 @st.cache_data(show_spinner=False, max_entries=1)
@@ -306,7 +332,7 @@ def funnel(
     region when by region), computed on all prisons, shown as ``account`` may see it."""
     from indicators.funnel import funnel_data
 
-    full = _full_table(version(), benchmark)
+    full = _in_scope(version(), benchmark, _key_of(account))
     shown = indicator_table(account, benchmark)
     return funnel_data(
         full,
@@ -319,35 +345,50 @@ def funnel(
 
 
 @FRAMES(show_spinner=False, max_entries=16)
-def _pooled(
-    key: tuple[str, int, int], benchmark: str, role: str, prisons: tuple[str, ...]
-) -> pl.DataFrame:
+def _international(key: tuple[str, int, int], benchmark: str, who: ReaderKey) -> pl.DataFrame:
+    from indicators.international import international_rows
+
+    full = _in_scope(key, benchmark, who)
+    shown = _table_for(key, benchmark, who)
+    suppressed = bool(shown.select(pl.col("suppressed").any()).item()) if shown.height else False
+    reader_sees_all = _reader(who).sees_unsuppressed(None)
+    return international_rows(full, None if reader_sees_all and not suppressed else shown)
+
+
+def international(account: accounts.Account, benchmark: str = "national") -> pl.DataFrame:
+    """The international rows (the pooled figure of the countries `account` sees), suppressed
+    as that account's national rows are."""
+    return _international(version(), benchmark, _key_of(account))
+
+
+@FRAMES(show_spinner=False, max_entries=16)
+def _pooled(key: tuple[str, int, int], benchmark: str, who: ReaderKey) -> pl.DataFrame:
     from indicators.pooling import rolling_pool
+    from indicators.scope import levels_read
     from indicators.suppression import seen_unsuppressed
 
-    full = _full_table(key, benchmark)
-    reader = accounts.Account("reader", role, frozenset(prisons))
+    full = _in_scope(key, benchmark, who)
+    reader = _reader(who)
     sees_all = full.height == 0 or full.select(seen_unsuppressed(full, reader).all()).item()
-    shown = None if sees_all else _table_for(key, benchmark, role, prisons)
-    return rolling_pool(full, shown=shown, benchmark=benchmark)  # type: ignore[arg-type]
+    shown = None if sees_all else _table_for(key, benchmark, who)
+    pooled = rolling_pool(full, shown=shown, benchmark=benchmark)  # type: ignore[arg-type]
+    return levels_read(pooled, reader)
 
 
 def pooled(account: accounts.Account, benchmark: str = "national") -> pl.DataFrame:
     """The indicator table pooled over rolling four quarters, as ``account`` may see it."""
-    return _pooled(version(), benchmark, account.role, tuple(sorted(account.prisons)))
+    return _pooled(version(), benchmark, _key_of(account))
 
 
 @FRAMES(show_spinner=False, max_entries=64)
-def _trends(
-    key: tuple[str, int, int], benchmark: str, role: str, prisons: tuple[str, ...], last: str
-) -> pl.DataFrame:
+def _trends(key: tuple[str, int, int], benchmark: str, who: ReaderKey, last: str) -> pl.DataFrame:
     from indicators.compute import recent_trends
 
-    return recent_trends(_table_for(key, benchmark, role, prisons), last=last)
+    return recent_trends(_table_for(key, benchmark, who), last=last)
 
 
 def trends(account: accounts.Account, last: str, benchmark: str = "national") -> pl.DataFrame:
-    return _trends(version(), benchmark, account.role, tuple(sorted(account.prisons)), last)
+    return _trends(version(), benchmark, _key_of(account), last)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

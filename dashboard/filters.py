@@ -278,22 +278,48 @@ def benchmark(account) -> str:  # type: ignore[no-untyped-def]
     return chosen
 
 
-def indicator_rows(page_title: str):  # type: ignore[no-untyped-def]
-    """The preamble of a one-indicator page: the indicator and benchmark chosen, its title,
-    and the indicator's table as the account may see it (None when it has no data yet)."""
+def indicator_rows(page_title: str | None):  # type: ignore[no-untyped-def]
+    """The preamble of a one-indicator page: the indicator and benchmark chosen, its title
+    (None: the page writes it), and the indicator's table as the account may see it (None
+    when it has no data yet)."""
     from dashboard import auth, data
     from indicators.registry import load_registry
 
     account = auth.current_account()
     assert account is not None
     ind = indicator(load_registry())
-    chosen = benchmark(account)
+    # a prison's benchmark: nothing to choose for an account that reads no prison's rows
+    chosen = benchmark(account) if account.sees_prison_rows else "national"
     table = data.indicator_table(account, chosen).filter(pl.col("indicator") == ind.id)
-    st.title(f"{page_title}: {ind.title}", anchor=False)
+    if page_title is not None:
+        st.title(f"{page_title}: {ind.title}", anchor=False)
     if table.height == 0:
         st.info("No data for this indicator yet.")
         return account, ind, chosen, None
     return account, ind, chosen, table
+
+
+def country(countries: Sequence[str], account) -> str | None:  # type: ignore[no-untyped-def]
+    """The country whose prisons a page shows (kept in the URL as `country`) when the
+    reader sees more than one; a director starts on their prisons' country."""
+    from dashboard import data
+    from data_contracts.countries import country_name
+
+    if len(countries) < 2:
+        return countries[0] if countries else None
+    own = data.prison_countries()
+    mine = sorted({own[p] for p in account.prisons if p in own})
+    default = mine[0] if mine else countries[0]
+    return choice(
+        "Country",
+        list(countries),
+        "country",
+        default,
+        format_func=lambda c: f"{country_name(c)}" if country_name(c) != c else c,
+        help="Prisons are compared within their own country: its national value is their "
+        "benchmark (international.md §1). The Compare and Trends pages also set the "
+        "countries side by side.",
+    )
 
 
 LATEST_DATA = "Latest data"

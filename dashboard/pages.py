@@ -57,10 +57,24 @@ def default_page() -> PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "Overview", "dashboard", "Indicators", default=True),
-    PageSpec("compare", "Compare prisons", "bar_chart", "Indicators"),
+    PageSpec("compare", "Compare", "bar_chart", "Indicators"),
     PageSpec("trends", "Trends", "show_chart", "Indicators"),
-    PageSpec("profile", "Prison profile", "apartment", "Indicators"),
-    PageSpec("completeness", "Data completeness", "grid_on", "Data"),
+    PageSpec(
+        "profile",
+        "Prison profile",
+        "apartment",
+        "Indicators",
+        requires="sees_prison_rows",
+        for_whom="accounts that read prisons' figures",
+    ),
+    PageSpec(
+        "completeness",
+        "Data completeness",
+        "grid_on",
+        "Data",
+        requires="sees_prison_rows",
+        for_whom="accounts that read prisons' figures",
+    ),
     PageSpec(
         "upload",
         "Upload",
@@ -69,7 +83,14 @@ PAGES: tuple[PageSpec, ...] = (
         requires="may_submit_anything",
         for_whom="ministry staff and prison directors",
     ),
-    PageSpec("history", "History", "history", "Data"),
+    PageSpec(
+        "history",
+        "History",
+        "history",
+        "Data",
+        requires="sees_prison_rows",
+        for_whom="accounts that read prisons' figures",
+    ),
     PageSpec(
         "review",
         "Review",

@@ -40,3 +40,12 @@ def is_country_code(code: str) -> bool:
 def default_country(environ: Mapping[str, str] = os.environ) -> str:
     """The country of a register without the `country` column (the deployment's setting)."""
     return (environ.get(DEFAULT_COUNTRY_SETTING) or "").strip() or NO_COUNTRY
+
+
+def country_name(code: str) -> str:
+    """A country's name as ISO 3166-1 gives it in English (its code for a code the standard
+    leaves to its users, which names no country)."""
+    import pycountry
+
+    found = pycountry.countries.get(alpha_2=code) if code not in USER_ASSIGNED else None
+    return found.name if found is not None else code

@@ -79,3 +79,21 @@ def in_scope(table: pl.DataFrame, account: Reader | None) -> pl.DataFrame:
     if account is None or not account.countries:
         return table
     return table.filter(pl.col(COUNTRY).is_in(sorted(account.countries)))
+
+
+def seen_by(full: pl.DataFrame, reader: Reader, *, benchmark: str = "national") -> pl.DataFrame:
+    """The full table (every level, unsuppressed) as `reader` may see it: the rows of its
+    countries, suppressed where due (computed over every prison of them), then only the
+    levels its role reads."""
+    from indicators.suppression import suppressed_for
+
+    table = suppressed_for(in_scope(full, reader), reader, benchmark=benchmark)  # type: ignore[arg-type]
+    return levels_read(table, reader)
+
+
+def levels_read(table: pl.DataFrame, reader: Reader) -> pl.DataFrame:
+    """The rows of `table` at the levels `reader`'s role reads."""
+    if reader.sees_prison_rows:
+        return table
+    levels = [name for name in table["level"].unique().to_list() if reader.reads_level(name)]
+    return table.filter(pl.col("level").is_in(levels))

@@ -3,11 +3,13 @@ manage an account bound to countries (authz.country)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import Connection, Engine, select
 
 from data_contracts.countries import is_country_code
-from store.account_model import COUNTRY_ROLES, AccountError, read_account, shown_name
-from store.governance import refusals_audited, require_account_within
+from store.account_model import COUNTRY_ROLES, Account, AccountError, read_account, shown_name
+from store.governance import GovernanceRefused, refusals_audited, require_account_within
 from store.prisons import prison_countries
 from store.schema import user_countries
 
@@ -61,3 +63,19 @@ def write_countries(conn: Connection, name: str, countries: list[str]) -> list[s
                 user_countries.insert(), [{"user_name": name, "country": c} for c in countries]
             )
     return sorted(old)
+
+
+def manages_account(by: Account, target: Account, countries: Mapping[str, str]) -> bool:
+    """Whether `by` (a ministry account) may manage `target` as it is (the rule of
+    require_account_within): what the Administration page lists for it."""
+    try:
+        require_account_within(
+            by,
+            target.name,
+            target.role,
+            target.countries,
+            [countries.get(p) for p in target.prisons],
+        )
+    except GovernanceRefused:
+        return False
+    return True

@@ -52,12 +52,12 @@ def _finish(outcome: admin_data.Done, *, forget: str | None = None) -> None:
 
 
 def _accounts(account) -> None:  # type: ignore[no-untyped-def]
-    table = admin_data.account_table()
+    table = admin_data.account_table(account)
     st.dataframe(table, hide_index=True, width="stretch", column_config=column_config(table, None))
     names = [NEW_ACCOUNT, *table["name"]]
     chosen = st.selectbox("Account to add or change", names, key="admin_account")
     existing = None if chosen == NEW_ACCOUNT else admin_data.get_account(chosen)
-    codes = data.prisons()["prison_code"].to_list()
+    codes = data.prisons_seen(account)["prison_code"].to_list()
     with st.form(key=f"admin_form_{chosen}"):
         name = chosen
         if existing is None:
@@ -74,6 +74,13 @@ def _accounts(account) -> None:  # type: ignore[no-untyped-def]
             codes,
             default=sorted(existing.prisons) if existing else [],
             key=field_key("prisons", chosen),
+        )
+        countries = st.multiselect(
+            "Countries (ministry and evaluator accounts: the countries they work for; none: "
+            "every country)",
+            sorted(account.countries) or sorted(set(data.prison_countries().values())),
+            default=sorted(existing.countries) if existing else [],
+            key=field_key("countries", chosen),
         )
         email = st.text_input(
             "E-mail (optional: the address an OpenID Connect log-in maps to)",
@@ -96,7 +103,13 @@ def _accounts(account) -> None:  # type: ignore[no-untyped-def]
         if st.form_submit_button(label, type="primary"):
             _finish(
                 admin_data.save_account(
-                    account, name, role, prisons=prisons, password=password, email=email
+                    account,
+                    name,
+                    role,
+                    prisons=prisons,
+                    password=password,
+                    email=email,
+                    countries=countries,
                 ),
                 forget=field_key("password", chosen),
             )
@@ -115,7 +128,7 @@ def _accounts(account) -> None:  # type: ignore[no-untyped-def]
 
 
 def _register(account) -> None:  # type: ignore[no-untyped-def]
-    current = admin_data.register_table()
+    current = admin_data.register_table(account)
     st.caption(
         f"{current.height:,} prisons in the register. To change it, download it, edit it and "
         "upload it here: you see what it changes before anything is applied."
@@ -125,7 +138,7 @@ def _register(account) -> None:  # type: ignore[no-untyped-def]
     )
     st.download_button(
         "Download the register (CSV)",
-        admin_data.register_file(),
+        admin_data.register_file(account),
         file_name="register.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -10,8 +10,10 @@ import streamlit as st
 from dashboard import charts, data, exports, filters, markup, tables
 from dashboard.columns import FIGURE_COLUMNS
 from indicators.availability import footnotes, prison_grid
+from indicators.country_views import INTERNATIONAL_WORDS, countries_in, country_grid, of_country
 from indicators.grids import funnel_groups
 from indicators.readings import (
+    benchmark_label,
     benchmark_words,
     group_noun,
     is_group_benchmark,
@@ -32,14 +34,28 @@ SHOWN_COLUMNS = (
 )
 
 
+PRISON_VIEWS = ("Intervals", "Funnel plot")
+COUNTRIES = "Countries"
+
+
 def render() -> None:
-    account, ind, benchmark, table = filters.indicator_rows("Compare prisons")
-    if table is None:
+    account, ind, benchmark, table = filters.indicator_rows(None)
+    st.title(f"Compare: {ind.title}", anchor=False)
+    if table is None:  # indicator_rows said so
         return
+    countries = countries_in(table)
+    views = [*(PRISON_VIEWS if account.sees_prison_rows else ()), *compared(countries)]
+    view = st.segmented_control("View", views, default=views[0], key="compare_view")
+    view = view or views[0]
     registry = load_registry()
     periods = sorted(table["period"].unique().to_list())
     period = filters.quarter("Quarter", periods, periods[-1])
-    prisons = filters.prison_filter(data.prisons())
+    if view == COUNTRIES:
+        _countries(account, ind, period, table, countries)
+        return
+    country = filters.country(countries, account)
+    table = of_country(table, country)
+    prisons = filters.prison_filter(of_country(data.prisons(), country))
     grid = prison_grid(
         table, prisons, [period], prisons=prisons["prison_code"].to_list(), indicators=[ind.id]
     )
@@ -56,9 +72,6 @@ def render() -> None:
         f"{' (a tick on each prison’s line)' if benchmark == 'region' else ''}; a prison is "
         "similar when its benchmark lies inside its interval. A prison without a value keeps "
         "its line, with a symbol saying why."
-    )
-    view = st.segmented_control(
-        "View", ["Intervals", "Funnel plot"], default="Intervals", key="compare_view"
     )
     notes = footnotes(rows["state"].to_list())
     context = exports.ExportContext(
@@ -149,6 +162,46 @@ def _funnel(account, ind, period, benchmark, rows, context) -> None:  # type: ig
     exports.chart_downloads(
         fig, f"funnel-{ind.id}-{period}", replace(context, notes=(*context.notes, note))
     )
+
+
+def compared(countries: list[str]) -> list[str]:
+    """The countries view, where there are countries to set side by side."""
+    return [COUNTRIES] if len(countries) > 1 else []
+
+
+def _countries(account, ind, period, table, countries) -> None:  # type: ignore[no-untyped-def]
+    """The countries side by side for one indicator and quarter, each with its 95%
+    interval, against the value of all the countries shown."""
+    registry = load_registry()
+    pooled = data.international(account)
+    rows = with_judgement(country_grid(table, pooled, ind.id, [period], countries), registry)
+    rows = rows.with_columns(benchmark_label("national").alias("benchmark_label"))
+    st.caption(
+        f"{ind.definition} Each country's national value (the sum over its prisons that "
+        f"reported both figures) with its 95% confidence interval, against the "
+        f"{INTERNATIONAL_WORDS} for {period} (their pooled figure, dashed); a country is "
+        "similar when that value lies inside its interval."
+    )
+    notes = footnotes(rows["state"].to_list())
+    context = exports.ExportContext(
+        title=f"{ind.title}: countries",
+        period=period,
+        filters=filters.describe(),
+        indicator_id=ind.id,
+        unit=ind.unit,
+        benchmark=INTERNATIONAL_WORDS,
+        notes=tuple(notes),
+    )
+    fig = charts.compare_chart(rows, ind, INTERNATIONAL_WORDS, noun="Country")
+    st.plotly_chart(fig, width="stretch")
+    exports.chart_downloads(fig, f"compare-countries-{ind.id}-{period}", context)
+    tables.notes(notes)
+    shown = rows.select(COUNTRY_COLUMNS).sort("value", descending=True, nulls_last=True)
+    st.subheader("Table")
+    tables.show(shown, f"compare-countries-{ind.id}-{period}", context)
+
+
+COUNTRY_COLUMNS = ("country", "name", *FIGURE_COLUMNS, "judgement", "lower_998", "upper_998")
 
 
 OVERDISPERSION_WORDS = {

@@ -7,9 +7,11 @@ import streamlit as st
 
 from dashboard import auth, charts, data, exports, filters, tables
 from dashboard.profile_charts import spine_chart
+from data_contracts.countries import country_name
 from indicators.availability import SHOWN, STATES, footnotes
 from indicators.changes import CHANGE_TESTS, DECREASE, INCREASE, significant_changes
 from indicators.compute import judgements
+from indicators.country_views import countries_in, of_country
 from indicators.grids import judgement_table
 from indicators.overview import cards_by_domain, cards_table, national_cards
 from indicators.readings import profile_rows
@@ -32,17 +34,19 @@ def render() -> None:
     assert account is not None
     registry = load_registry()
     table = data.indicator_table(account)
-    national = table.filter(pl.col("level") == "national")
     st.title("Overview")
-    if national.height == 0:
+    if table.filter(pl.col("level") == "national").height == 0:
         st.info("No submissions yet: upload quarterly files (Upload page) to see the indicators.")
         return
+    country = filters.country(countries_in(table), account)
+    table = of_country(table, country)
+    national = table.filter(pl.col("level") == "national")
     periods = sorted(national["period"].unique().to_list())
     latest = filters.quarter("Quarter", periods, periods[-1])
     moves = significant_changes(national, registry=registry).filter(pl.col("period") == latest)
     if account.prisons:
         _own_prisons(account, table, latest, registry)
-    st.subheader(f"The nation, {latest}")
+    st.subheader(f"{_nation(country)}, {latest}")
     st.caption(
         f"National values for {latest}: sums of the numerators and denominators of the prisons "
         "that reported both; change on the previous quarter and on the same quarter a year "
@@ -57,9 +61,10 @@ def render() -> None:
         filters=filters.describe(),
         benchmark="national value",
     )
-    figure = charts.judgements_chart(counts, registry, latest)
-    st.plotly_chart(figure, width="stretch", key="judgements")
-    exports.chart_downloads(figure, f"overview-{latest}", context)
+    if account.sees_prison_rows:
+        figure = charts.judgements_chart(counts, registry, latest)
+        st.plotly_chart(figure, width="stretch", key="judgements")
+        exports.chart_downloads(figure, f"overview-{latest}", context)
     cards = national_cards(national, moves, latest, registry)
     for domain, part in cards_by_domain(cards, registry):
         st.subheader(domain.title, anchor=False)
@@ -74,6 +79,14 @@ def render() -> None:
             hide_index=True,
         )
         tables.show(cards_table(cards, registry), f"overview-{latest}", context)
+
+
+def _nation(country: str | None) -> str:
+    """The heading of the national figures: the country's name, or "The nation"."""
+    if country is None:
+        return "The nation"
+    name = country_name(country)
+    return name if name == country else f"{name} ({country})"
 
 
 def _card(card: dict, definition: str) -> None:  # type: ignore[type-arg]

@@ -11,6 +11,7 @@ from dashboard.columns import FIGURE_COLUMNS
 from dashboard.profile_charts import cascade_chart, spine_chart
 from data_contracts.contract import load_contract
 from indicators.availability import footnotes
+from indicators.country_views import of_country
 from indicators.profile_views import (
     CASCADES,
     SHARE_AXIS,
@@ -36,7 +37,7 @@ def render() -> None:
     registry = load_registry()
     benchmark = filters.benchmark(account)
     table = data.indicator_table(account, benchmark)
-    prisons = data.prisons()
+    prisons = data.prisons_seen(account)
     codes = prisons["prison_code"].to_list()
     if not codes or table.height == 0:
         st.title("Prison profile")
@@ -50,6 +51,9 @@ def render() -> None:
     periods = sorted(table["period"].unique().to_list())
     period = filters.quarter("Quarter", periods, periods[-1])
     name = names.get(code, code)
+    # the prison against its own country (its national value, the spread of its prisons)
+    country = dict(zip(prisons["prison_code"], prisons["country"], strict=True))[code]
+    table, prisons = of_country(table, country), of_country(prisons, country)
     st.title(f"{markup.text(name)} ({code}), {period}", anchor=False)
     rows = profile_rows(table, prisons, code, period, registry)
     against = benchmark_words(benchmark)

@@ -10,6 +10,7 @@ from dashboard.columns import FIGURE_COLUMNS
 from dashboard.time_charts import trend_chart
 from data_contracts.periods import period_index, period_label
 from indicators.availability import footnotes, prison_grid
+from indicators.country_views import INTERNATIONAL_WORDS, countries_in, country_grid, of_country
 from indicators.pooling import POOLED_NOTE
 from indicators.readings import benchmark_lines, benchmark_words, group_noun, is_group_benchmark
 
@@ -18,10 +19,25 @@ MAX_PRISONS = 7
 SHOWN_COLUMNS = ("prison_code", "period", *FIGURE_COLUMNS)
 
 
+PRISONS, COUNTRIES = "Prisons", "Countries"
+
+
 def render() -> None:
-    account, ind, benchmark, table = filters.indicator_rows("Trends")
-    if table is None:
+    account, ind, benchmark, table = filters.indicator_rows(None)
+    st.title(f"Trends: {ind.title}", anchor=False)
+    if table is None:  # indicator_rows said so
         return
+    countries = countries_in(table)
+    views = [
+        *([PRISONS] if account.sees_prison_rows else []),
+        *([COUNTRIES] if len(countries) > 1 or not account.sees_prison_rows else []),
+    ]
+    view = st.segmented_control("Show", views, default=views[0], key="trend_view") or views[0]
+    if view == COUNTRIES:
+        _countries(account, ind, table, countries)
+        return
+    country = filters.country(countries, account)
+    table = of_country(table, country)
     pooled = False
     if ind.is_rate:
         pooled = st.sidebar.toggle(
@@ -58,7 +74,8 @@ def render() -> None:
     if not chosen:
         st.info("Choose one or more prisons in the sidebar.")
         return
-    grid = prison_grid(table, data.prisons(), quarters, prisons=chosen, indicators=[ind.id])
+    register = of_country(data.prisons(), country)
+    grid = prison_grid(table, register, quarters, prisons=chosen, indicators=[ind.id])
     lines = benchmark_lines(table, grid, benchmark)
     markers = data.trends(account, period_label(last), benchmark)
     marker = {
@@ -98,6 +115,50 @@ def render() -> None:
         .alias("recent_trend")
     )
     tables.show(shown, f"trend-{ind.id}", context)
+
+
+def _countries(account, ind, table, countries) -> None:  # type: ignore[no-untyped-def]
+    """Each country's national value over the quarters, with its 95% band, and the value of
+    all the countries shown (dashed)."""
+    periods = sorted(table["period"].unique().to_list())
+    last = period_index(periods[-1])
+    first, last = filters.quarter_range(max(period_index(periods[0]), last - 11), last)
+    quarters = [period_label(i) for i in range(first, last + 1)]
+    pooled = data.international(account)
+    grid = country_grid(table, pooled, ind.id, quarters, countries)
+    lines = pooled.filter((pl.col("indicator") == ind.id) & pl.col("period").is_in(quarters))
+    lines = lines.filter(~pl.col("suppressed")).select(
+        "period", pl.lit(INTERNATIONAL_WORDS).alias("label"), "value"
+    )
+    st.caption(
+        f"{ind.definition} Each country's national value with its 95% confidence band; the "
+        f"dashed line is the {INTERNATIONAL_WORDS} (their pooled figure). A line stops at a "
+        "quarter without a value; the row under the chart says why it is absent."
+    )
+    notes = footnotes(grid["state"].to_list())
+    span = f"{quarters[0]} to {quarters[-1]}"
+    context = exports.ExportContext(
+        title=f"{ind.title}: countries",
+        period=span,
+        filters=filters.describe(),
+        indicator_id=ind.id,
+        unit=ind.unit,
+        benchmark=INTERNATIONAL_WORDS,
+        notes=tuple(notes),
+    )
+    markers = data.trends(account, period_label(last)).filter(
+        (pl.col("level") == "national") & (pl.col("indicator") == ind.id)
+    )
+    marker = {r["country"]: r["trend"] for r in markers.iter_rows(named=True)}
+    fig = trend_chart(grid, lines, ind, marker, title=f"{ind.title} ({ind.unit}), {span}")
+    st.plotly_chart(fig, width="stretch")
+    exports.chart_downloads(fig, f"trend-countries-{ind.id}", context)
+    tables.notes(notes)
+    tables.show(
+        grid.select("country", "name", "period", *FIGURE_COLUMNS),
+        f"trend-countries-{ind.id}",
+        context,
+    )
 
 
 render()

@@ -61,7 +61,7 @@ class NavPage:
 # analysis page with a chart. A page added to the registry without a line here fails below.
 SHOWS = {
     "overview": (r"^Overview$", True),
-    "compare": (r"^Compare prisons: ", True),
+    "compare": (r"^Compare: ", True),
     "trends": (r"^Trends: ", True),
     "profile": (r"\([A-Z]{2}-[A-Z]+\), \d{4}-Q[1-4]$", True),
     "completeness": (r"^Data completeness$", True),
