@@ -17,7 +17,15 @@ from typing import Any
 
 import polars as pl
 
-from dashboard.data import FRAMES, _still_current, database_url, engine, review_key, version
+from dashboard.data import (
+    FRAMES,
+    _still_current,
+    database_url,
+    engine,
+    prison_countries,
+    review_key,
+    version,
+)
 from store import accounts
 from store import completeness as completeness_model
 from store.prisons import list_prisons
@@ -88,10 +96,17 @@ def _queue(key: tuple[str, int, int], state: str | None, _entries: _Entries) -> 
     return Queue(table.with_columns(pl.col("submission_id").cast(pl.String)), labels)
 
 
-def review_queue(state: str | None) -> Queue:
-    """The review queue (the ministry's page only)."""
+def review_queue(state: str | None, account: Any) -> Queue:
+    """The review queue (the ministry's page only), of `account`'s countries' prisons."""
+    from store.reading_scope import prisons_in_scope
+
     key = version()
-    return _queue(review_key(key), state, _queue_entries(key))
+    queue = _queue(review_key(key), state, _queue_entries(key))
+    if account.every_country:
+        return queue
+    table = prisons_in_scope(queue.table, account, prison_countries())
+    shown = set(table["submission_id"].cast(pl.Int64))
+    return Queue(table, {label: n for label, n in queue.labels.items() if n in shown})
 
 
 def queue_entry(submission_id: int) -> dict[str, Any]:
@@ -162,13 +177,16 @@ def _completeness(
     return completeness_model.with_review_states(_grid, reviews(key))
 
 
-def completeness(first: int, last: int, deadline_days: int) -> pl.DataFrame:
-    """The completeness grid (store.completeness): the heavy part kept while reviews go
-    on, the review states put on it per review."""
+def completeness(first: int, last: int, deadline_days: int, account: Any) -> pl.DataFrame:
+    """The completeness grid (store.completeness) of `account`'s countries' prisons: the
+    heavy part kept while reviews go on, the review states put on it per review."""
+    from store.reading_scope import prisons_in_scope
+
     today = date.today()
     key = version()
     grid = _completeness_grid(key, first, last, deadline_days, today)
-    return _completeness(review_key(key), first, last, deadline_days, today, grid)
+    grid = _completeness(review_key(key), first, last, deadline_days, today, grid)
+    return prisons_in_scope(grid, account, prison_countries())
 
 
 @FRAMES(show_spinner=False, max_entries=32)

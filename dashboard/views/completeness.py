@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import completeness_charts, exports, filters
+from dashboard import auth, completeness_charts, exports, filters
 from dashboard import review_data as data
 from dashboard.chart_style import LABELLED_PRISONS
 from data_contracts.periods import last_ended_quarter, period_label
@@ -30,7 +30,7 @@ def render() -> None:
         high=MAX_DEADLINE_DAYS,
         step=DEADLINE_STEP,
     )
-    grid = data.completeness(first, last, int(deadline))
+    grid = data.completeness(first, last, int(deadline), auth.current_account())
     grid = filters.prison_filter(grid)
     counts = grids.status_counts(grid, STATUSES)
     n_prisons = grid["prison_code"].n_unique()

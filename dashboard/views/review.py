@@ -25,7 +25,7 @@ def render() -> None:
     if done:
         st.success(done)
     state = st.segmented_control("State", list(STATES), default=SUBMITTED, key="review_state")
-    queue = data.review_queue(state)
+    queue = data.review_queue(state, account)
     count = queue.table.height
     st.caption(
         f"{count:,} prison-quarter{'' if count == 1 else 's'} "
