@@ -317,13 +317,6 @@ def set_files(out: Folder, base: list[Record], other: list[Record]) -> None:
         f"a valid file for {code} and {other[0].prison_code}, {period}",
         [*base, *other],
     )
-    # Valid in every way; refused only at storage, when a ministry account bound to another
-    # country than the prison's (Lauwerland, XL) sends it.
-    out.records(
-        "authz.country.csv",
-        f"a valid file for {code} (Nordmere, XN), {period}",
-        list(base),
-    )
 
 
 def make_invalid_files(folder: Path, base: list[Record], other: list[Record]) -> dict[str, str]:

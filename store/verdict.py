@@ -48,8 +48,6 @@ ACCEPTED, REJECTED, REFUSED = "accepted", "rejected", "refused"
 STORED_DATA_LEVELS = frozenset({"history", "storage"})
 # The storage rule about the account itself: it names a prison, never that prison's data.
 AUTHZ_RULE = "authz.prison"
-# The storage rule about the account's countries (international.md §2).
-COUNTRY_RULE = "authz.country"
 
 
 def storage_rules(contract: Contract | None = None) -> frozenset[str]:
@@ -91,9 +89,7 @@ def stored_data_rules(contract: Contract | None = None) -> frozenset[str]:
     """Rules whose messages are built from stored data (outlier.history, submission.replaces)."""
     contract = contract or load_contract()
     return frozenset(
-        r.id
-        for r in contract.rules
-        if r.level in STORED_DATA_LEVELS and r.id not in (AUTHZ_RULE, COUNTRY_RULE)
+        r.id for r in contract.rules if r.level in STORED_DATA_LEVELS and r.id != AUTHZ_RULE
     )
 
 
@@ -127,16 +123,19 @@ def authz_issues(
     report: ValidationReport, account: Account, countries: Mapping[str, str]
 ) -> list[Issue]:
     """`authz.prison` for each prison of the file `account` may not submit for (one, naming no
-    prison, for an account that may submit nothing); `authz.country` for each prison of a
-    country a ministry account bound to countries does not work for."""
+    prison, for an account that may submit nothing). For a ministry account bound to
+    countries (authz.country, international.md §2) these are the prisons of other
+    countries, and the message says so: the file contract's rule of who may send a
+    prison's figures (submission-format.md §4) is the one that refuses the file."""
     if account.submits_for_every_prison:
+        works = ", ".join(sorted(account.countries))
         return [
             make_issue(
-                COUNTRY_RULE,
+                AUTHZ_RULE,
                 prison_code=code,
                 user=account.name,
-                country=countries[code],
-                countries=", ".join(sorted(account.countries)),
+                allowed=f" (this account works for {works}; {code} is a prison of "
+                f"{countries[code]}: authz.country)",
             )
             for code in report.prisons
             if code in countries and not account.may_submit(code, countries[code])

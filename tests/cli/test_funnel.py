@@ -177,9 +177,10 @@ def test_indicators_writes_peer_rows_and_compares_with_the_peer_group(stored) ->
 def test_the_commands_choices_are_the_engines() -> None:
     from cli.main import BENCHMARKS, LEVELS
     from indicators import aggregates
+    from indicators.table import TABLE_LEVELS
 
     assert BENCHMARKS == aggregates.BENCHMARKS
-    assert set(LEVELS) == set(aggregates.LEVELS)
+    assert set(LEVELS) == set(TABLE_LEVELS)
 
 
 def test_suppressed_figures_with_peer_rows_are_refused_in_one_sentence(stored) -> None:

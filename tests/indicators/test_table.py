@@ -228,9 +228,11 @@ def test_sample_has_every_indicator_for_every_quarter(sample) -> None:
     frame, prisons = sample
     result = indicator_table(frame, prisons, level=None)
     quarters = frame["period"].n_unique()
+    countries = len({p.country for p in prisons})
+    assert countries > 1  # the sample's countries side by side (international.md §1)
     nation = result.filter(pl.col("level") == "national")
-    assert nation.height == len(load_registry()) * quarters
-    assert nation.select("indicator", "period").n_unique() == len(load_registry()) * quarters
+    assert nation.height == len(load_registry()) * quarters * countries
+    assert nation.select("indicator", "period", "country").n_unique() == nation.height
     assert result.filter(pl.col("level") == "region")["region"].n_unique() == len(
         {p.region for p in prisons}
     )
@@ -245,13 +247,14 @@ def test_sample_national_numerators_are_sums_of_prison_numerators(sample) -> Non
             & pl.col("numerator").is_not_null()
             & pl.col("denominator").is_not_null()
         )
-        .group_by("indicator", "period")
+        .group_by("indicator", "period", "country")
         .agg(pl.col("numerator").sum().alias("sum"), pl.col("denominator").sum().alias("den"))
     )
     nation = result.filter(pl.col("level") == "national").join(
-        sums, on=["indicator", "period"], how="left"
+        sums, on=["indicator", "period", "country"], how="left"
     )
-    assert nation.height == len(load_registry()) * frame["period"].n_unique()
+    countries = len({p.country for p in prisons})
+    assert nation.height == len(load_registry()) * frame["period"].n_unique() * countries
     covered = nation.filter(pl.col("prisons") > 0)
     assert covered.height > 0
     assert (covered["numerator"] == covered["sum"]).all()

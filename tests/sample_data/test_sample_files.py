@@ -22,10 +22,7 @@ from sample_data import (
 )
 
 TODAY = date(2026, 11, 22)
-STORAGE_RULES = {
-    "authz.prison",
-    "authz.country",
-}  # judged when a user stores the file (tests/store)
+STORAGE_RULES = {"authz.prison"}  # judged when a user stores the file (tests/store)
 # invalid/ files named after a register rule are registers (submission-format §5), not submissions
 REGISTER_RULES = {r["id"] for r in load_contract().register["rules"]}
 

@@ -159,7 +159,7 @@ def attack(store_url, tmp_path):  # type: ignore[no-untyped-def]
     values = current_values(engine)
     register = sorted(values["prison_code"].unique())
     director = _account(engine, DIRECTOR)
-    foreign = [code for code in register if not director.may_submit(code)]
+    foreign = [code for code in register if not director.may_submit(code, None)]
     assert foreign and DEMO_DIRECTOR_PRISON in register
     folder = tmp_path / "probes"
     folder.mkdir()

@@ -20,6 +20,8 @@ SCOPES = {
     "ministry": Unsuppressed.EVERY_PRISON,
     "director": Unsuppressed.OWN_PRISONS,
     "evaluator": Unsuppressed.NONE,
+    # international.md §2: national and international rows, suppressed
+    "international": Unsuppressed.NONE,
 }
 
 
