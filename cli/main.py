@@ -193,7 +193,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("xlsx", "csv"), default=None)
     p.add_argument("--output", required=True, type=Path, metavar="FILE")
     p.set_defaults(run=_command("cli.files:template"))
+    _language_option(parser)
     return parser
+
+
+LANGUAGE_HELP = "the language of messages: en, fr, nl or de (default: $PRISON_MONITOR_LANG or en)"
+
+
+def _language_option(parser: argparse.ArgumentParser, top: bool = True) -> None:
+    """--lang on the command line and on every command (international.md §3), before or
+    after the command's name."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--lang", default=default, metavar="LANG", help=LANGUAGE_HELP)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _language_option(child, top=False)
 
 
 def _reader_option(p: argparse.ArgumentParser) -> None:
@@ -304,6 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.db:
         os.environ["PRISON_MONITOR_DB"] = args.db
     try:
+        _set_language(args)
         return args.run(args)
     except KeyboardInterrupt:
         tell("prison-monitor: stopped.")
@@ -328,6 +344,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         tell(f"prison-monitor: {message}")
         return EXIT_CANNOT_RUN
+
+
+def _set_language(args: argparse.Namespace) -> None:
+    """Messages in --lang, else PRISON_MONITOR_LANG, else English; a wrong one is told."""
+    from data_contracts.languages import (
+        LanguageError,
+        check_language,
+        language_from_environment,
+        set_language,
+    )
+
+    try:
+        chosen = check_language(args.lang, "--lang") if args.lang else language_from_environment()
+    except LanguageError as exc:
+        raise CliError(str(exc)) from None
+    set_language(chosen)
 
 
 def run() -> int:

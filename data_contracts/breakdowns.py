@@ -85,7 +85,6 @@ def breakdown_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
         .filter(pl.col("case").is_not_null())
         .sort("row", "breakdown")
     )
-    rule = contract.rule(RULE)
     meaning = {b.id: b.meaning for b in contract.breakdowns}
     return [
         make_issue(
@@ -95,7 +94,7 @@ def breakdown_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
             prison_code=h["prison_code"],
             period=h["period"],
             data_element=h["data_element"],
-            message=rule.variants.get(h["case"]),  # None: the rule's main message
+            case=h["case"],  # a variant's case, or the main message
             contract=contract,
             value=fmt_number(h["total"]),
             breakdown=h["breakdown"],

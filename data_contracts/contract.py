@@ -15,7 +15,33 @@ from typing import Any
 
 import yaml
 
+from data_contracts.languages import DEFAULT_LANGUAGE, TRANSLATED, in_language
+
 CONTRACT_PATH = Path(__file__).with_name("submission_v1.yaml")
+# The translations of an entry's texts, {field: {language: text}}: the `<field>_<language>`
+# entries beside the English text in the YAML (data_contracts.languages).
+Translations = dict[str, dict[str, str]]
+
+
+def split_translations(raw: dict[str, Any]) -> tuple[dict[str, Any], Translations]:
+    """An entry without its `<field>_<language>` keys, and those keys as {field: {lang:
+    text}}."""
+    plain: dict[str, Any] = {}
+    found: Translations = {}
+    for key, value in raw.items():
+        base, _, language = key.rpartition("_")
+        if base and language in TRANSLATED:
+            found.setdefault(base, {})[language] = value
+        else:
+            plain[key] = value
+    return plain, found
+
+
+def translated(entry: Any, name: str, language: str | None = None) -> str:
+    """The text `name` of a contract entry (a rule, element, column, …) in `language`
+    (default: the current one), English where it has no translation."""
+    english = getattr(entry, name) if not isinstance(entry, dict) else entry[name]
+    return in_language({DEFAULT_LANGUAGE: english, **entry.translations.get(name, {})}, language)
 
 
 @dataclass(frozen=True)
@@ -23,6 +49,7 @@ class Column:
     name: str
     required: bool
     content: str
+    translations: Translations = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -32,6 +59,7 @@ class DataElement:
     definition: str
     title: str = ""  # a short plain name, shown beside the code
     module: str = ""  # the module it belongs to (spec §3); the base module when not written
+    translations: Translations = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -50,6 +78,10 @@ class Expectation:
     message: str | None = None  # overrides the rule's message
     # column of the prepared frame whose value the message quotes as {value} (default: source)
     shows: str | None = None
+    translations: Translations = field(default_factory=dict, compare=False, repr=False)
+
+    def message_in(self, language: str | None = None) -> str | None:
+        return None if self.message is None else translated(self, "message", language)
 
 
 @dataclass(frozen=True)
@@ -62,10 +94,20 @@ class Rule:
     expectations: tuple[Expectation, ...] = ()
     # other messages of the rule, by case (e.g. breakdown.sum's kinds of breakdown)
     variants: dict[str, str] = field(default_factory=dict)
+    translations: Translations = field(
+        default_factory=dict, compare=False, repr=False
+    )  # of the message and of each variant
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    def message_in(self, language: str | None = None, case: str | None = None) -> str:
+        """The message (or the variant of `case`) in `language`, default the current one."""
+        if case is None or case not in self.variants:
+            return translated(self, "message", language)
+        english = self.variants[case]
+        return in_language({DEFAULT_LANGUAGE: english, **self.translations.get(case, {})}, language)
 
 
 @dataclass(frozen=True)
@@ -76,6 +118,7 @@ class Module:
     id: str
     what: str
     why: str
+    translations: Translations = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -180,7 +223,7 @@ class Contract:
 
 
 def _expectation(raw: dict[str, Any]) -> Expectation:
-    raw = dict(raw)
+    raw, translations = split_translations(dict(raw))
     return Expectation(
         type=raw.pop("type"),
         column=raw.pop("column"),
@@ -188,11 +231,40 @@ def _expectation(raw: dict[str, Any]) -> Expectation:
         message=raw.pop("message", None),
         shows=raw.pop("shows", None),
         params=raw,
+        translations=translations,
     )
 
 
 def _element(raw: dict[str, Any], base_module: str) -> DataElement:
-    return DataElement(**{"module": base_module, **raw})
+    plain, translations = split_translations(raw)
+    return DataElement(**{"module": base_module, **plain}, translations=translations)
+
+
+def _rule(raw: dict[str, Any]) -> Rule:
+    r, translations = split_translations(raw)
+    variants, variant_translations = split_translations(dict(r.get("variants", {})))
+    return Rule(
+        id=r["id"],
+        severity=r["severity"],
+        level=r["level"],
+        when=r["when"],
+        message=r["message"],
+        expectations=tuple(_expectation(e) for e in r.get("expectations", ())),
+        variants=variants,
+        translations={**translations, **variant_translations},
+    )
+
+
+def _column(raw: dict[str, Any], required: bool | None = None) -> Column:
+    plain, translations = split_translations(raw)
+    if required is not None:
+        plain = {"name": plain["name"], "required": required, "content": plain["content"]}
+    return Column(**plain, translations=translations)
+
+
+def _module(raw: dict[str, Any]) -> Module:
+    plain, translations = split_translations(raw)
+    return Module(**plain, translations=translations)
 
 
 def _breakdown(raw: dict[str, Any], kinds: dict[str, str]) -> Breakdown:
@@ -238,30 +310,16 @@ def contract_from_mapping(raw: dict[str, Any]) -> Contract:
             name=raw["name"],
             version=int(raw["version"]),
             file=dict(raw["file"]),
-            columns=tuple(Column(**c) for c in raw["columns"]),
+            columns=tuple(_column(c) for c in raw["columns"]),
             limits=dict(raw["limits"]),
             data_elements=tuple(_element(e, base_module) for e in raw["data_elements"]),
             pairs=tuple((a, b) for a, b in raw["pairs"]),
-            rules=tuple(
-                Rule(
-                    id=r["id"],
-                    severity=r["severity"],
-                    level=r["level"],
-                    when=r["when"],
-                    message=r["message"],
-                    expectations=tuple(_expectation(e) for e in r.get("expectations", ())),
-                    variants=dict(r.get("variants", {})),
-                )
-                for r in raw["rules"]
-            ),
+            rules=tuple(_rule(r) for r in raw["rules"]),
             register=dict(raw.get("register", {})),
-            helper_columns=tuple(
-                Column(name=c["name"], required=False, content=c["content"])
-                for c in raw.get("helper_columns", ())
-            ),
+            helper_columns=tuple(_column(c, required=False) for c in raw.get("helper_columns", ())),
             units=dict(raw.get("units", {})),
             base_module=base_module,
-            modules=tuple(Module(**m) for m in raw.get("modules", ())),
+            modules=tuple(_module(m) for m in raw.get("modules", ())),
             breakdowns=tuple(_breakdown(b, kinds) for b in raw.get("breakdowns", ())),
         )
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from data_contracts.contract import Contract, load_contract
 from data_contracts.countries import DEFAULT_COUNTRY_SETTING, default_country, is_country_code
+from data_contracts.languages import in_language, texts_of
 from data_contracts.periods import is_period, period_index
 from data_contracts.reader import FileRejected, read_csv_table
 from data_contracts.report import Issue
@@ -75,7 +76,8 @@ class Register:
 
 
 def _issue(rule: str, row: int | None, column: str | None, contract: Contract, **fields) -> Issue:
-    template = next(r["message"] for r in contract.register["rules"] if r["id"] == rule)
+    entry = next(r for r in contract.register["rules"] if r["id"] == rule)
+    template = in_language(texts_of(entry, "message"))
     return Issue(
         rule=rule,
         severity="error",

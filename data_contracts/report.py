@@ -50,9 +50,11 @@ def make_issue(
     data_element: str | None = None,
     message: str | None = None,
     contract: Contract | None = None,
+    case: str | None = None,
     **fields: Any,
 ) -> Issue:
-    """An Issue for `rule_id`, its message filled from the contract's template."""
+    """An Issue for `rule_id`, its message filled from the contract's template (of `case`
+    when the rule has variants) in the current language (data_contracts.languages)."""
     rule = (contract or load_contract()).rule(rule_id)
     values = {
         key: quoted(value) if isinstance(value, str) and key not in COMPOSED_FIELDS else value
@@ -68,7 +70,7 @@ def make_issue(
     for key in COMPOSED_FIELDS:
         if isinstance(values.get(key), str):
             values[key] = _one_line(values[key])
-    text = (message or rule.message).format_map(_Blank(values))
+    text = (message or rule.message_in(case=case)).format_map(_Blank(values))
     return Issue(
         rule=rule.id,
         severity=rule.severity,

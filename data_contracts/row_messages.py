@@ -98,7 +98,7 @@ def _messages(
     """The message of each failure of one expectation."""
     fields = _fields(hits, exp, contract, register, today)
     pieces: list[pl.Expr] = []
-    for literal, name in template_parts(exp.message or rule.message, rule.id):
+    for literal, name in template_parts(exp.message_in() or rule.message_in(), rule.id):
         if literal:
             pieces.append(pl.lit(literal))
         if name is not None:
