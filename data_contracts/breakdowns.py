@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from data_contracts.contract import Contract
+from data_contracts.contract import Contract, translated
 from data_contracts.report import Issue, make_issue
 from data_contracts.set_values import comparable_values, fmt_number
 
@@ -85,7 +85,7 @@ def breakdown_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
         .filter(pl.col("case").is_not_null())
         .sort("row", "breakdown")
     )
-    meaning = {b.id: b.meaning for b in contract.breakdowns}
+    meaning = {b.id: translated(b, "meaning") for b in contract.breakdowns}
     return [
         make_issue(
             RULE,

@@ -138,6 +138,7 @@ class Breakdown:
     title: str = (
         ""  # what its charts are called, e.g. "Opioid substitution treatment by medication"
     )
+    translations: Translations = field(default_factory=dict, compare=False, repr=False)
 
 
 BREAKDOWN_KINDS = ("partition", "overlapping")
@@ -157,6 +158,7 @@ class Contract:
     # the template's helper columns: known, optional, ignored by every check
     helper_columns: tuple[Column, ...] = ()
     units: dict[str, str] = field(default_factory=dict)  # kind -> the template's unit text
+    unit_translations: Translations = field(default_factory=dict, compare=False, repr=False)
     base_module: str = "core"
     modules: tuple[Module, ...] = ()
     breakdowns: tuple[Breakdown, ...] = ()
@@ -267,7 +269,8 @@ def _module(raw: dict[str, Any]) -> Module:
     return Module(**plain, translations=translations)
 
 
-def _breakdown(raw: dict[str, Any], kinds: dict[str, str]) -> Breakdown:
+def _breakdown(raw: dict[str, Any], kinds: dict[str, str], kind_tr: Translations) -> Breakdown:
+    raw, translations = split_translations(raw)
     return Breakdown(
         id=raw["id"],
         kind=raw["kind"],
@@ -275,6 +278,7 @@ def _breakdown(raw: dict[str, Any], kinds: dict[str, str]) -> Breakdown:
         parts=tuple(raw["parts"]),
         meaning=kinds.get(raw["kind"], ""),
         title=raw.get("title", raw["id"]),
+        translations={**translations, "meaning": kind_tr.get(raw["kind"], {})},
     )
 
 
@@ -304,7 +308,8 @@ def check_contract(contract: Contract) -> Contract:
 
 def contract_from_mapping(raw: dict[str, Any]) -> Contract:
     base_module = raw.get("base_module", "core")
-    kinds = dict(raw.get("breakdown_kinds", {}))
+    kinds, kind_tr = split_translations(dict(raw.get("breakdown_kinds", {})))
+    units, unit_tr = split_translations(dict(raw.get("units", {})))
     return check_contract(
         Contract(
             name=raw["name"],
@@ -317,10 +322,11 @@ def contract_from_mapping(raw: dict[str, Any]) -> Contract:
             rules=tuple(_rule(r) for r in raw["rules"]),
             register=dict(raw.get("register", {})),
             helper_columns=tuple(_column(c, required=False) for c in raw.get("helper_columns", ())),
-            units=dict(raw.get("units", {})),
+            units=units,
+            unit_translations=unit_tr,
             base_module=base_module,
             modules=tuple(_module(m) for m in raw.get("modules", ())),
-            breakdowns=tuple(_breakdown(b, kinds) for b in raw.get("breakdowns", ())),
+            breakdowns=tuple(_breakdown(b, kinds, kind_tr) for b in raw.get("breakdowns", ())),
         )
     )
 
