@@ -15,13 +15,14 @@ so a wrong edit fails at import time rather than as a wrong figure.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from data_contracts.contract import Translations, split_translations
 from indicators.stats import POLARITIES, Polarity, Statistic
 
 REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
@@ -93,6 +94,8 @@ class Indicator:
     source: tuple[str, ...]
     domain: str
     breakdown: str | None = None  # the breakdown (submission-format §3.3) of a share
+    # title, definition and rationale in the other languages (title_fr, … in the YAML)
+    translations: Translations = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_rate(self) -> bool:
@@ -111,6 +114,7 @@ class Domain:
     title: str
     description: str
     indicators: tuple[str, ...]  # ids, in the order the dashboard shows them
+    translations: Translations = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,18 @@ def _text(raw: dict[str, Any], name: str, where: str) -> str:
     return " ".join(value.split())
 
 
+# The texts of an entry that are translated beside their English (international.md §3).
+TRANSLATED_FIELDS = ("title", "definition", "rationale")
+DOMAIN_TEXTS = ("title", "description")
+
+
+def _check_translated(translations: Translations, texts: tuple[str, ...], where: str) -> None:
+    """Refuse a translation of a field that is not one of `texts` (a misspelt key)."""
+    unknown = set(translations) - set(texts)
+    if unknown:
+        raise RegistryError(f"{where}: translations of unknown fields {sorted(unknown)}")
+
+
 def _check_fields(
     raw: dict[str, Any], required: tuple[str, ...], where: str, optional: tuple[str, ...] = ()
 ) -> None:
@@ -210,7 +226,9 @@ def _unit(raw: dict[str, Any], statistic: str, denominator: str, where: str) -> 
 
 def indicator_from_mapping(raw: dict[str, Any], domain: str) -> Indicator:
     where = f"indicator {raw.get('id', '?')!r}"
+    raw, translations = split_translations(raw)
     _check_fields(raw, FIELDS, where, OPTIONAL_FIELDS)
+    _check_translated(translations, TRANSLATED_FIELDS, where)
     statistic = _text(raw, "statistic", where)
     if statistic not in STATISTICS:
         raise RegistryError(f"{where}: statistic must be one of {STATISTICS}")
@@ -239,12 +257,15 @@ def indicator_from_mapping(raw: dict[str, Any], domain: str) -> Indicator:
         source=tuple(_text({"source": s}, "source", where) for s in sources),
         domain=domain,
         breakdown=breakdown,
+        translations=translations,
     )
 
 
 def domain_from_mapping(raw: dict[str, Any]) -> Domain:
     where = f"domain {raw.get('id', '?')!r}"
+    raw, translations = split_translations(raw)
     _check_fields(raw, DOMAIN_FIELDS, where)
+    _check_translated(translations, DOMAIN_TEXTS, where)
     members = raw["indicators"]
     if not isinstance(members, list) or not members:
         raise RegistryError(f"{where}: 'indicators' must be a non-empty list of indicator ids")
@@ -253,6 +274,7 @@ def domain_from_mapping(raw: dict[str, Any]) -> Domain:
         title=_text(raw, "title", where),
         description=_text(raw, "description", where),
         indicators=tuple(_text({"id": m}, "id", where) for m in members),
+        translations=translations,
     )
 
 
