@@ -301,21 +301,23 @@ def indicator_rows(page_title: str | None):  # type: ignore[no-untyped-def]
 
 def country(countries: Sequence[str], account) -> str | None:  # type: ignore[no-untyped-def]
     """The country whose prisons a page shows (kept in the URL as `country`) when the
-    reader sees more than one; a director starts on their prisons' country."""
+    reader sees more than one; a director starts on their prisons' country, anyone else on
+    the country with the most prisons."""
     from dashboard import data
     from data_contracts.countries import country_name
+    from indicators.country_views import main_country
 
     if len(countries) < 2:
         return countries[0] if countries else None
     own = data.prison_countries()
     mine = sorted({own[p] for p in account.prisons if p in own})
-    default = mine[0] if mine else countries[0]
+    default = mine[0] if mine else main_country(own, countries)
     return choice(
         "Country",
         list(countries),
         "country",
         default,
-        format_func=lambda c: f"{country_name(c)}" if country_name(c) != c else c,
+        format_func=country_name,
         help="Prisons are compared within their own country: its national value is their "
         "benchmark (international.md §1). The Compare and Trends pages also set the "
         "countries side by side.",

@@ -11,7 +11,7 @@ its 95% interval, as for a prison against its nation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
@@ -28,6 +28,16 @@ def countries_in(table: pl.DataFrame) -> list[str]:
     """The countries that have a national row in `table`, in code order."""
     national = table.filter(pl.col("level") == NATIONAL)
     return sorted(national[COUNTRY].drop_nulls().unique().to_list())
+
+
+def main_country(prison_countries: Mapping[str, str], among: Sequence[str]) -> str | None:
+    """The country of `among` with the most prisons in the register (the first code on a
+    tie): where a page starts when nothing else says which country to show."""
+    counts = {c: 0 for c in among}
+    for country in prison_countries.values():
+        if country in counts:
+            counts[country] += 1
+    return max(sorted(counts), key=lambda c: counts[c]) if counts else None
 
 
 def of_country(table: pl.DataFrame, country: str | None) -> pl.DataFrame:

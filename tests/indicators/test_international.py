@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from indicators.compute import TABLE_COLUMNS, TABLE_SCHEMA
-from indicators.country_views import countries_in, country_grid, of_country
+from indicators.country_views import countries_in, country_grid, main_country, of_country
 from indicators.international import international_rows
 from indicators.scope import ScopeRefused, in_scope, levels_read, readable_levels
 from store.accounts import Account
@@ -140,3 +140,10 @@ def test_countries_side_by_side_against_the_pooled_value() -> None:
     assert later["benchmark"].null_count() == 2
     assert of_country(TABLE, "FR")["prison_code"].drop_nulls().to_list() == ["FR-A"]
     assert of_country(TABLE, None).height == TABLE.height
+
+
+def test_a_page_starts_on_the_country_with_the_most_prisons() -> None:
+    register = {"A1": "XL", "B1": "XN", "B2": "XN", "C1": "XR"}
+    assert main_country(register, ["XL", "XN", "XR"]) == "XN"
+    assert main_country(register, ["XL", "XR"]) == "XL"  # a tie: the first code
+    assert main_country(register, []) is None
