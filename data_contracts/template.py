@@ -13,18 +13,21 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from data_contracts.contract import Contract, load_contract
+from data_contracts.contract import Contract, load_contract, translated
+from data_contracts.languages import DEFAULT_LANGUAGE, in_language
 from data_contracts.modules import modules_of
 from data_contracts.register import Prison
 
 
 def template_rows(prison: Prison, period: str, contract: Contract) -> list[list[str]]:
     """Header and one row per element the prison reports: the contract's columns, then its
-    helper columns."""
+    helper columns, whose texts are in the current language (data_contracts.languages)."""
     header = [*contract.column_names, *contract.helper_names]
     helpers = {
-        "description": lambda e: f"{e.title}: {e.definition}",
-        "unit": lambda e: contract.units[e.kind],
+        "description": lambda e: f"{translated(e, 'title')}: {translated(e, 'definition')}",
+        "unit": lambda e: in_language(
+            {DEFAULT_LANGUAGE: contract.units[e.kind], **contract.unit_translations.get(e.kind, {})}
+        ),
         "module": lambda e: e.module,
     }
     rows = []
