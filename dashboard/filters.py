@@ -239,6 +239,22 @@ def describe() -> str:
     return in_words(st.session_state.get(_DESCRIBED, {}))
 
 
+def indicator_context(ind, period: str, benchmark: str, notes, title: str | None = None):  # type: ignore[no-untyped-def]
+    """The provenance of an export of one indicator's view: its title (default the
+    indicator's), quarter or span, this page's filters in words, unit, benchmark, notes."""
+    from dashboard.provenance import ExportContext
+
+    return ExportContext(
+        title=title or ind.title,
+        period=period,
+        filters=describe(),
+        indicator_id=ind.id,
+        unit=ind.unit,
+        benchmark=benchmark,
+        notes=tuple(notes),
+    )
+
+
 def in_words(described: Mapping[str, str]) -> str:
     """'Indicator: …; Quarter: 2026-Q2; Region: all' from each widget's label and the
     words its format_func gave the validated value (never the URL's text)."""

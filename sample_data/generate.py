@@ -26,6 +26,7 @@ from __future__ import annotations
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 from sample_data import (
     DEMO_DIRECTOR_PRISON,
@@ -63,6 +64,7 @@ from sample_data.register import (
     PRISON_BY_CODE,
     PRISONS,
     REPORTERS,
+    Prison,
 )
 from sample_data.writers import write_register, write_submission
 
@@ -90,22 +92,10 @@ def main(root: Path = SAMPLE_DIR) -> None:
     files = 0
     for prison in PRISONS:
         par = params[prison.code]
-        stream = prison_stream(prison)
-        par_v2 = draw_params_v2(stream, prison)
-        history: list[dict] = []
-        history_v2: list[dict] = []
-        for period in SERIES:
-            if not prison.is_open(period):
-                continue
-            figures = steady_figures(rng, prison, par, period, history)
-            history.append(figures)
-            extra = steady_module_figures(stream, prison, par_v2, period, figures, history_v2)
-            history_v2.append(extra)
-            records = quarter_records(prison, period, figures)
-            records += module_records(prison, period, extra)
-            write_submission(root / SUBMISSIONS_DIR.name, prison, period, records)
-            last_return[prison.code] = records
-            files += 1
+        written, last, history = write_series(root, prison, rng, par)
+        files += written
+        if last is not None:
+            last_return[prison.code] = last
         # The spare quarter, for every prison open then (so each prison's draws stay put
         # whichever prisons the invalid files use), kept in line with both ends of the
         # series: a checker may compare it with the quarters after it or the latest ones.
@@ -139,23 +129,32 @@ def write_other_countries(root: Path) -> int:
     files = 0
     for prison in OTHER_PRISONS:
         rng = random.Random(f"{SEED}:{prison.code}")
-        par = draw_params(rng, prison)
-        stream = prison_stream(prison)
-        par_v2 = draw_params_v2(stream, prison)
-        history: list[dict] = []
-        history_v2: list[dict] = []
-        for period in SERIES:
-            if not prison.is_open(period):
-                continue
-            figures = steady_figures(rng, prison, par, period, history)
-            history.append(figures)
-            extra = steady_module_figures(stream, prison, par_v2, period, figures, history_v2)
-            history_v2.append(extra)
-            records = quarter_records(prison, period, figures)
-            records += module_records(prison, period, extra)
-            write_submission(root / SUBMISSIONS_DIR.name, prison, period, records)
-            files += 1
+        written, _, _ = write_series(root, prison, rng, draw_params(rng, prison))
+        files += written
     return files
+
+
+def write_series(
+    root: Path, prison: Prison, rng: random.Random, par: Any
+) -> tuple[int, list[Record] | None, list[dict]]:
+    """Every quarter of SERIES the prison is open in, drawn from `rng` (core) and the
+    prison's own stream (modules) and written; how many files, the last one's records and
+    the core figures of each quarter."""
+    stream = prison_stream(prison)
+    par_v2 = draw_params_v2(stream, prison)
+    history: list[dict] = []
+    history_v2: list[dict] = []
+    last = None
+    for period in SERIES:
+        if not prison.is_open(period):
+            continue
+        figures = steady_figures(rng, prison, par, period, history)
+        history.append(figures)
+        extra = steady_module_figures(stream, prison, par_v2, period, figures, history_v2)
+        history_v2.append(extra)
+        last = quarter_records(prison, period, figures) + module_records(prison, period, extra)
+        write_submission(root / SUBMISSIONS_DIR.name, prison, period, last)
+    return len(history), last, history
 
 
 def check_register_modules() -> None:

@@ -74,15 +74,7 @@ def render() -> None:
         "its line, with a symbol saying why."
     )
     notes = footnotes(rows["state"].to_list())
-    context = exports.ExportContext(
-        title=ind.title,
-        period=period,
-        filters=filters.describe(),
-        indicator_id=ind.id,
-        unit=ind.unit,
-        benchmark=against,
-        notes=tuple(notes),
-    )
+    context = filters.indicator_context(ind, period, against, notes)
     if view == "Funnel plot":
         _funnel(account, ind, period, benchmark, rows, context)
     else:
@@ -183,14 +175,8 @@ def _countries(account, ind, period, table, countries) -> None:  # type: ignore[
         "similar when that value lies inside its interval."
     )
     notes = footnotes(rows["state"].to_list())
-    context = exports.ExportContext(
-        title=f"{ind.title}: countries",
-        period=period,
-        filters=filters.describe(),
-        indicator_id=ind.id,
-        unit=ind.unit,
-        benchmark=INTERNATIONAL_WORDS,
-        notes=tuple(notes),
+    context = filters.indicator_context(
+        ind, period, INTERNATIONAL_WORDS, notes, title=f"{ind.title}: countries"
     )
     fig = charts.compare_chart(rows, ind, INTERNATIONAL_WORDS, noun="Country")
     st.plotly_chart(fig, width="stretch")

@@ -89,15 +89,7 @@ def render() -> None:
     if pooled:
         span = f"{span}, pooled over rolling four quarters"
         notes = [*notes, POOLED_NOTE]
-    context = exports.ExportContext(
-        title=ind.title,
-        period=span,
-        filters=filters.describe(),
-        indicator_id=ind.id,
-        unit=ind.unit,
-        benchmark=against,
-        notes=tuple(notes),
-    )
+    context = filters.indicator_context(ind, span, against, notes)
     fig = trend_chart(
         grid,
         lines,
@@ -137,14 +129,8 @@ def _countries(account, ind, table, countries) -> None:  # type: ignore[no-untyp
     )
     notes = footnotes(grid["state"].to_list())
     span = f"{quarters[0]} to {quarters[-1]}"
-    context = exports.ExportContext(
-        title=f"{ind.title}: countries",
-        period=span,
-        filters=filters.describe(),
-        indicator_id=ind.id,
-        unit=ind.unit,
-        benchmark=INTERNATIONAL_WORDS,
-        notes=tuple(notes),
+    context = filters.indicator_context(
+        ind, span, INTERNATIONAL_WORDS, notes, title=f"{ind.title}: countries"
     )
     markers = data.trends(account, period_label(last)).filter(
         (pl.col("level") == "national") & (pl.col("indicator") == ind.id)
