@@ -99,7 +99,7 @@ def test_a_message_is_written_in_the_language_asked_for() -> None:
             ).message
     assert len(set(written.values())) == len(LANGUAGES)
     french = contract.rule("period.format").translations["message"]["fr"]
-    assert written["fr"] == french.format(value="'2025-13'", suggestion="")
+    assert written["fr"] == french.format(value="2025-13", suggestion="")
 
 
 def test_an_unknown_language_is_refused_in_one_sentence() -> None:
