@@ -319,8 +319,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.db:
         os.environ["PRISON_MONITOR_DB"] = args.db
     try:
-        _set_language(args)
-        return args.run(args)
+        from data_contracts.languages import speaking
+
+        with speaking(_language(args)):  # this command's run only (main may be called again)
+            return args.run(args)
     except KeyboardInterrupt:
         tell("prison-monitor: stopped.")
         return 130
@@ -346,20 +348,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CANNOT_RUN
 
 
-def _set_language(args: argparse.Namespace) -> None:
+def _language(args: argparse.Namespace) -> str:
     """Messages in --lang, else PRISON_MONITOR_LANG, else English; a wrong one is told."""
-    from data_contracts.languages import (
-        LanguageError,
-        check_language,
-        language_from_environment,
-        set_language,
-    )
+    from data_contracts.languages import LanguageError, check_language, language_from_environment
 
     try:
-        chosen = check_language(args.lang, "--lang") if args.lang else language_from_environment()
+        return check_language(args.lang, "--lang") if args.lang else language_from_environment()
     except LanguageError as exc:
         raise CliError(str(exc)) from None
-    set_language(chosen)
 
 
 def run() -> int:

@@ -100,7 +100,7 @@ def breakdown_issues(frame: pl.DataFrame, contract: Contract) -> list[Issue]:
             breakdown=h["breakdown"],
             meaning=meaning[h["breakdown"]],
             parts=", ".join(
-                f"{code} ({fmt_number(value)}, row {row})"
+                contract.phrase("in_row", code=code, value=fmt_number(value), row=row)
                 for code, value, row in zip(h["codes"], h["values"], h["rows"], strict=True)
             ),
             sum=fmt_number(h["sum"]),

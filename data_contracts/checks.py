@@ -132,7 +132,7 @@ def out_of_service_issues(
                     "period.out_of_service",
                     prison_code=g["prison_code"],
                     period=period_label(g["period_index"]),
-                    service=prison.service,
+                    service=prison.service(contract),
                     contract=contract,
                 )
             )

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from data_contracts.languages import DEFAULT_LANGUAGE, TRANSLATED, in_language
+from data_contracts.languages import DEFAULT_LANGUAGE, TRANSLATED, in_language, texts_of
 
 CONTRACT_PATH = Path(__file__).with_name("submission_v1.yaml")
 # The translations of an entry's texts, {field: {language: text}}: the `<field>_<language>`
@@ -159,6 +159,13 @@ class Contract:
     helper_columns: tuple[Column, ...] = ()
     units: dict[str, str] = field(default_factory=dict)  # kind -> the template's unit text
     unit_translations: Translations = field(default_factory=dict, compare=False, repr=False)
+    # the pieces of messages the checks compose, {id: {language: text}} (`phrase`)
+    phrases: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def phrase(self, phrase_id: str, **fields: Any) -> str:
+        """The piece of message `phrase_id` in the current language, filled with `fields`."""
+        return in_language(self.phrases[phrase_id]).format(**fields)
+
     base_module: str = "core"
     modules: tuple[Module, ...] = ()
     breakdowns: tuple[Breakdown, ...] = ()
@@ -324,6 +331,7 @@ def contract_from_mapping(raw: dict[str, Any]) -> Contract:
             helper_columns=tuple(_column(c, required=False) for c in raw.get("helper_columns", ())),
             units=units,
             unit_translations=unit_tr,
+            phrases={p["id"]: texts_of(p, "text") for p in raw.get("phrases", ())},
             base_module=base_module,
             modules=tuple(_module(m) for m in raw.get("modules", ())),
             breakdowns=tuple(_breakdown(b, kinds, kind_tr) for b in raw.get("breakdowns", ())),

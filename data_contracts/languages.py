@@ -65,11 +65,6 @@ def speaking(language: str) -> Iterator[str]:
         _current.reset(token)
 
 
-def set_language(language: str) -> None:
-    """Write messages in `language` from now on, in this thread (a command's whole run)."""
-    _current.set(check_language(language))
-
-
 def texts_of(entry: Mapping[str, Any], field: str) -> dict[str, str]:
     """{language: text} of `field` in a contract or registry entry: the English `field`
     and each `field_<language>` beside it (absent ones left out)."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from data_contracts.contract import Contract
+from data_contracts.contract import Contract, translated
 from data_contracts.periods import period_index_expr
 from data_contracts.reader import RawTable
 from data_contracts.report import Issue, make_issue, quoted
@@ -67,7 +67,7 @@ def map_header(raw: RawTable, contract: Contract) -> tuple[dict[str, int], list[
                 make_issue(
                     "column.unknown",
                     column=name,
-                    detail=f"A second '{name}' column (column {letter})",
+                    detail=contract.phrase("column_second", name=name, letter=letter),
                     columns=columns,
                     contract=contract,
                 )
@@ -77,7 +77,9 @@ def map_header(raw: RawTable, contract: Contract) -> tuple[dict[str, int], list[
                 make_issue(
                     "column.unknown",
                     column=(cell or "").strip(),
-                    detail=f"Column '{quoted((cell or '').strip())}' (column {letter})",
+                    detail=contract.phrase(
+                        "column_named", name=quoted((cell or "").strip()), letter=letter
+                    ),
                     columns=columns,
                     contract=contract,
                 )
@@ -86,7 +88,7 @@ def map_header(raw: RawTable, contract: Contract) -> tuple[dict[str, int], list[
             issues.append(
                 make_issue(
                     "column.unknown",
-                    detail=f"Column {letter}, which has values but no name in the header,",
+                    detail=contract.phrase("column_nameless", letter=letter),
                     columns=columns,
                     contract=contract,
                 )
@@ -97,9 +99,9 @@ def map_header(raw: RawTable, contract: Contract) -> tuple[dict[str, int], list[
             continue
         near = difflib.get_close_matches(name, [n.lower() for n in named], n=1, cutoff=0.7)
         hint = (
-            f" (is '{quoted(near[0])}' meant to be '{name}'?)"
+            contract.phrase("column_meant", near=quoted(near[0]), name=name)
             if near
-            else f" (the header has: {', '.join(quoted(n) for n in named)})"
+            else contract.phrase("header_has", names=", ".join(quoted(n) for n in named))
             if named
             else ""
         )
@@ -108,7 +110,7 @@ def map_header(raw: RawTable, contract: Contract) -> tuple[dict[str, int], list[
                 "column.missing",
                 column=name,
                 found=hint,
-                content=contract.column(name).content,
+                content=translated(contract.column(name), "content"),
                 contract=contract,
             )
         )

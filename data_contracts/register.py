@@ -49,15 +49,15 @@ class Prison:
             return False
         return not (self.closed and index > period_index(self.closed))
 
-    @property
-    def service(self) -> str:
+    def service(self, contract: Contract) -> str:
+        """When it is open, in words of the current language (the contract's phrases)."""
         if self.opened and self.closed:
-            return f"open from {self.opened} to {self.closed}"
+            return contract.phrase("service_between", opened=self.opened, closed=self.closed)
         if self.opened:
-            return f"opened {self.opened}"
+            return contract.phrase("service_opened", opened=self.opened)
         if self.closed:
-            return f"closed after {self.closed}"
-        return "open throughout"
+            return contract.phrase("service_closed", closed=self.closed)
+        return contract.phrase("service_always")
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def read_register(path: Path, contract: Contract | None = None) -> tuple[list[Pr
                 problems.append(_issue("register.required", row, column, contract))
         if code is not None and not code_re.match(code):
             upper = re.sub(r"\s+", "-", code.upper())
-            hint = f" (did you mean '{upper}'?)" if code_re.match(upper) else ""
+            hint = contract.phrase("did_you_mean", found=upper) if code_re.match(upper) else ""
             problems.append(
                 _issue("register.code", row, "prison_code", contract, value=code, suggestion=hint)
             )
@@ -205,7 +205,11 @@ def read_register(path: Path, contract: Contract | None = None) -> tuple[list[Pr
 
 def _country_issue(value: str, row: int | None, contract: Contract, where: str = "") -> Issue:
     upper = value.strip().upper()
-    hint = f" (did you mean '{upper}'?)" if upper != value and is_country_code(upper) else ""
+    hint = (
+        contract.phrase("did_you_mean", found=upper)
+        if upper != value and is_country_code(upper)
+        else ""
+    )
     return _issue(
         "register.country",
         row,

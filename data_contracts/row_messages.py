@@ -188,5 +188,7 @@ def _suggestions(
     texts = []
     for value in distinct:
         found = guess(value)
-        texts.append(quoted(f" (did you mean '{found}'?)") if found and found != value else "")
+        texts.append(
+            quoted(contract.phrase("did_you_mean", found=found)) if found and found != value else ""
+        )
     return values.replace_strict(distinct, texts, default="", return_dtype=pl.String)

@@ -88,17 +88,14 @@ def _read(path: Path, name: str, contract: Contract) -> _Pending:
     if frame.height == 0:
         if not raw.header:
             report.issues = [i for i in report.issues if i.rule == "file.encoding"]
-        detail = "" if raw.header else " (not even a header line)"
+        detail = "" if raw.header else contract.phrase("no_header_line")
         report.add(make_issue("file.empty", detail=detail, contract=contract))
         return _Pending(report)
     if not (set(contract.column_names) - prepared.missing):
         report.issues = [
             make_issue(
                 "file.unreadable",
-                detail=(
-                    "No header line was found: the first non-empty line must name the columns "
-                    f"{', '.join(contract.required_columns)} (and optionally note)."
-                ),
+                detail=contract.phrase("no_header", columns=", ".join(contract.required_columns)),
                 contract=contract,
             )
         ]

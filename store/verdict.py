@@ -134,8 +134,9 @@ def authz_issues(
                 AUTHZ_RULE,
                 prison_code=code,
                 user=account.name,
-                allowed=f" (this account works for {works}; {code} is a prison of "
-                f"{countries[code]}: authz.country)",
+                allowed=load_contract().phrase(
+                    "works_for", countries=works, prison=code, country=countries[code]
+                ),
             )
             for code in report.prisons
             if code in countries and not account.may_submit(code, countries[code])
@@ -143,10 +144,11 @@ def authz_issues(
     foreign = [p for p in report.prisons if not account.may_submit(p, countries.get(p))]
     if not account.may_submit_anything and not foreign:
         foreign = [None]
+    contract = load_contract()
     allowed = (
-        f" (an {account.role} account may not submit files)"
+        contract.phrase("may_not_submit", role=account.role)
         if not account.may_submit_anything
-        else f" (this account may submit for {', '.join(sorted(account.prisons))})"
+        else contract.phrase("may_submit_for", prisons=", ".join(sorted(account.prisons)))
     )
     return [
         make_issue(AUTHZ_RULE, prison_code=code, user=account.name, allowed=allowed)

@@ -51,6 +51,8 @@ def contract_texts() -> Iterator[tuple[str, dict[str, str]]]:
             yield f"{section} {key}", texts_of(raw[section], key)
     for breakdown in raw["breakdowns"]:
         yield f"breakdown {breakdown['id']}", texts_of(breakdown, "title")
+    for phrase in raw["phrases"]:
+        yield f"phrase {phrase['id']}", texts_of(phrase, "text")
 
 
 def registry_texts() -> Iterator[tuple[str, dict[str, str]]]:
