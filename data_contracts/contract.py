@@ -15,33 +15,21 @@ from typing import Any
 
 import yaml
 
-from data_contracts.languages import DEFAULT_LANGUAGE, TRANSLATED, in_language, texts_of
+from data_contracts.languages import (
+    Translations,
+    english_or,
+    in_language,
+    split_translations,
+    texts_of,
+)
 
 CONTRACT_PATH = Path(__file__).with_name("submission_v1.yaml")
-# The translations of an entry's texts, {field: {language: text}}: the `<field>_<language>`
-# entries beside the English text in the YAML (data_contracts.languages).
-Translations = dict[str, dict[str, str]]
-
-
-def split_translations(raw: dict[str, Any]) -> tuple[dict[str, Any], Translations]:
-    """An entry without its `<field>_<language>` keys, and those keys as {field: {lang:
-    text}}."""
-    plain: dict[str, Any] = {}
-    found: Translations = {}
-    for key, value in raw.items():
-        base, _, language = key.rpartition("_")
-        if base and language in TRANSLATED:
-            found.setdefault(base, {})[language] = value
-        else:
-            plain[key] = value
-    return plain, found
 
 
 def translated(entry: Any, name: str, language: str | None = None) -> str:
     """The text `name` of a contract entry (a rule, element, column, …) in `language`
     (default: the current one), English where it has no translation."""
-    english = getattr(entry, name) if not isinstance(entry, dict) else entry[name]
-    return in_language({DEFAULT_LANGUAGE: english, **entry.translations.get(name, {})}, language)
+    return english_or(getattr(entry, name), entry.translations.get(name, {}), language)
 
 
 @dataclass(frozen=True)
@@ -106,8 +94,7 @@ class Rule:
         """The message (or the variant of `case`) in `language`, default the current one."""
         if case is None or case not in self.variants:
             return translated(self, "message", language)
-        english = self.variants[case]
-        return in_language({DEFAULT_LANGUAGE: english, **self.translations.get(case, {})}, language)
+        return english_or(self.variants[case], self.translations.get(case, {}), language)
 
 
 @dataclass(frozen=True)
@@ -161,6 +148,10 @@ class Contract:
     unit_translations: Translations = field(default_factory=dict, compare=False, repr=False)
     # the pieces of messages the checks compose, {id: {language: text}} (`phrase`)
     phrases: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def unit_text(self, kind: str) -> str:
+        """The template's unit text of a kind of element, in the current language."""
+        return english_or(self.units[kind], self.unit_translations.get(kind, {}))
 
     def phrase(self, phrase_id: str, **fields: Any) -> str:
         """The piece of message `phrase_id` in the current language, filled with `fields`."""

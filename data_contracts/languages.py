@@ -65,20 +65,41 @@ def speaking(language: str) -> Iterator[str]:
         _current.reset(token)
 
 
+# The translations of an entry's texts, {field: {language: text}}.
+Translations = dict[str, dict[str, str]]
+
+
+def split_translations(raw: Mapping[str, Any]) -> tuple[dict[str, Any], Translations]:
+    """An entry without its `<field>_<language>` keys, and those keys as {field: {language:
+    text}}: the one reader of the convention."""
+    plain: dict[str, Any] = {}
+    found: Translations = {}
+    for key, value in raw.items():
+        base, _, language = key.rpartition("_")
+        if base and language in TRANSLATED:
+            found.setdefault(base, {})[language] = value
+        else:
+            plain[key] = value
+    return plain, found
+
+
 def texts_of(entry: Mapping[str, Any], field: str) -> dict[str, str]:
     """{language: text} of `field` in a contract or registry entry: the English `field`
-    and each `field_<language>` beside it (absent ones left out)."""
-    found = {DEFAULT_LANGUAGE: entry[field]} if entry.get(field) is not None else {}
-    for language in TRANSLATED:
-        text = entry.get(f"{field}_{language}")
-        if text:
-            found[language] = text
-    return found
+    and each `field_<language>` beside it (absent or empty ones left out)."""
+    plain, translations = split_translations(entry)
+    found = {DEFAULT_LANGUAGE: plain[field]} if plain.get(field) is not None else {}
+    return found | {lang: text for lang, text in translations.get(field, {}).items() if text}
 
 
 def in_language(texts: Mapping[str, str], language: str | None = None) -> str:
     """The text in `language` (default: the current one), English where it has none."""
     return texts.get(language or current_language()) or texts[DEFAULT_LANGUAGE]
+
+
+def english_or(english: str, translations: Mapping[str, str], language: str | None = None) -> str:
+    """`english`, or its translation into `language` (default: the current one) if it has
+    one."""
+    return in_language({DEFAULT_LANGUAGE: english, **translations}, language)
 
 
 def missing(texts: Mapping[str, str]) -> list[str]:

@@ -14,7 +14,6 @@ import csv
 from pathlib import Path
 
 from data_contracts.contract import Contract, load_contract, translated
-from data_contracts.languages import DEFAULT_LANGUAGE, in_language
 from data_contracts.modules import modules_of
 from data_contracts.register import Prison
 
@@ -25,9 +24,7 @@ def template_rows(prison: Prison, period: str, contract: Contract) -> list[list[
     header = [*contract.column_names, *contract.helper_names]
     helpers = {
         "description": lambda e: f"{translated(e, 'title')}: {translated(e, 'definition')}",
-        "unit": lambda e: in_language(
-            {DEFAULT_LANGUAGE: contract.units[e.kind], **contract.unit_translations.get(e.kind, {})}
-        ),
+        "unit": lambda e: contract.unit_text(e.kind),
         "module": lambda e: e.module,
     }
     rows = []

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from data_contracts.contract import Translations, split_translations
+from data_contracts.languages import Translations, split_translations
 from indicators.stats import POLARITIES, Polarity, Statistic
 
 REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
