@@ -349,10 +349,11 @@ def _international(key: tuple[str, int, int], benchmark: str, who: ReaderKey) ->
     from indicators.international import international_rows
 
     full = _in_scope(key, benchmark, who)
-    shown = _table_for(key, benchmark, who)
-    suppressed = bool(shown.select(pl.col("suppressed").any()).item()) if shown.height else False
-    reader_sees_all = _reader(who).sees_unsuppressed(None)
-    return international_rows(full, None if reader_sees_all and not suppressed else shown)
+    # a reader of unsuppressed aggregates sees the pooled rows unsuppressed (as the command
+    # line's unsuppressed table); anyone else as its national rows are shown
+    if _reader(who).sees_unsuppressed(None):
+        return international_rows(full)
+    return international_rows(full, _table_for(key, benchmark, who))
 
 
 def international(account: accounts.Account, benchmark: str = "national") -> pl.DataFrame:

@@ -5,7 +5,7 @@ the account's (store.account_model); these functions apply it to tables."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import polars as pl
 
@@ -41,18 +41,24 @@ def refuse_other_countries(
     if account is None or not account.countries:
         return
     rows = table.filter(pl.col("prison_code").is_in(list(prisons)))
-    foreign = rows.filter(~pl.col(COUNTRY).is_in(sorted(account.countries)))
-    if foreign.height:
-        raise other_country(account, sorted(set(foreign["prison_code"])))
+    pairs = rows.select("prison_code", COUNTRY).unique().iter_rows()
+    refuse_foreign(account, prisons, dict(pairs))
 
 
-def other_country(account: Reader, prisons: Sequence[str]) -> ScopeRefused:
-    """authz.country for `prisons`, of countries `account` does not work for."""
-    return ScopeRefused(
-        "authz.country",
-        f"'{account.name}' works for {', '.join(sorted(account.countries))} only and may not "
-        f"read {', '.join(prisons)}, a prison of another country. Nothing was written.",
-    )
+def refuse_foreign(
+    account: Reader | None, prisons: Iterable[str], countries: Mapping[str, str]
+) -> None:
+    """authz.country when a prison of `prisons` is of a country `account` does not work for
+    (Account.sees_country); `countries`: each prison's country."""
+    if account is None:
+        return
+    foreign = sorted({p for p in prisons if not account.sees_country(countries.get(p))})
+    if foreign:
+        raise ScopeRefused(
+            "authz.country",
+            f"'{account.name}' works for {', '.join(sorted(account.countries))} only and may "
+            f"not read {', '.join(foreign)}, a prison of another country. Nothing was written.",
+        )
 
 
 def readable_levels(
@@ -78,7 +84,8 @@ def in_scope(table: pl.DataFrame, account: Reader | None) -> pl.DataFrame:
     them for an account bound to no country."""
     if account is None or not account.countries:
         return table
-    return table.filter(pl.col(COUNTRY).is_in(sorted(account.countries)))
+    present = table[COUNTRY].drop_nulls().unique().to_list()
+    return table.filter(pl.col(COUNTRY).is_in([c for c in present if account.sees_country(c)]))
 
 
 def seen_by(full: pl.DataFrame, reader: Reader, *, benchmark: str = "national") -> pl.DataFrame:

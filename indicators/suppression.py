@@ -159,6 +159,8 @@ class Reader(Protocol):
 
     def reads_level(self, level: str) -> bool: ...
 
+    def sees_country(self, country: str | None) -> bool: ...
+
 
 # --- Primary suppression ---------------------------------------------------------------
 

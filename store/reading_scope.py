@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from indicators.scope import other_country, refuse_prison_rows
+from indicators.scope import refuse_foreign, refuse_prison_rows
 
 
 def prisons_in_scope(
@@ -33,6 +33,4 @@ def require_readable(account: Any, prisons: Iterable[str], countries: Mapping[st
     if account is None:
         return
     refuse_prison_rows(account)
-    foreign = sorted(p for p in prisons if not account.sees_country(countries.get(p)))
-    if foreign:
-        raise other_country(account, foreign)
+    refuse_foreign(account, prisons, countries)
