@@ -54,8 +54,9 @@ Four consequences the spec leaves implicit, and that this module enforces:
 5. A partition's total is the sum of its parts (§5, `suppression_partition`): in every
    unit and quarter, the hidden figures among the total and its parts are never exactly
    one either (the next smallest part is hidden, zero included).
-6. A suppressed aggregate is itself a figure. One whose contributors are all shown is
-   their sum, so the smallest is hidden too; and a lone suppressed region (one that hides
+6. A suppressed aggregate is itself a figure. One whose contributors are all shown, or
+   known to the reader (a director's own, even shown suppressed), is their sum, so the
+   smallest the reader does not know is hidden too; and a lone suppressed region (one that hides
    a prison the reader does not know) would be the nation minus the published regions,
    so a second is suppressed, else the nation, even where it hides two prisons.
 

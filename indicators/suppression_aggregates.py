@@ -129,15 +129,18 @@ def second_within(flag: str, knowledge: str, key: str, group: str, aggregate: st
     return chosen | (needs & is_aggregate & none_left)
 
 
-def hidden_contributor(flag: str, key: str, group: str, aggregate: str) -> pl.Expr:
-    """A hidden aggregate none of whose contributors is hidden: hide its smallest one.
+def hidden_contributor(flag: str, knowledge: str, key: str, group: str, aggregate: str) -> pl.Expr:
+    """A hidden aggregate none of whose contributors is hidden from the reader: hide the
+    smallest contributor the reader does not know.
 
-    Such an aggregate is the sum of figures everyone sees, so hiding it protects nothing;
-    it happens when the partition rule hides a part at an aggregate level.
+    Such an aggregate is the sum of figures the reader sees or knows, so hiding it
+    protects nothing; it happens when the partition rule hides a part at an aggregate
+    level. Contributors the reader knows (a director's own prisons, even when shown
+    suppressed) count as read: hidden from everyone else, they hide nothing from them.
     """
     hidden_aggregate = ((level == aggregate) & pl.col(flag)).any().over(group)
-    hidden = (pl.col(CONTRIBUTES) & pl.col(flag)).any().over(group)
-    candidate = pl.col(CONTRIBUTES) & ~pl.col(flag) & ~pl.col(SHOWN)
+    hidden = hidden_unknown(flag, knowledge).any().over(group)
+    candidate = pl.col(CONTRIBUTES) & ~pl.col(flag) & ~pl.col(SHOWN) & ~pl.col(knowledge)
     chosen, _ = next_hidden(hidden_aggregate & ~hidden, candidate, key, group, preferred(flag))
     return chosen
 
@@ -191,7 +194,7 @@ def _rules(
     if rule == "within":
         return [([], second_within(flag, knowledge, key, g, agg)) for g, agg in levels]
     if rule == "contributor":
-        return [([], hidden_contributor(flag, key, g, agg)) for g, agg in levels]
+        return [([], hidden_contributor(flag, knowledge, key, g, agg)) for g, agg in levels]
     return [
         (nested_columns(flag, knowledge, a), second_nested(flag, knowledge, key, a)) for a in nested
     ]

@@ -17,7 +17,7 @@ from data_contracts.contract import BREAKDOWN_KINDS, load_contract
 from data_contracts.register import Prison
 from indicators.compute import indicator_values
 from indicators.registry import load_registry
-from indicators.suppression import shared_elements, suppress
+from indicators.suppression import shared_elements, suppress, suppressed_for
 from indicators.suppression_aggregates import NESTED_LEVELS, PEER
 from indicators.suppression_partition import (
     PARTITION,
@@ -25,6 +25,7 @@ from indicators.suppression_partition import (
     linked_indicators,
     partitions_from_breakdowns,
 )
+from store.accounts import Account
 
 Q = "2025-Q1"
 REGISTRY = load_registry()
@@ -247,3 +248,32 @@ def test_peer_groups_are_protected_like_regions() -> None:
     assert hidden == {"N-A", "N-B", "S-B", "N-C", "S-A"}
     peers = result.filter(pl.col("level") == PEER)
     assert not peers["suppressed"].any() and peers.height == len(set(peer_of.values()))
+
+
+def test_a_director_cannot_add_up_a_hidden_aggregate_from_their_own_hidden_figures() -> None:
+    """Found by hypothesis (seed 3). A director of P000 and P001 asks for everything in
+    suppressed form: the national other-agonist share is hidden, but its contributors are
+    P002 and P010 (shown) and the director's own two (hidden, yet known to them), so they
+    add it up (5) and read the national methadone figure off the partition (12 total, 6
+    buprenorphine shown: 1). A hidden aggregate whose contributors unknown to the reader
+    are all shown needs one of them hidden."""
+    own = frozenset({"P000", "P001"})
+    prisons = [
+        Prison(code, code, region, country="XA")
+        for code, region in (("P000", "R0"), ("P001", "R0"), ("P002", "R0"), ("P010", "R1"))
+    ]
+    frame = values(
+        {
+            ("P000", Q): medication(6, (0, 6, 0)),
+            ("P001", Q): medication(0, (0, 0, 0)),
+            ("P002", Q): medication(6, (1, 0, 5)),
+            ("P010", Q): medication(0, (0, 0, 0)),
+        }
+    )
+    original = indicator_values(frame, prisons, indicators=INDICATORS, registry=REGISTRY)
+    director = Account("d", "director", own)
+    for everything in (False, True):
+        result = suppressed_for(
+            original, director, everything=everything, registry=REGISTRY, partitions=PARTITIONS
+        )
+        assert recoverable_figures(original, result, frame, REGISTRY, PARTITIONS, known=own) == []
