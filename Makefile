@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench fuzz sample docs clean-db
+.PHONY: demo test lint format bench fuzz sample docs catalogs clean-db
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ sample: $(STAMP)
 # Regenerates docs/indicators.md from the registry and the contract (a test checks it).
 docs: $(STAMP)
 	$(PY) -m indicators.registry_docs
+
+# Extracts the interface's texts into i18n/locale, updates each language's .po and compiles
+# it (exit 1 while a text is untranslated; a test checks the catalogs).
+catalogs: $(STAMP)
+	$(PY) -m i18n.catalogs
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
