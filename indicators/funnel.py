@@ -332,8 +332,11 @@ def funnel_as_shown(
 
 # --- The funnel table of indicators.md §7 ------------------------------------------------
 
+# §7's columns, with the prison's country after its code (international.md §1: the
+# `country` column in every output; a prison's benchmark group never crosses countries).
 TABLE_COLUMNS_7 = (
     "prison_code",
+    COUNTRY,
     "region",
     "peer_group",
     "numerator",
@@ -404,9 +407,10 @@ def funnel_table(
         & (pl.col("period") == period)
         & pl.col("numerator").is_not_null()
         & pl.col("denominator").is_not_null()
-    ).select("prison_code")
-    return funnel.join(reported, on="prison_code", how="semi").select(
+    ).select("prison_code", COUNTRY)
+    return funnel.join(reported, on="prison_code", how="inner").select(
         "prison_code",
+        COUNTRY,
         "region",
         PEER_GROUP,
         "numerator",

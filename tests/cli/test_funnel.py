@@ -13,6 +13,7 @@ import pytest
 from scipy.optimize import brentq
 from submission_files import PRISONS, register_csv
 
+from data_contracts.countries import default_country
 from indicators.funnel import TABLE_COLUMNS_7
 
 PEERS = {p.code: p.peer for p in PRISONS}
@@ -92,6 +93,7 @@ def test_columns_and_labels_recomputed_independently(stored) -> None:
         assert r["funnel_significance"] == label(x / n, limits)
         assert r["overdispersion"] == "none"
         assert r["peer_group"] == PEERS[r["prison_code"]]  # its prison type: no peer_group
+        assert r["country"] == default_country()  # a register without countries: the default
     assert {r["funnel_significance"] for r in got} == {"High (0.025)", "Low (0.025)"}
 
 
