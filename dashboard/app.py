@@ -15,7 +15,11 @@ import logging
 import streamlit as st
 
 from dashboard import auth, data, filters, markup
+from dashboard.language import language_picker
 from dashboard.pages import FAILED, PAGES, PageSpec
+from data_contracts.languages import speaking
+from i18n import _
+from store.account_language import language_of
 from store.accounts import Account
 from store.db import StoreError
 from store.sessions import SessionSettingError
@@ -30,12 +34,12 @@ if not LOG.handlers:  # app.py runs on every rerun; one handler for the server's
 
 def refused_page(spec: PageSpec, account) -> st.Page:  # type: ignore[no-untyped-def]
     def refuse() -> None:
-        st.title(spec.title)
+        st.title(spec.shown_title)
         st.warning(spec.refusal(account))
 
     return st.Page(
         refuse,
-        title=spec.title,
+        title=spec.shown_title,
         icon=f":material/{spec.icon}:",
         url_path=spec.name,
         visibility="hidden",
@@ -48,13 +52,13 @@ def build_navigation(account):  # type: ignore[no-untyped-def]
         if account is None or spec.opens_for(account):
             page = st.Page(
                 f"views/{spec.name}.py",
-                title=spec.title,
+                title=spec.shown_title,
                 icon=f":material/{spec.icon}:",
                 default=spec.default,
             )
         else:
             page = refused_page(spec, account)
-        sections.setdefault(spec.section, []).append(page)
+        sections.setdefault(spec.shown_section, []).append(page)
     # Every page is registered before log-in too, so a shared link (its page and its filters
     # in the URL) survives the log-in form and opens where it pointed.
     return st.navigation(sections, position="sidebar" if account else "hidden")
@@ -70,22 +74,29 @@ def _session() -> Account | None:
         st.stop()
 
 
-account = _session()
-navigation = build_navigation(account)
-if account is None:
-    auth.login_form()
-else:
+def run(account: Account | None) -> None:
+    navigation = build_navigation(account)
+    if account is None:
+        auth.login_form()
+        return
     auth.sidebar(account)
+    language_picker(account)
     try:
         filters.start_page()
         filters.release(account)
         navigation.run()
     except data.AccountChanged:  # changed or disabled during this run (or before a write)
-        auth.end_session(auth.CHANGED)
+        auth.end_session(_(auth.CHANGED))
         st.rerun()
     except StoreError as exc:  # the store's own sentence (full disk, read-only, file replaced)
         LOG.warning("page %s: %s", navigation.title, exc)
         st.error(markup.text(str(exc)))
     except Exception:  # st.rerun / st.stop are BaseExceptions and pass through
         LOG.exception("page %s failed", navigation.title)
-        st.error(FAILED)
+        st.error(_(FAILED))
+
+
+account = _session()
+# The whole run in the person's language (their account's, else the deployment's).
+with speaking(language_of(account)):
+    run(account)

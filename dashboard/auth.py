@@ -22,6 +22,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data, markup, web
+from data_contracts.contract import translated
+from i18n import N_, _
 from indicators.registry import load_registry
 from store import sessions
 from store.accounts import Account
@@ -35,8 +37,8 @@ TOKEN_KEY = "session_token"
 METHOD_KEY = "login_method"
 NOTICE_KEY = "login_notice"
 OIDC_REFUSED_KEY = "oidc_refused"
-CHANGED = "Your account was changed or disabled; log in again."
-ENDED = (
+CHANGED = N_("Your account was changed or disabled; log in again.")
+ENDED = N_(
     "Your session has ended (no activity for more than {minutes} minute(s), or you logged "
     "out in another tab); log in again."
 )
@@ -44,8 +46,8 @@ PASSWORD_LOGIN_ENV = "PRISON_MONITOR_PASSWORD_LOGIN"
 PASSWORD_LOGIN_SECRET = "password_login"
 OFF_WORDS = frozenset({"off", "false", "no", "0"})
 ON_WORDS = frozenset({"on", "true", "yes", "1"})
-PASSWORD_OFF = "Password log-in is switched off here; log in with your organisation's account."
-NO_WAY_IN = (
+PASSWORD_OFF = N_("Password log-in is switched off here; log in with your organisation's account.")
+NO_WAY_IN = N_(
     "Password log-in is switched off and no organisation log-in is set up; ask the ministry's "
     "IT service to configure one ([auth] in .streamlit/secrets.toml)."
 )
@@ -142,12 +144,12 @@ def check_session() -> Account | None:
     if st.session_state.get(NAME_KEY) is None:
         return _from_cookie(idle) or _from_oidc()
     if data.resume_session(st.session_state.get(TOKEN_KEY, ""), idle) is None:
-        end_session(ENDED.format(minutes=int(idle.total_seconds() // 60)))
+        end_session(_(ENDED).format(minutes=int(idle.total_seconds() // 60)))
         return None
     try:
         return current_account()
     except data.AccountChanged:
-        end_session(CHANGED)
+        end_session(_(CHANGED))
         return None
 
 
@@ -162,7 +164,7 @@ def _from_cookie(idle: timedelta) -> Account | None:
     account = data.session_account(session.user_name, session.stamp)
     if account is None:
         data.end_session(token)
-        st.session_state[NOTICE_KEY] = CHANGED
+        st.session_state[NOTICE_KEY] = _(CHANGED)
         return None
     _seat(account, token, "cookie")
     return account
@@ -221,7 +223,8 @@ def log_in(name: str, password: str) -> str | None:
     """
     try:
         if not password_login_enabled(secret=_secret(PASSWORD_LOGIN_SECRET)):
-            return PASSWORD_OFF  # the form is not shown; this is a forged or stale request
+            # the form is not shown; this is a forged or stale request
+            return _(PASSWORD_OFF)
         result = data.authenticate(name, password)
         if result.account is None:
             return result.message
@@ -263,8 +266,9 @@ def login_form() -> None:
     """The log-in page: local account, or the organisation's OpenID Connect provider."""
     data.warm_up()
     st.title("prison-monitor")
-    domains = " · ".join(d.title for d in load_registry().domains)
-    st.write(f"Monitoring indicators for drug services in prisons. {domains}.")
+    domains = " · ".join(translated(d, "title") for d in load_registry().domains)
+    intro = _("Monitoring indicators for drug services in prisons. {domains}.")
+    st.write(intro.format(domains=domains))
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:  # may quote an identity provider's e-mail address: outside text
         st.warning(markup.text(notice))
@@ -275,9 +279,9 @@ def login_form() -> None:
         passwords = False
     if passwords:
         with st.form("login"):
-            name = st.text_input("Username")
-            password = st.text_input("Password", type="password")
-            submitted = st.form_submit_button("Log in", type="primary")
+            name = st.text_input(_("Username"))
+            password = st.text_input(_("Password"), type="password")
+            submitted = st.form_submit_button(_("Log in"), type="primary")
         if submitted:
             refused = log_in(name.strip(), password)
             if refused is None:
@@ -285,10 +289,10 @@ def login_form() -> None:
             st.error(refused)
     if oidc_configured():
         st.divider()
-        if st.button("Log in with your organisation", icon=":material/key:"):
+        if st.button(_("Log in with your organisation"), icon=":material/key:"):
             st.login()
     elif not passwords:
-        st.error(NO_WAY_IN)
+        st.error(_(NO_WAY_IN))
     _warm_chart_library()
 
 
@@ -310,8 +314,12 @@ def sidebar(account: Account) -> None:
         codes = markup.text(", ".join(sorted(account.prisons)))
         prisons = f" · {codes}" if account.prisons else ""
         # names may hold _ and other Markdown; markup.text shows them as typed
-        st.caption(f"Logged in as **{markup.text(account.name)}** ({account.role}{prisons})")
-        if st.button("Log out", icon=":material/logout:"):
+        st.caption(
+            _("Logged in as **{name}** ({role}{prisons})").format(
+                name=markup.text(account.name), role=account.role, prisons=prisons
+            )
+        )
+        if st.button(_("Log out"), icon=":material/logout:"):
             log_out()
             st.rerun()
         ask_for_cookie()

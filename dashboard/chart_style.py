@@ -12,6 +12,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from data_contracts.contract import translated
+from i18n.formats import plotly_separators
 from indicators.availability import NOT_COMPUTABLE, NOT_IN_SERVICE, NOT_REPORTED, SUPPRESSED
 
 BETTER, SIMILAR, WORSE = "#0072B2", "#8C8C8C", "#D55E00"
@@ -45,8 +47,10 @@ DEFAULT_HEIGHT = 480
 
 
 def layout(fig: go.Figure, title: str, x: str, y: str, height: int = DEFAULT_HEIGHT) -> go.Figure:
-    """Title, axis titles, fonts and a legend beside the plot, where it covers nothing."""
+    """Title, axis titles, fonts and a legend beside the plot, where it covers nothing; the
+    numbers in the language's way (its decimal mark and thousands separator)."""
     fig.update_layout(
+        separators=plotly_separators(),
         title={"text": title, "x": 0, "xanchor": "left"},
         xaxis_title=x,
         yaxis_title=y,
@@ -60,7 +64,7 @@ def layout(fig: go.Figure, title: str, x: str, y: str, height: int = DEFAULT_HEI
 
 
 def axis_label(meta: Any) -> str:
-    return f"{meta.title} ({meta.unit})"
+    return f"{translated(meta, 'title')} ({meta.unit})"
 
 
 def rgba(hex_colour: str, alpha: float) -> str:

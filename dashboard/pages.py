@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from i18n import N_, _
 from store.accounts import Account
 
 # What the browser shows when a page fails unexpectedly (the traceback goes to the log only).
-FAILED = (
+FAILED = N_(
     "Something went wrong on this page; it has been logged for the team. Try another "
     "quarter or filter, or go back to the Overview."
 )
+# The words of the registry below are marked with N_ and shown with _ (`shown_title`, ...).
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,28 @@ class PageSpec:
     def opens_for(self, account: Account) -> bool:
         return self.requires is None or bool(getattr(account, self.requires))
 
+    @property
+    def shown_title(self) -> str:
+        """The page's title in the current language."""
+        return _(self.title)
+
+    @property
+    def shown_section(self) -> str:
+        return _(self.section)
+
     def refusal(self, account: Account) -> str:
-        article = "an" if account.role[0] in "aeiou" else "a"
-        return (
-            f"The {self.title} page is for {self.for_whom}; you are logged in as {article} "
-            f"{account.role}. Choose a page in the menu."
-        )
+        # English needs "an" before a vowel; the other languages have their own wording.
+        if account.role[0] in "aeiou":
+            text = _(
+                "The {page} page is for {whom}; you are logged in as an {role}. "
+                "Choose a page in the menu."
+            )
+        else:
+            text = _(
+                "The {page} page is for {whom}; you are logged in as a {role}. "
+                "Choose a page in the menu."
+            )
+        return text.format(page=self.shown_title, whom=_(self.for_whom), role=account.role)
 
 
 def page(slug: str) -> PageSpec:
@@ -56,64 +74,64 @@ def default_page() -> PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", "Overview", "dashboard", "Indicators", default=True),
-    PageSpec("compare", "Compare", "bar_chart", "Indicators"),
-    PageSpec("trends", "Trends", "show_chart", "Indicators"),
+    PageSpec("overview", N_("Overview"), "dashboard", N_("Indicators"), default=True),
+    PageSpec("compare", N_("Compare"), "bar_chart", N_("Indicators")),
+    PageSpec("trends", N_("Trends"), "show_chart", N_("Indicators")),
     PageSpec(
         "profile",
-        "Prison profile",
+        N_("Prison profile"),
         "apartment",
-        "Indicators",
+        N_("Indicators"),
         requires="sees_prison_rows",
-        for_whom="accounts that read prisons' figures",
+        for_whom=N_("accounts that read prisons' figures"),
     ),
     PageSpec(
         "completeness",
-        "Data completeness",
+        N_("Data completeness"),
         "grid_on",
-        "Data",
+        N_("Data"),
         requires="sees_prison_rows",
-        for_whom="accounts that read prisons' figures",
+        for_whom=N_("accounts that read prisons' figures"),
     ),
     PageSpec(
         "upload",
-        "Upload",
+        N_("Upload"),
         "upload_file",
-        "Data",
+        N_("Data"),
         requires="may_submit_anything",
-        for_whom="ministry staff and prison directors",
+        for_whom=N_("ministry staff and prison directors"),
     ),
     PageSpec(
         "history",
-        "History",
+        N_("History"),
         "history",
-        "Data",
+        N_("Data"),
         requires="sees_prison_rows",
-        for_whom="accounts that read prisons' figures",
+        for_whom=N_("accounts that read prisons' figures"),
     ),
     PageSpec(
         "review",
-        "Review",
+        N_("Review"),
         "fact_check",
-        "Data",
+        N_("Data"),
         requires="manages",
-        for_whom="ministry staff",
+        for_whom=N_("ministry staff"),
     ),
     PageSpec(
         "audit",
-        "Audit trail",
+        N_("Audit trail"),
         "policy",
-        "Data",
+        N_("Data"),
         requires="reads_audit",
-        for_whom="ministry staff and prison directors",
+        for_whom=N_("ministry staff and prison directors"),
     ),
     PageSpec(
         "administration",
-        "Administration",
+        N_("Administration"),
         "admin_panel_settings",
-        "Data",
+        N_("Data"),
         requires="manages",
-        for_whom="ministry staff",
+        for_whom=N_("ministry staff"),
     ),
-    PageSpec("definitions", "Definitions", "menu_book", "Data"),
+    PageSpec("definitions", N_("Definitions"), "menu_book", N_("Data")),
 )

@@ -29,7 +29,8 @@ CONTRACT_PATH = Path(__file__).with_name("submission_v1.yaml")
 def translated(entry: Any, name: str, language: str | None = None) -> str:
     """The text `name` of a contract entry (a rule, element, column, …) in `language`
     (default: the current one), English where it has no translation."""
-    return english_or(getattr(entry, name), entry.translations.get(name, {}), language)
+    translations = getattr(entry, "translations", {})  # an entry without any: English
+    return english_or(getattr(entry, name), translations.get(name, {}), language)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import admin_data, auth, data, markup
 from dashboard.admin_data import LEAST_ROLE, NEW_ACCOUNT, field_key
 from dashboard.tables import column_config
+from i18n import _
 from store.accounts import MIN_PASSWORD_LENGTH, ROLES
 from store.prisons import default_effective_from, effective_from_choices
 
@@ -24,7 +25,7 @@ DONE_KEY = "admin_done"  # the sentence saying what the last change did, shown o
 def render() -> None:
     account = auth.current_account()
     assert account is not None and account.manages
-    st.title("Administration")
+    st.title(_("Administration"))
     st.caption(
         "Accounts and the prison register. Every change is kept in the audit trail with who "
         "made it; the command line (`prison-monitor users`, `prison-monitor prisons import`) "

@@ -11,13 +11,14 @@ import streamlit as st
 from dashboard import auth, exports, filters
 from dashboard import review_data as data
 from dashboard.tables import blank_text, column_config
+from i18n import _
 from store.audit_trail import action_family, filter_frame
 
 
 def render() -> None:
     account = auth.current_account()
     assert account is not None
-    st.title("Audit trail")
+    st.title(_("Audit trail"))
     log = data.audit_trail(account)
     st.caption(
         "Every change kept by the system, oldest first: who did what, when, with their "

@@ -9,6 +9,8 @@ import streamlit as st
 
 from dashboard import charts, data, exports, filters, markup, tables
 from dashboard.columns import FIGURE_COLUMNS
+from data_contracts.contract import translated
+from i18n import _
 from indicators.availability import footnotes, prison_grid
 from indicators.country_views import INTERNATIONAL_WORDS, countries_in, country_grid, of_country
 from indicators.grids import funnel_groups
@@ -40,7 +42,7 @@ COUNTRIES = "Countries"
 
 def render() -> None:
     account, ind, benchmark, table = filters.indicator_rows(None)
-    st.title(f"Compare: {ind.title}", anchor=False)
+    st.title(_("Compare: {indicator}").format(indicator=translated(ind, "title")), anchor=False)
     if table is None:  # indicator_rows said so
         return
     countries = countries_in(table)

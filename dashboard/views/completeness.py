@@ -11,6 +11,7 @@ from dashboard import auth, completeness_charts, exports, filters
 from dashboard import review_data as data
 from dashboard.chart_style import LABELLED_PRISONS
 from data_contracts.periods import last_ended_quarter, period_label
+from i18n import _
 from indicators import grids
 from store.completeness import DEFAULT_DEADLINE_DAYS, MISSING, PARTIAL, STATUS_MEANINGS, STATUSES
 
@@ -19,7 +20,7 @@ DEADLINE_STEP = 5  # days the deadline's buttons add or take away
 
 
 def render() -> None:
-    st.title("Data completeness")
+    st.title(_("Data completeness"))
     last = last_ended_quarter(date.today())
     first, last = filters.quarter_range(default_first=last - 11, default_last=last)
     deadline = filters.number(

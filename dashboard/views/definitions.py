@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from data_contracts.contract import load_contract
+from i18n import _
 from indicators.aggregates import MIN_PEER_PRISONS
 from indicators.availability import STATES
 from indicators.changes import CHANGE_TESTS
@@ -15,7 +16,7 @@ from indicators.suppression import SUPPRESSION_THRESHOLD
 
 
 def render() -> None:
-    st.title("Definitions")
+    st.title(_("Definitions"))
     registry = load_registry()
     contract = load_contract()
     tab_indicators, tab_modules, tab_elements, tab_rules, tab_methods = st.tabs(
@@ -56,7 +57,7 @@ def render() -> None:
             pl.DataFrame(
                 {
                     "value": [a for a, _ in contract.pairs],
-                    "must not exceed": [b for _, b in contract.pairs],
+                    "must not exceed": [b for _a, b in contract.pairs],
                 }
             ),
             hide_index=True,

@@ -12,13 +12,14 @@ import streamlit as st
 
 from dashboard import auth, data, exports
 from dashboard.tables import blank_text, column_config
+from i18n import _
 from store.history import SHOWN_COLUMNS, STATUSES, visible_history
 
 
 def render() -> None:
     account = auth.current_account()
     assert account is not None
-    st.title("History")
+    st.title(_("History"))
     history = data.history()
     history = visible_history(history, account, data.prison_countries())
     _submissions(history)

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import auth, charts, data, exports, filters, tables
 from dashboard.profile_charts import spine_chart
 from data_contracts.countries import country_name
+from i18n import _
 from indicators.availability import SHOWN, STATES, footnotes
 from indicators.changes import CHANGE_TESTS, DECREASE, INCREASE, significant_changes
 from indicators.compute import judgements
@@ -34,7 +35,7 @@ def render() -> None:
     assert account is not None
     registry = load_registry()
     table = data.indicator_table(account)
-    st.title("Overview")
+    st.title(_("Overview"))
     if table.filter(pl.col("level") == "national").height == 0:
         st.info("No submissions yet: upload quarterly files (Upload page) to see the indicators.")
         return

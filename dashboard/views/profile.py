@@ -10,6 +10,7 @@ from dashboard.breakdown_charts import mix_chart, types_chart
 from dashboard.columns import FIGURE_COLUMNS
 from dashboard.profile_charts import cascade_chart, spine_chart
 from data_contracts.contract import load_contract
+from i18n import _
 from indicators.availability import footnotes
 from indicators.country_views import of_country
 from indicators.profile_views import (
@@ -40,7 +41,7 @@ def render() -> None:
     prisons = data.prisons_seen(account)
     codes = prisons["prison_code"].to_list()
     if not codes or table.height == 0:
-        st.title("Prison profile")
+        st.title(_("Prison profile"))
         st.info("No data yet.")
         return
     default = sorted(account.prisons)[0] if account.prisons else codes[0]

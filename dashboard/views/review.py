@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import auth, markup
 from dashboard import review_data as data
 from dashboard.tables import blank_text, column_config
+from i18n import _
 from store.review import APPROVE, APPROVED, DONE, REOPEN, RETURN, STATES, SUBMITTED
 
 DONE_KEY = "review_done"  # the sentence saying what the last action did, shown once
@@ -20,7 +21,7 @@ DONE_KEY = "review_done"  # the sentence saying what the last action did, shown 
 def render() -> None:
     account = auth.current_account()
     assert account is not None
-    st.title("Review")
+    st.title(_("Review"))
     done = st.session_state.pop(DONE_KEY, None)
     if done:
         st.success(done)

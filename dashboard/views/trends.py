@@ -8,7 +8,9 @@ import streamlit as st
 from dashboard import data, exports, filters, tables
 from dashboard.columns import FIGURE_COLUMNS
 from dashboard.time_charts import trend_chart
+from data_contracts.contract import translated
 from data_contracts.periods import period_index, period_label
+from i18n import _
 from indicators.availability import footnotes, prison_grid
 from indicators.country_views import INTERNATIONAL_WORDS, countries_in, country_grid, of_country
 from indicators.pooling import POOLED_NOTE
@@ -24,7 +26,7 @@ PRISONS, COUNTRIES = "Prisons", "Countries"
 
 def render() -> None:
     account, ind, benchmark, table = filters.indicator_rows(None)
-    st.title(f"Trends: {ind.title}", anchor=False)
+    st.title(_("Trends: {indicator}").format(indicator=translated(ind, "title")), anchor=False)
     if table is None:  # indicator_rows said so
         return
     countries = countries_in(table)

@@ -19,6 +19,7 @@ from dashboard import auth, data, exports, markup
 from data_contracts.issue_groups import grouped_issues
 from data_contracts.periods import is_period, last_ended_quarter, period_label
 from data_contracts.template import write_template
+from i18n import _
 from store.history import returned_to_sender, visible_history
 from store.prisons import load_register
 from store.verdict import ACCEPTED, REJECTED
@@ -35,7 +36,7 @@ SHOWN_RETURNED = 10
 def render() -> None:
     account = auth.current_account()
     assert account is not None and account.may_submit_anything
-    st.title("Upload a quarterly file")
+    st.title(_("Upload a quarterly file"))
     st.caption(
         "CSV (comma, semicolon or tab), Excel (.xlsx: the sheet named 'data', else the first) "
         "or Parquet; at most 10 MiB and 100,000 rows; one row per prison, quarter and data "
