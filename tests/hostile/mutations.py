@@ -13,6 +13,7 @@ import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -20,6 +21,10 @@ import xlsxwriter
 PROJECT = Path(__file__).resolve().parents[2]
 SAMPLES = PROJECT / "sample_data" / "submissions"
 sys.path.insert(0, str(PROJECT / "tests"))  # run as a script too
+
+# Fixed workbook creation date: xlsxwriter would otherwise stamp the current time,
+# and the compressed size (which a byte cut names) would vary from run to run.
+XLSX_CREATED = datetime(2026, 10, 1, 9, 0, 0)
 
 TIMEOUT = 120  # seconds: a file that takes longer is a hang
 
@@ -108,6 +113,7 @@ def xlsx_bytes(rows: list[list[object]], sheet: str = "data", extra_sheet: bool 
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_numbers": False, "nan_inf_to_errors": True}
     )
+    book.set_properties({"created": XLSX_CREATED})  # else the current time: sizes would vary
     if extra_sheet:
         book.add_worksheet("readme").write(0, 0, "Read me first")
     page = book.add_worksheet(sheet)
