@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from i18n import _, ngettext
+
 EXIT_OK, EXIT_REJECTED, EXIT_CANNOT_RUN = 0, 1, 2
 
 # C0 controls but line feed and tab, DEL and the C1 controls (CSI, OSC, ...), the bidirectional
@@ -108,7 +110,19 @@ def output_table(frame: Any, fmt: str, output: Path | None) -> None:
         write_output(write_table(frame, fmt) or b"", fmt)
     else:
         write_table(frame, fmt, output)
-        tell(f"{frame.height:,} rows written to {shown(output)} ({fmt}).")
+        tell(rows_written(frame.height, output, fmt))
+
+
+def rows_written(rows: int, output: Path, fmt: str) -> str:
+    """The line saying a table went to the file `output` (`fmt`: its format's name)."""
+    from i18n.formats import number
+
+    text = ngettext(
+        "{count} rows written to {file} ({format}).",
+        "{count} rows written to {file} ({format}).",
+        rows,
+    )
+    return text.format(count=number(rows), file=shown(output), format=fmt)
 
 
 def engine(*, schema: bool = True):  # type: ignore[no-untyped-def]
@@ -174,8 +188,10 @@ def register(engine):  # type: ignore[no-untyped-def]
     register = load_register(engine)
     if not len(register):
         raise CliError(
-            "The prison register is empty; import one with 'prison-monitor prisons import FILE' "
-            "(or run 'prison-monitor init --sample' for the sample register)."
+            _(
+                "The prison register is empty; import one with 'prison-monitor prisons import "
+                "FILE' (or run 'prison-monitor init --sample' for the sample register)."
+            )
         )
     return register
 
@@ -192,9 +208,13 @@ def vintage(engine, args):  # type: ignore[no-untyped-def]
 
 def existing_file(path: Path) -> Path:
     if not path.exists():
-        raise CliError(f"There is no file '{shown(path)}'; check the name and the folder.")
+        raise CliError(
+            _("There is no file '{file}'; check the name and the folder.").format(file=shown(path))
+        )
     if path.is_dir():
-        raise CliError(f"'{shown(path)}' is a folder, not a file; name a file inside it.")
+        raise CliError(
+            _("'{file}' is a folder, not a file; name a file inside it.").format(file=shown(path))
+        )
     return path
 
 
@@ -203,10 +223,11 @@ def require_quarter(value: str, option: str = "") -> None:
     from data_contracts.periods import is_period
 
     if not is_period(value):
-        named = f"{option} " if option else ""
-        raise CliError(
-            f"{named}'{shown(value)}' is not a quarter written YYYY-Qn; use e.g. 2025-Q3."
-        )
+        if option:
+            text = _("{option} '{value}' is not a quarter written YYYY-Qn; use e.g. 2025-Q3.")
+        else:
+            text = _("'{value}' is not a quarter written YYYY-Qn; use e.g. 2025-Q3.")
+        raise CliError(text.format(option=option, value=shown(value)))
 
 
 def safe_url(url: str) -> str:

@@ -21,6 +21,7 @@ from cli.common import (
     shown,
     tell,
 )
+from i18n import _, ngettext
 
 # How many runs of submission ids `ingest` names before it counts the rest.
 SHOWN_RUNS = 4
@@ -40,10 +41,16 @@ def prisons_import(args: argparse.Namespace) -> int:
                 {"file": args.file.name, "accepted": False, "errors": [i.to_dict() for i in issues]}
             )
         else:
-            say(f"{name}: REFUSED — nothing was stored; fix these and import it again:")
+            say(
+                _("{file}: REFUSED — nothing was stored; fix these and import it again:").format(
+                    file=name
+                )
+            )
             for i in issues:
-                where = ", ".join(x for x in (f"row {i.row}" if i.row else "", i.column or "") if x)
-                say(f"  - {shown(where) or 'file'}: {i.message}")
+                row = _("row {row}").format(row=i.row) if i.row else ""
+                where = ", ".join(x for x in (row, i.column or "") if x)
+                place = shown(where) or _("file")
+                say("  - " + _("{place}: {message}").format(place=place, message=i.message))
         return EXIT_REJECTED
     if args.effective_from is not None:
         require_quarter(args.effective_from, "--from")
@@ -62,12 +69,31 @@ def prisons_import(args: argparse.Namespace) -> int:
             }
         )
     else:
-        dated = f"; the changes apply from {since}" if result.updated else ""
-        say(
-            f"{name}: {len(result.added)} added, {len(result.updated)} updated, "
-            f"{len(result.unchanged)} unchanged{dated}."
-        )
+        say(_import_line(name, result, since))
     return EXIT_OK
+
+
+def _import_line(name: str, result, since: str) -> str:  # type: ignore[no-untyped-def]
+    """'register.csv: 2 added, 1 updated, 40 unchanged; the changes apply from 2025-Q3.'"""
+    from i18n.formats import number
+
+    added, updated, unchanged = map(len, (result.added, result.updated, result.unchanged))
+    counts = {
+        "file": name,
+        "added": ngettext("{count} added", "{count} added", added).format(count=number(added)),
+        "updated": ngettext("{count} updated", "{count} updated", updated).format(
+            count=number(updated)
+        ),
+        "unchanged": ngettext("{count} unchanged", "{count} unchanged", unchanged).format(
+            count=number(unchanged)
+        ),
+        "period": since,
+    }
+    if updated:
+        text = _("{file}: {added}, {updated}, {unchanged}; the changes apply from {period}.")
+    else:
+        text = _("{file}: {added}, {updated}, {unchanged}.")
+    return text.format(**counts)
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -94,21 +120,32 @@ def template(args: argparse.Namespace) -> int:
     known = register(engine())
     if args.prison not in known:
         raise CliError(
-            f"'{shown(args.prison)}' is not in the prison register; "
-            "see 'prison-monitor prisons list'."
+            _(
+                "'{prison}' is not in the prison register; see 'prison-monitor prisons list'."
+            ).format(prison=shown(args.prison))
         )
     fmt = args.format or ("csv" if args.output.suffix.lower() in (".csv", ".txt") else "xlsx")
     if args.output.is_dir():
-        raise CliError(f"'{shown(args.output)}' is a folder; give a file name for the template.")
+        raise CliError(
+            _("'{file}' is a folder; give a file name for the template.").format(
+                file=shown(args.output)
+            )
+        )
     write_template(args.output, known.prisons[args.prison], args.period, fmt)
-    tell(f"Template for {args.prison} {args.period} written to {shown(args.output)} ({fmt}).")
+    tell(
+        _("Template for {prison} {period} written to {file} ({format}).").format(
+            prison=args.prison, period=args.period, file=shown(args.output), format=fmt
+        )
+    )
     return EXIT_OK
 
 
 def submissions_text(ids: list[int], runs_shown: int = SHOWN_RUNS) -> str:
     """'submission 7', or 'submissions 7–9, 12' in runs; a long list is cut with a count."""
+    from i18n.formats import number
+
     if len(ids) == 1:
-        return f"submission {ids[0]}"
+        return _("submission {id}").format(id=ids[0])
     runs: list[list[int]] = []
     for i in sorted(ids):
         if runs and i == runs[-1][1] + 1:
@@ -117,8 +154,13 @@ def submissions_text(ids: list[int], runs_shown: int = SHOWN_RUNS) -> str:
             runs.append([i, i])
     text = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs[:runs_shown])
     if len(runs) > runs_shown:
-        text += f" and {len(runs) - runs_shown} more runs"
-    return f"{len(ids):,} submissions ({text})"
+        more = len(runs) - runs_shown
+        text = ngettext(
+            "{runs} and {count} more runs", "{runs} and {count} more runs", more
+        ).format(runs=text, count=number(more))
+    return ngettext("{count} submission ({runs})", "{count} submissions ({runs})", len(ids)).format(
+        count=number(len(ids)), runs=text
+    )
 
 
 def ingest(args: argparse.Namespace) -> int:
@@ -144,13 +186,24 @@ def ingest(args: argparse.Namespace) -> int:
             say(outcome.report.to_text(verdict_of(i.rule for i in outcome.report.errors)))
             if outcome.stored:
                 stored_as = submissions_text(outcome.submission_ids)
-                say(f"Stored as {stored_as} (upload {outcome.upload_id}).")
+                say(
+                    _("Stored as {submissions} (upload {upload}).").format(
+                        submissions=stored_as, upload=outcome.upload_id
+                    )
+                )
             elif outcome.refusal:
-                say(f"Not stored: {outcome.refusal}")
+                say(_("Not stored: {reason}").format(reason=outcome.refusal))
             else:
-                say("Not stored.")
+                say(_("Not stored."))
             say()
         stored = sum(o.stored for o in outcomes)
         if len(outcomes) > 1:
-            say(f"{stored} of {len(outcomes)} files stored.")
+            from i18n.formats import number
+
+            files = len(outcomes)
+            say(
+                ngettext(
+                    "{stored} of {count} file stored.", "{stored} of {count} files stored.", files
+                ).format(stored=number(stored), count=number(files))
+            )
     return EXIT_OK if all(o.stored for o in outcomes) else EXIT_REJECTED

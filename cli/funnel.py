@@ -18,6 +18,7 @@ from cli.common import (
     shown,
     vintage,
 )
+from i18n import _
 
 # How alike an unknown id must be to a known one to be suggested (difflib's ratio).
 SUGGESTION_CUTOFF = 0.6
@@ -27,8 +28,13 @@ def _check_indicator(indicator: str, ids: list[str]) -> None:
     if indicator in ids:
         return
     near = difflib.get_close_matches(indicator, ids, n=1, cutoff=SUGGESTION_CUTOFF)
-    hint = f"did you mean '{near[0]}'?" if near else f"choose from {', '.join(ids)}."
-    raise CliError(f"'{shown(indicator)}' is not an indicator; {hint}")
+    if near:
+        text = _("'{indicator}' is not an indicator; did you mean '{near}'?")
+    else:
+        text = _("'{indicator}' is not an indicator; choose from {ids}.")
+    raise CliError(
+        text.format(indicator=shown(indicator), near=near[0] if near else "", ids=", ".join(ids))
+    )
 
 
 def funnel_command(args: argparse.Namespace) -> int:
@@ -42,14 +48,21 @@ def funnel_command(args: argparse.Namespace) -> int:
     _check_indicator(args.indicator, list(registry.ids))
     if not is_period(args.period):
         guess = suggest_period(args.period)
-        hint = f"did you mean '{guess}'?" if guess else "use e.g. 2025-Q3."
-        raise CliError(f"--period '{shown(args.period)}' is not a quarter written YYYY-Qn; {hint}")
+        if guess:
+            text = _("--period '{value}' is not a quarter written YYYY-Qn; did you mean '{guess}'?")
+        else:
+            text = _("--period '{value}' is not a quarter written YYYY-Qn; use e.g. 2025-Q3.")
+        raise CliError(text.format(value=shown(args.period), guess=guess))
     if args.suppress and args.benchmark == "peer":
         from indicators.table import PEER_SUPPRESSION_REFUSED
 
         raise CliError(PEER_SUPPRESSION_REFUSED)
     if args.output is not None and args.output.is_dir():
-        raise CliError(f"'{shown(args.output)}' is a folder; give a file name for --output.")
+        raise CliError(
+            _("'{file}' is a folder; give a file name for --output.").format(
+                file=shown(args.output)
+            )
+        )
     store = engine()
     account = reader(store, args.user)
     chosen = vintage(store, args)
@@ -74,8 +87,10 @@ def funnel_command(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     if table.height == 0:
         raise CliError(
-            f"No prison reported both figures of {args.indicator} for {args.period}; "
-            f"see 'prison-monitor history --period {args.period}' for what is stored."
+            _(
+                "No prison reported both figures of {indicator} for {period}; "
+                "see 'prison-monitor history --period {period}' for what is stored."
+            ).format(indicator=args.indicator, period=args.period)
         )
     output_table(table, args.format, args.output)
     return EXIT_OK

@@ -19,6 +19,7 @@ from dashboard.data import _still_current, engine
 from dashboard.exports import csv_bytes
 from data_contracts.register import Prison, read_register
 from data_contracts.report import Issue
+from i18n import N_, _
 from store import accounts
 from store import prisons as register
 from store.account_countries import manages_account
@@ -34,7 +35,7 @@ ACCOUNT_COLUMNS = {
 }
 
 
-NEW_ACCOUNT = "(a new account)"  # the account picker's first choice
+NEW_ACCOUNT = N_("(a new account)")  # the account picker's first choice (shown with _)
 LEAST_ROLE = "evaluator"  # a new account's role until another is chosen: it may do least
 
 
@@ -69,8 +70,8 @@ def account_table(account: accounts.Account) -> pl.DataFrame:
         "countries",
         pl.col("email").fill_null(""),
         pl.when(pl.col("disabled"))
-        .then(pl.lit("disabled"))
-        .otherwise(pl.lit("enabled"))
+        .then(pl.lit(_("disabled")))
+        .otherwise(pl.lit(_("enabled")))
         .alias("status"),
     )
 
@@ -113,10 +114,22 @@ def save_account(
         )
     except (accounts.AccountError, GovernanceRefused) as exc:
         return Done(False, str(exc))
-    where = f" for {', '.join(sorted(saved.prisons))}" if saved.prisons else ""
-    word = "Added" if created else "Saved"
-    new_password = " with a new password (its sessions end)" if password and not created else ""
-    return Done(True, f"{word} {saved.role} {saved.name}{where}{new_password}.")
+    if created:
+        text = (
+            _("Added {role} {name} for {prisons}.") if saved.prisons else _("Added {role} {name}.")
+        )
+    elif password:
+        text = (
+            _("Saved {role} {name} for {prisons} with a new password (its sessions end).")
+            if saved.prisons
+            else _("Saved {role} {name} with a new password (its sessions end).")
+        )
+    else:
+        text = (
+            _("Saved {role} {name} for {prisons}.") if saved.prisons else _("Saved {role} {name}.")
+        )
+    prisons_saved = ", ".join(sorted(saved.prisons))
+    return Done(True, text.format(role=saved.role, name=saved.name, prisons=prisons_saved))
 
 
 def set_disabled(account: accounts.Account, name: str, disabled: bool) -> Done:
@@ -126,8 +139,11 @@ def set_disabled(account: accounts.Account, name: str, disabled: bool) -> Done:
     except (accounts.AccountError, GovernanceRefused) as exc:
         return Done(False, str(exc))
     if disabled:
-        return Done(True, f"Disabled {changed.name}: it cannot log in, and its sessions end.")
-    return Done(True, f"Enabled {changed.name}: it can log in again.")
+        return Done(
+            True,
+            _("Disabled {name}: it cannot log in, and its sessions end.").format(name=changed.name),
+        )
+    return Done(True, _("Enabled {name}: it can log in again.").format(name=changed.name))
 
 
 def read_register_upload(content: bytes) -> tuple[list[Prison], list[Issue]]:
@@ -161,9 +177,16 @@ def apply_register(account: accounts.Account, prisons: list[Prison], since: str)
         result = register.import_prisons(engine(), prisons, by.name, effective_from=since)
     except (accounts.AccountError, GovernanceRefused) as exc:
         return Done(False, str(exc))
-    dated = f"; the changes apply from {since}" if result.updated else ""
-    return Done(
-        True,
-        f"Register imported: {len(result.added)} added, {len(result.updated)} updated, "
-        f"{len(result.unchanged)} unchanged{dated}.",
-    )
+    if result.updated:
+        text = _(
+            "Register imported: {added} added, {updated} updated, {unchanged} unchanged; the "
+            "changes apply from {since}."
+        )
+    else:
+        text = _("Register imported: {added} added, {updated} updated, {unchanged} unchanged.")
+    counts = {
+        "added": len(result.added),
+        "updated": len(result.updated),
+        "unchanged": len(result.unchanged),
+    }
+    return Done(True, text.format(**counts, since=since))

@@ -88,10 +88,8 @@ def password_login_enabled(environ: Mapping[str, str] = os.environ, secret: obje
         return False
     if word in ON_WORDS:
         return True
-    raise LoginSettingError(
-        f"{PASSWORD_LOGIN_ENV} (or password_login in the secrets) is '{word[:20]}'; "
-        "set it to on or off."
-    )
+    text = _("{variable} (or password_login in the secrets) is '{value}'; set it to on or off.")
+    raise LoginSettingError(text.format(variable=PASSWORD_LOGIN_ENV, value=word[:20]))
 
 
 def idle_time() -> timedelta:

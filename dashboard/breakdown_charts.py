@@ -19,7 +19,9 @@ from dashboard.chart_style import (
     LOWER,
     absent_marker,
     layout,
+    state_word,
 )
+from i18n import _
 from indicators.availability import SHOWN, STATES
 
 SHARE_COLOURS = (BETTER, LIMIT_95, LIMIT_998, HIGHER, LOWER, "#8C8C8C")
@@ -32,7 +34,7 @@ def _absent_shares(series: pl.DataFrame) -> pl.DataFrame:
     """Per quarter with any share absent: the first absent share's state and, for the hover,
     every absent share with its word."""
     absent = series.filter(pl.col("state") != SHOWN)
-    words = {k: v.word for k, v in STATES.items()}
+    words = {k: state_word(v.word) for k, v in STATES.items()}
     return absent.group_by("period", maintain_order=True).agg(
         pl.col("state").first(),
         pl.concat_str(pl.col("title"), pl.lit(": "), pl.col("state").replace_strict(words))
@@ -66,7 +68,7 @@ def mix_chart(series: pl.DataFrame, title: str, axis: str) -> go.Figure:
                 y=[ABSENT_ROW] * rows.height,
                 mode="markers",
                 marker=absent_marker(state),
-                name=f"{STATES[state].word} (a share or more)",
+                name=_("{state} (a share or more)").format(state=state_word(STATES[state].word)),
                 customdata=rows["what"].to_list(),
                 hovertemplate="%{x}: %{customdata}<extra></extra>",
             )
@@ -74,7 +76,7 @@ def mix_chart(series: pl.DataFrame, title: str, axis: str) -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="category ascending")
     fig.update_yaxes(range=[0, ABSENT_ROW + 4], tickvals=[0, 20, 40, 60, 80, 100])
-    return layout(fig, title, "Quarter", axis, MIX_HEIGHT)
+    return layout(fig, title, _("Quarter"), axis, MIX_HEIGHT)
 
 
 def types_chart(series: pl.DataFrame, title: str, axis: str) -> go.Figure:
@@ -94,7 +96,7 @@ def types_chart(series: pl.DataFrame, title: str, axis: str) -> go.Figure:
                 "arrayminus": (shown["value"] - shown["lower_95"]).to_list(),
                 "color": "#4D4D4D",
             },
-            name="share (95% CI)",
+            name=_("share (95% CI)"),
             hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
         )
     )
@@ -106,10 +108,10 @@ def types_chart(series: pl.DataFrame, title: str, axis: str) -> go.Figure:
                 x=[1.0] * rows.height,
                 mode="markers+text",
                 marker=absent_marker(state),
-                text=[STATES[state].word] * rows.height,
+                text=[state_word(STATES[state].word)] * rows.height,
                 textposition="middle right",
-                name=STATES[state].word,
-                hovertemplate=f"%{{y}}: {STATES[state].word}<extra></extra>",
+                name=state_word(STATES[state].word),
+                hovertemplate=f"%{{y}}: {state_word(STATES[state].word)}<extra></extra>",
             )
         )
     fig.update_yaxes(

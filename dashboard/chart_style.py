@@ -13,6 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from data_contracts.contract import translated
+from i18n import N_, _
 from i18n.formats import plotly_separators
 from indicators.availability import NOT_COMPUTABLE, NOT_IN_SERVICE, NOT_REPORTED, SUPPRESSED
 
@@ -29,6 +30,16 @@ JUDGEMENT_COLOURS = {
     "lower": LOWER,
     "not compared": NEUTRAL,
 }
+# The words of the judgements where a chart shows them (legend, hover): marked here, shown
+# with `judgement_word`.
+JUDGEMENT_WORDS = {
+    "better": N_("better"),
+    "similar": N_("similar"),
+    "worse": N_("worse"),
+    "higher": N_("higher"),
+    "lower": N_("lower"),
+    "not compared": N_("not compared"),
+}
 # One marker per kind of absent figure (plotly symbol names), all in grey.
 STATE_SYMBOLS = {
     SUPPRESSED: "asterisk-open",
@@ -36,6 +47,14 @@ STATE_SYMBOLS = {
     NOT_REPORTED: "diamond-open",
     NOT_IN_SERVICE: "line-ew-open",
 }
+# The words of those states (indicators.availability's, which are not marked there), marked
+# here for the catalogs and shown with `state_word`.
+STATE_WORDS = (
+    N_("suppressed"),
+    N_("not computable"),
+    N_("not reported"),
+    N_("not in service"),
+)
 ABSENT_COLOUR = "#7F7F7F"
 SERIES_PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 13}
@@ -65,6 +84,17 @@ def layout(fig: go.Figure, title: str, x: str, y: str, height: int = DEFAULT_HEI
 
 def axis_label(meta: Any) -> str:
     return f"{translated(meta, 'title')} ({meta.unit})"
+
+
+def judgement_word(kind: str) -> str:
+    """A judgement ("better", ...) in the current language."""
+    return _(JUDGEMENT_WORDS.get(kind, kind))
+
+
+def state_word(word: str) -> str:
+    """The word of an absent figure's state (indicators.availability) in the current
+    language."""
+    return _(word)
 
 
 def rgba(hex_colour: str, alpha: float) -> str:

@@ -26,9 +26,14 @@ from dashboard.chart_style import (
     absent_marker,
     axis_label,
     bold,
+    judgement_word,
     layout,
+    state_word,
 )
 from dashboard.markup import plotly_text
+from data_contracts.contract import translated
+from i18n import _, ngettext
+from i18n.formats import number
 from indicators.availability import SHOWN, STATES
 
 __all__ = ["compare_chart", "funnel_chart", "judgements_chart"]
@@ -68,11 +73,11 @@ def _absent_traces(fig: go.Figure, rows: pl.DataFrame, x: float, y: str, **where
                 x=[x] * part.height,
                 y=part[y].to_list(),
                 mode="markers",
-                name=STATES[state].word,
+                name=state_word(STATES[state].word),
                 legendgroup=state,
                 marker=absent_marker(state),
                 customdata=_hover_code(part),
-                hovertemplate=f"%{{customdata}}: {STATES[state].word}<extra></extra>",
+                hovertemplate=f"%{{customdata}}: {state_word(STATES[state].word)}<extra></extra>",
             ),
             **where,
         )
@@ -85,10 +90,11 @@ def compare_chart(
     *,
     per_row_benchmark: bool = False,
     highlight: Collection[str] = (),
-    noun: str = "Prison",
+    noun: str | None = None,
 ) -> go.Figure:
     """Each prison's value with its 95% interval against the benchmark, sorted by value
-    (``noun``: what a row is, the axis title; countries are drawn the same way).
+    (``noun``: what a row is, the axis title, "Prison" unless given; countries are drawn
+    the same way).
 
     ``rows``: prison rows of one indicator and quarter with ``state`` and ``judgement``
     (indicators.readings); a prison without a value keeps its line and shows the symbol of
@@ -116,7 +122,7 @@ def compare_chart(
                 x=part["value"],
                 y=part[y],
                 mode="markers",
-                name=kind,
+                name=judgement_word(kind),
                 marker={
                     "color": colour,
                     "size": 4 if many else 10,
@@ -136,9 +142,17 @@ def compare_chart(
                 ).rows(),
                 text=_hover_code(part),
                 hovertemplate=(
-                    "%{text}: %{x:.1f} (95% CI %{customdata[0]:.1f}–%{customdata[1]:.1f})"
-                    "<br>%{customdata[2]:,.0f} / %{customdata[3]:,.1f}"
-                    f"<br>{kind} against %{{customdata[4]:.1f}}<extra></extra>"
+                    _("{prison}: {value} (95% CI {lower}–{upper})").format(
+                        prison="%{text}",
+                        value="%{x:.1f}",
+                        lower="%{customdata[0]:.1f}",
+                        upper="%{customdata[1]:.1f}",
+                    )
+                    + "<br>%{customdata[2]:,.0f} / %{customdata[3]:,.1f}<br>"
+                    + _("{judgement} against {benchmark}").format(
+                        judgement=judgement_word(kind), benchmark="%{customdata[4]:.1f}"
+                    )
+                    + "<extra></extra>"
                 ),
             )
         )
@@ -151,7 +165,7 @@ def compare_chart(
                 x=mine["value"],
                 y=mine[y],
                 mode="markers",
-                name="your prison",
+                name=_("your prison"),
                 marker={
                     "symbol": "circle-open",
                     "size": 18,
@@ -187,17 +201,21 @@ def compare_chart(
         fig.add_vline(
             x=value,
             line={"color": NEUTRAL, "dash": "dash"},
-            annotation_text=f"{benchmark_label} {value:.1f}",
+            annotation_text=f"{benchmark_label} {number(value, 1)}",
             annotation_position="top",
         )
     fig.update_xaxes(range=[low, high])
     if many:
         hidden = rows.height - shown.height
         fig.update_yaxes(range=[0, rows.height + 1], showticklabels=False, showgrid=False)
-        label = f"{rows.height:,} prisons, ranked by value"
+        label = ngettext(
+            "{count} prison, ranked by value", "{count} prisons, ranked by value", rows.height
+        ).format(count=number(rows.height))
         if hidden:
-            label += f" ({hidden:,} without a value, at the bottom)"
-        return layout(fig, meta.title, axis_label(meta), label, 720)
+            label = _("{ranked} ({hidden} without a value, at the bottom)").format(
+                ranked=label, hidden=number(hidden)
+            )
+        return layout(fig, translated(meta, "title"), axis_label(meta), label, 720)
     codes = rows["prison_code"].to_list()
     fig.update_yaxes(
         categoryorder="array",
@@ -207,7 +225,7 @@ def compare_chart(
         ticktext=[bold(c) if c in highlight else c for c in codes],
     )
     height = max(360, 22 * rows.height + 120)
-    return layout(fig, meta.title, axis_label(meta), noun, height)
+    return layout(fig, translated(meta, "title"), axis_label(meta), noun or _("Prison"), height)
 
 
 def _funnel_panel(
@@ -221,9 +239,9 @@ def _funnel_panel(
     where: dict[str, int],
 ) -> None:
     for column, colour, name, dash in (
-        ("lower_998", LIMIT_998, "99.8% limits", "solid"),
+        ("lower_998", LIMIT_998, _("99.8% limits"), "solid"),
         ("upper_998", LIMIT_998, None, "solid"),
-        ("lower_95", LIMIT_95, "95% limits", "dot"),
+        ("lower_95", LIMIT_95, _("95% limits"), "dot"),
         ("upper_95", LIMIT_95, None, "dot"),
     ):
         if curve.height:
@@ -247,10 +265,11 @@ def _funnel_panel(
                 y=[benchmark, benchmark],
                 mode="lines",
                 line={"color": NEUTRAL, "dash": "dash"},
-                name="benchmark",
+                name=_("benchmark"),
                 legendgroup="benchmark",
                 showlegend=first,
-                hovertemplate=f"benchmark {benchmark:.1f}<extra></extra>",
+                hovertemplate=_("benchmark {value}").format(value=number(benchmark, 1))
+                + "<extra></extra>",
             ),
             **where,
         )
@@ -266,9 +285,9 @@ def _funnel_panel(
                 x=part["denominator"],
                 y=part["value"],
                 mode="markers+text" if labelled else "markers",
-                name=kind,
+                name=judgement_word(kind),
                 legendgroup=kind,
-                showlegend=first or kind not in _legend_names(fig),
+                showlegend=first or judgement_word(kind) not in _legend_names(fig),
                 marker={
                     "color": JUDGEMENT_COLOURS[kind],
                     "size": 10,
@@ -332,7 +351,7 @@ def funnel_chart(
             first=n == 0,
             where=where,
         )
-    denominator = "person-years" if meta.statistic == "rate" else "denominator (persons)"
+    denominator = _("person-years") if meta.statistic == "rate" else _("denominator (persons)")
     height = 480 if lines == 1 else 330 * lines + 80
     fig = layout(fig, title, "", "", height)
     fig.update_xaxes(title_text=denominator, row=lines)
@@ -354,8 +373,8 @@ def judgements_chart(counts: pl.DataFrame, registry: Any, period: str) -> go.Fig
     for domain, inds in registry.by_domain().items():
         shown = [ind for ind in inds if ind.id in present]
         if shown:
-            rows.append((f"<b>{plotly_text(domain.title)}</b>", None))
-            rows += [(ind.title, ind.id) for ind in shown]
+            rows.append((f"<b>{plotly_text(translated(domain, 'title'))}</b>", None))
+            rows += [(translated(ind, "title"), ind.id) for ind in shown]
     fig = go.Figure()
     for kind in order:
         part = counts.filter(pl.col("judgement") == kind)
@@ -364,20 +383,23 @@ def judgements_chart(counts: pl.DataFrame, registry: Any, period: str) -> go.Fig
         by_id = dict(zip(part["indicator"], part["prisons"], strict=True))
         fig.add_trace(
             go.Bar(
-                y=[label for label, _ in rows],
-                x=[None if i is None else by_id.get(i, 0) for _, i in rows],
+                y=[label for label, _id in rows],
+                x=[None if i is None else by_id.get(i, 0) for _label, i in rows],
                 orientation="h",
-                name=kind,
+                name=judgement_word(kind),
                 marker={"color": JUDGEMENT_COLOURS[kind]},
-                hovertemplate=f"%{{y}}: %{{x}} prisons {kind}<extra></extra>",
+                hovertemplate=_("{indicator}: {count} prisons {judgement}").format(
+                    indicator="%{y}", count="%{x}", judgement=judgement_word(kind)
+                )
+                + "<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(autorange="reversed")
     return layout(
         fig,
-        f"Prisons against the benchmark, {period} (95% intervals)",
-        "Number of prisons",
+        _("Prisons against the benchmark, {period} (95% intervals)").format(period=period),
+        _("Number of prisons"),
         "",
         max(320, JUDGEMENT_ROW_PX * len(rows) + 140),
     )

@@ -7,8 +7,18 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.chart_style import LABELLED_PRISONS, layout
+from i18n import _
 from indicators import grids
-from store.completeness import LATE, MISSING, NOT_DUE, NOT_OPEN, ON_TIME, PARTIAL, STATUSES
+from store.completeness import (
+    LATE,
+    MISSING,
+    NOT_DUE,
+    NOT_OPEN,
+    ON_TIME,
+    PARTIAL,
+    STATUS_WORDS,
+    STATUSES,
+)
 
 # One colour per status (Okabe-Ito, told apart by colour-blind readers); in STATUSES' order.
 STATUS_COLOURS = {
@@ -32,14 +42,19 @@ def completeness_by_quarter(grid: pl.DataFrame) -> go.Figure:
             go.Bar(
                 x=part["period"],
                 y=part["prisons"],
-                name=status,
+                name=_(STATUS_WORDS[status]),
                 marker={"color": colour},
-                hovertemplate=f"%{{x}}: %{{y:,}} prisons {status}<extra></extra>",
+                hovertemplate=_("{quarter}: {count} prisons {status}").format(
+                    quarter="%{x}", count="%{y:,}", status=_(STATUS_WORDS[status])
+                )
+                + "<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="category ascending")
-    return layout(fig, "Prisons by submission status, per quarter", "Quarter", "Prisons", 420)
+    return layout(
+        fig, _("Prisons by submission status, per quarter"), _("Quarter"), _("Prisons"), 420
+    )
 
 
 def needing_attention(grid: pl.DataFrame, limit: int = LABELLED_PRISONS) -> pl.DataFrame:
@@ -48,10 +63,9 @@ def needing_attention(grid: pl.DataFrame, limit: int = LABELLED_PRISONS) -> pl.D
     return grids.needing_attention(grid, limit)
 
 
-def completeness_grid(
-    grid: pl.DataFrame, title: str = "Submissions by prison and quarter"
-) -> go.Figure:
-    """Prisons × quarters, one colour per status."""
+def completeness_grid(grid: pl.DataFrame, title: str | None = None) -> go.Figure:
+    """Prisons × quarters, one colour per status (``title``: "Submissions by prison and
+    quarter" unless given)."""
     statuses = list(STATUS_COLOURS)
     codes = {s: i for i, s in enumerate(statuses)}
     wide = grids.status_matrix(grid)
@@ -71,20 +85,22 @@ def completeness_grid(
             colorscale=scale,
             xgap=2,
             ygap=2,
-            customdata=[[statuses[v] if v is not None else "" for v in row] for row in z],
+            customdata=[
+                [_(STATUS_WORDS[statuses[v]]) if v is not None else "" for v in row] for row in z
+            ],
             hovertemplate="%{y} %{x}: %{customdata}<extra></extra>",
             colorbar={
                 "tickvals": list(range(n)),
-                "ticktext": statuses,
-                "title": {"text": "Status"},
+                "ticktext": [_(STATUS_WORDS[s]) for s in statuses],
+                "title": {"text": _("Status")},
             },
         )
     )
     fig.update_yaxes(autorange="reversed")
     return layout(
         fig,
-        title,
-        "Quarter",
-        "Prison",
+        title or _("Submissions by prison and quarter"),
+        _("Quarter"),
+        _("Prison"),
         max(360, 20 * wide.height + 140),
     )

@@ -18,22 +18,19 @@ dashboard code calls one of Polars' in-place methods).
 from __future__ import annotations
 
 import logging
-import tempfile
 import threading
 from datetime import UTC, timedelta
-from pathlib import Path
 
 import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
+from i18n import _
 from store import accounts, sessions
-from store.changes import StoredVersion
 from store.db import database_url, get_engine, require_schema
 from store.history import latest_accepted_at, submission_history
 from store.prisons import list_prisons
-from store.submissions import IngestOutcome, data_version, ingest_files
-from store.verdict import Verdict
+from store.submissions import data_version
 
 # Shared, never copied: see the module's docstring. Keyed like st.cache_data.
 FRAMES = st.cache_resource
@@ -227,7 +224,8 @@ def history() -> pl.DataFrame:
 # ---------------------------------------------------------------- indicators
 
 
-@FRAMES(show_spinner="Computing the indicators…", max_entries=4)
+# Streamlit takes the spinner's words at import, before any language: they stay English.
+@FRAMES(show_spinner=False, max_entries=4)
 def _full_table(key: tuple[str, int, int], benchmark: str) -> pl.DataFrame:
     """Every indicator, quarter, prison, region and the nation, unsuppressed (server side only)."""
     from indicators.compute import indicator_values
@@ -272,8 +270,11 @@ def _table_for(key: tuple[str, int, int], benchmark: str, who: ReaderKey) -> pl.
 
 def indicator_table(account: accounts.Account, benchmark: str = "national") -> pl.DataFrame:
     """The table of spec §6 at every level, as `account` may see it: its countries, the
-    levels its role reads, suppressed where due."""
-    return _table_for(version(), benchmark, _key_of(account))
+    levels its role reads, suppressed where due. (st.spinner shows only after half a second:
+    a cached table shows none; its words are the reader's language, as a cache decorator's
+    fixed text could not be.)"""
+    with st.spinner(_("Computing the indicators…")):
+        return _table_for(version(), benchmark, _key_of(account))
 
 
 @st.cache_data(show_spinner=False, max_entries=1)
@@ -393,69 +394,15 @@ def trends(account: accounts.Account, last: str, benchmark: str = "national") ->
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _as_of(key: tuple[str, int, int]) -> str:
+def _as_of(key: tuple[str, int, int]) -> str | None:
     vintage = _vintage_of(key)
     if not vintage.latest:
         return vintage.describe()
     newest = latest_accepted_at(engine())
-    return (
-        "no data yet" if newest is None else newest.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    )
+    return None if newest is None else newest.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def data_as_of() -> str:
     """When the newest accepted file was stored, or the release read: the provenance printed
-    on every export."""
-    return _as_of(version())
-
-
-# ---------------------------------------------------------------- uploads
-
-
-def _saved(content: bytes, folder: str) -> Path:
-    """The upload on disk under a name of ours: a sent file name is never used as a path."""
-    path = Path(folder) / "upload.bin"
-    path.write_bytes(content)
-    return path
-
-
-def check_upload(content: bytes, name: str, account: accounts.Account) -> Verdict:
-    """The one verdict storing this file would get, as `account` (nothing stored).
-
-    The same core as `validate --user` and `ingest`: contract, register, the stored
-    history of the prisons this account may submit for, authz.prison, submission.replaces.
-    """
-    from store.verdict import check_as
-
-    with tempfile.TemporaryDirectory(prefix="pm-upload-") as folder:
-        [verdict] = check_as(engine(), [(_saved(content, folder), name)], account)
-    return verdict
-
-
-def replaced_by(verdict: Verdict) -> dict[tuple[str, int], dict]:
-    """The accepted submissions an upload would supersede (only of the account's prisons)."""
-    return verdict.replaces
-
-
-def stored_versions(outcome: IngestOutcome) -> list[StoredVersion]:
-    """Each prison-quarter a stored upload made: its version and what changed since the last."""
-    from store.changes import stored_versions as versions
-
-    return versions(engine(), outcome.submission_ids)
-
-
-def store_upload(
-    content: bytes, name: str, account: accounts.Account, *, replace: bool, progress=None
-) -> IngestOutcome:
-    account = _still_current(account)  # a role taken away a moment ago stores nothing
-    with tempfile.TemporaryDirectory(prefix="pm-upload-") as folder:
-        [outcome] = ingest_files(
-            engine(),
-            [(_saved(content, folder), name)],
-            account,
-            replace=replace,
-            progress=progress,
-        )
-    if outcome.stored:
-        warm_up()
-    return outcome
+    on every export (its words in the reader's language: not cached)."""
+    return _as_of(version()) or _("no data yet")

@@ -24,6 +24,7 @@ import polars as pl
 
 from dashboard.columns import column, decimals
 from dashboard.provenance import Provenance, facts
+from i18n import N_, _
 from indicators.table import (
     FORMULA_GUARD,
     formula_safe,
@@ -44,14 +45,14 @@ DATE_FORMAT = "d mmm yyyy"
 MIN_WIDTH, MAX_WIDTH = 8, 60
 WIDTH_SAMPLE = 200  # rows looked at to size a column
 PROVENANCE_WIDTHS = (24, 90, 40)  # key or column, value or header, meaning
-KIND_MEANING = {
-    "text": "text",
-    "count": "a whole number",
-    "value": "the indicator's value, in its unit",
-    "denominator": "persons, or person-years for rates",
-    "change": "a change, in the indicator's unit",
-    "datetime": "a date and time (UTC)",
-    "flag": "yes or no",
+KIND_MEANING = {  # marked with N_, written with _ (in the reader's language)
+    "text": N_("text"),
+    "count": N_("a whole number"),
+    "value": N_("the indicator's value, in its unit"),
+    "denominator": N_("persons, or person-years for rates"),
+    "change": N_("a change, in the indicator's unit"),
+    "datetime": N_("a date and time (UTC)"),
+    "flag": N_("yes or no"),
 }
 
 
@@ -136,7 +137,7 @@ def _data_sheet(sheet: Any, frame: pl.DataFrame, provenance: Provenance, styles:
                 continue
             unit = units[r - 1] if units is not None else provenance.context.unit
             if isinstance(value, bool):
-                sheet.write_string(r, c, "yes" if value else "no")
+                sheet.write_string(r, c, _("yes") if value else _("no"))
             elif isinstance(value, datetime):
                 sheet.write_datetime(r, c, _naive_utc(value), styles.number(DATETIME_FORMAT))
             elif isinstance(value, date):
@@ -165,7 +166,7 @@ def _display_width(value: Any) -> int:
 
 def column_meaning(name: str, unit: str | None) -> str:
     spec = column(name)
-    meaning = spec.help or KIND_MEANING.get(spec.kind, spec.kind)
+    meaning = spec.help or (_(KIND_MEANING[spec.kind]) if spec.kind in KIND_MEANING else spec.kind)
     if spec.kind in ("value", "change") and unit:
         meaning += f" ({unit})"
     return meaning
@@ -182,7 +183,8 @@ def _provenance_sheet(
         sheet.write_string(row, 0, key)
         sheet.write_string(row, 1, _cell_safe(value), styles.wrapped)
     row += 2  # one blank row between the context and the columns
-    for c, title in enumerate(("column", "header", "meaning")):
+    # "key", "value" and "column" head machine words; the header and its meaning are words.
+    for c, title in enumerate(("column", _("header"), _("meaning"))):
         sheet.write_string(row, c, title, styles.header)
     for name in frame.columns:
         row += 1

@@ -20,7 +20,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard import markup
+from data_contracts.contract import translated
 from data_contracts.periods import is_period, period_index, period_label
+from i18n import N_, _, formats
 from indicators.aggregates import PEER
 from indicators.readings import benchmark_words
 from indicators.suppression_peer import PEER_NOT_OFFERED, benchmarks_for
@@ -67,15 +69,20 @@ def _values(name: str) -> list[str]:
     values = st.query_params.get_all(name)
     if len(values) > MAX_LIST_VALUES:
         note(
-            f"The link gave {len(values):,} values for '{quoted(name)}'; only the first "
-            f"{MAX_LIST_VALUES} were read."
+            _(
+                "The link gave {count} values for '{name}'; only the first {limit} were read."
+            ).format(count=formats.number(len(values)), name=quoted(name), limit=MAX_LIST_VALUES)
         )
         values = values[:MAX_LIST_VALUES]
     long = [v for v in values if len(v) > MAX_VALUE_CHARACTERS]
     if long:
         note(
-            f"The link's '{quoted(name)}' held a value of {len(long[0]):,} characters, longer "
-            f"than any filter's ({MAX_VALUE_CHARACTERS}); it was ignored."
+            _(
+                "The link's '{name}' held a value of {count} characters, longer than any "
+                "filter's ({limit}); it was ignored."
+            ).format(
+                name=quoted(name), count=formats.number(len(long[0])), limit=MAX_VALUE_CHARACTERS
+            )
         )
     return [v for v in values if len(v) <= MAX_VALUE_CHARACTERS]
 
@@ -106,15 +113,20 @@ def int_param(name: str, default: int, *, low: int | None = None, high: int | No
         return default
     if not _WHOLE_NUMBER.fullmatch(raw.strip()):
         note(
-            f"The link's '{quoted(name)}' = '{quoted(raw)}' is not a whole number; "
-            f"{default} is used."
+            _("The link's '{name}' = '{value}' is not a whole number; {default} is used.").format(
+                name=quoted(name), value=quoted(raw), default=default
+            )
         )
         return default
     value = int(raw.strip())
     clamped = max(low, value) if low is not None else value
     clamped = min(high, clamped) if high is not None else clamped
     if clamped != value:
-        note(f"The link's '{quoted(name)}' = {value:,} is out of range; {clamped} is used.")
+        note(
+            _("The link's '{name}' = {value} is out of range; {used} is used.").format(
+                name=quoted(name), value=formats.number(value), used=clamped
+            )
+        )
     return clamped
 
 
@@ -129,7 +141,7 @@ def number(label: str, param: str, default: int, *, low: int, high: int, step: i
         step=step,
     )
     set_param(param, int(value), default)
-    _described(label, f"{int(value):,}")
+    _described(label, formats.number(int(value)))
     return int(value)
 
 
@@ -155,8 +167,10 @@ def choice(
         note((withheld or {})[from_url])
     elif from_url is not None and value is None:
         note(
-            f"The link asked for {label.lower()} '{quoted(from_url)}', which is not one of "
-            "the choices; it was left out."
+            _(
+                "The link asked for {what} '{value}', which is not one of the choices; it was "
+                "left out."
+            ).format(what=label.lower(), value=quoted(from_url))
         )
     if value is None:
         value = default if default in options else options[0]
@@ -190,10 +204,21 @@ def choices(
     unknown = [v for v in asked if v not in options]
     if unknown:
         shown = ", ".join(f"'{quoted(v)}'" for v in unknown[:3])
-        more = f" and {len(unknown) - 3:,} more" if len(unknown) > 3 else ""
-        note(f"The link named {label.lower()} {shown}{more} that do not exist; they were left out.")
+        if len(unknown) > 3:
+            message = _(
+                "The link named {what} {names} and {count} more that do not exist; they were "
+                "left out."
+            )
+        else:
+            message = _("The link named {what} {names} that do not exist; they were left out.")
+        more = formats.number(len(unknown) - 3)
+        note(message.format(what=label.lower(), names=shown, count=more))
     if max_selections is not None and len(known) > max_selections:
-        note(f"The link chose {len(known)} for '{label}'; the first {max_selections} are shown.")
+        note(
+            _("The link chose {count} for '{what}'; the first {limit} are shown.").format(
+                count=len(known), what=label, limit=max_selections
+            )
+        )
         known = known[:max_selections]
     initial = known or [d for d in default if d in options][: max_selections or None]
     where = st.sidebar if sidebar else st
@@ -201,7 +226,7 @@ def choices(
         label, options, default=initial, key=f"f_{param}", max_selections=max_selections
     )
     set_param(param, chosen, list(default))
-    _described(label, ", ".join(chosen) if chosen else "all")
+    _described(label, ", ".join(chosen) if chosen else _("all"))
     return chosen
 
 
@@ -211,9 +236,12 @@ def quarter_range(default_first: int, default_last: int) -> tuple[int, int]:
         period_label(i) for i in range(default_last - QUARTERS_OFFERED + 1, default_last + 1)
     ]
     first = choice(
-        "From quarter", options, "from", period_label(max(default_first, period_index(options[0])))
+        _("From quarter"),
+        options,
+        "from",
+        period_label(max(default_first, period_index(options[0]))),
     )
-    last = choice("To quarter", options, "to", period_label(default_last))
+    last = choice(_("To quarter"), options, "to", period_label(default_last))
     a, b = period_index(first), period_index(last)
     return (a, b) if a <= b else (b, a)
 
@@ -228,9 +256,9 @@ def prison_filter(frame: pl.DataFrame, *, regions: Sequence[str] | None = None) 
     from indicators.readings import prisons_in
 
     all_regions = sorted(frame["region"].drop_nulls().unique().to_list())
-    chosen_regions = choices("Region", all_regions, "region")
+    chosen_regions = choices(_("Region"), all_regions, "region")
     types = sorted(frame["prison_type"].drop_nulls().unique().to_list())
-    chosen_types = choices("Prison type", types, "type")
+    chosen_types = choices(_("Prison type"), types, "type")
     return prisons_in(frame, regions=chosen_regions, types=chosen_types)
 
 
@@ -245,7 +273,7 @@ def indicator_context(ind, period: str, benchmark: str, notes, title: str | None
     from dashboard.provenance import ExportContext
 
     return ExportContext(
-        title=title or ind.title,
+        title=title or translated(ind, "title"),
         period=period,
         filters=describe(),
         indicator_id=ind.id,
@@ -258,7 +286,7 @@ def indicator_context(ind, period: str, benchmark: str, notes, title: str | None
 def in_words(described: Mapping[str, str]) -> str:
     """'Indicator: …; Quarter: 2026-Q2; Region: all' from each widget's label and the
     words its format_func gave the validated value (never the URL's text)."""
-    return "; ".join(f"{label}: {words}" for label, words in described.items()) or "none"
+    return "; ".join(f"{label}: {words}" for label, words in described.items()) or _("none")
 
 
 def indicator(registry, *, sidebar: bool = True):  # type: ignore[no-untyped-def]
@@ -267,15 +295,23 @@ def indicator(registry, *, sidebar: bool = True):  # type: ignore[no-untyped-def
     ids = list(registry.ids_by_domain)
     default = registry.ids[0]
     chosen = choice(
-        "Indicator", ids, "ind", default, format_func=lambda i: registry[i].title, sidebar=sidebar
+        _("Indicator"),
+        ids,
+        "ind",
+        default,
+        format_func=lambda i: translated(registry[i], "title"),
+        sidebar=sidebar,
     )
     return registry[chosen]
 
 
-BENCHMARK_HELP = (
-    "A prison is compared with the national value of the same quarter, or with its own region's"
+BENCHMARK_HELP = N_(
+    "A prison is compared with the national value of the same quarter, or with its own region's."
 )
-PEER_HELP = ", or with its peer group's (the register's peer_group, else its prison type)."
+PEER_HELP = N_(
+    "A prison is compared with the national value of the same quarter, or with its own "
+    "region's, or with its peer group's (the register's peer_group, else its prison type)."
+)
 
 
 def benchmark(account) -> str:  # type: ignore[no-untyped-def]
@@ -283,12 +319,12 @@ def benchmark(account) -> str:  # type: ignore[no-untyped-def]
     offered = benchmarks_for(account)
     peer = PEER in offered
     chosen = choice(
-        "Benchmark",
+        _("Benchmark"),
         offered,
         "bench",
         "national",
         format_func=lambda b: benchmark_words(b).capitalize(),
-        help=BENCHMARK_HELP + (PEER_HELP if peer else f". {PEER_NOT_OFFERED}"),
+        help=_(PEER_HELP) if peer else f"{_(BENCHMARK_HELP)} {PEER_NOT_OFFERED}",
         withheld=None if peer else {PEER: PEER_NOT_OFFERED},
     )
     return chosen
@@ -308,9 +344,9 @@ def indicator_rows(page_title: str | None):  # type: ignore[no-untyped-def]
     chosen = benchmark(account) if account.sees_prison_rows else "national"
     table = data.indicator_table(account, chosen).filter(pl.col("indicator") == ind.id)
     if page_title is not None:
-        st.title(f"{page_title}: {ind.title}", anchor=False)
+        st.title(f"{page_title}: {translated(ind, 'title')}", anchor=False)
     if table.height == 0:
-        st.info("No data for this indicator yet.")
+        st.info(_("No data for this indicator yet."))
         return account, ind, chosen, None
     return account, ind, chosen, table
 
@@ -329,18 +365,20 @@ def country(countries: Sequence[str], account) -> str | None:  # type: ignore[no
     mine = sorted({own[p] for p in account.prisons if p in own})
     default = mine[0] if mine else main_country(own, countries)
     return choice(
-        "Country",
+        _("Country"),
         list(countries),
         "country",
         default,
         format_func=country_name,
-        help="Prisons are compared within their own country: its national value is their "
-        "benchmark (international.md §1). The Compare and Trends pages also set the "
-        "countries side by side.",
+        help=_(
+            "Prisons are compared within their own country: its national value is their "
+            "benchmark (international.md §1). The Compare and Trends pages also set the "
+            "countries side by side."
+        ),
     )
 
 
-LATEST_DATA = "Latest data"
+LATEST_DATA = N_("Latest data")  # the option's value (and the URL's); shown with _
 
 
 def release(account) -> None:  # type: ignore[no-untyped-def]
@@ -354,11 +392,14 @@ def release(account) -> None:  # type: ignore[no-untyped-def]
         return
     default = names[0] if account.reads_releases_by_default else LATEST_DATA
     chosen = choice(
-        "Figures",
+        _("Figures"),
         [LATEST_DATA, *names],
         "release",
         default,
-        help="A release is a named, citable set of figures: it stays the same whatever is "
-        "stored afterwards. The latest data include every file stored since.",
+        format_func=lambda n: _(LATEST_DATA) if n == LATEST_DATA else n,
+        help=_(
+            "A release is a named, citable set of figures: it stays the same whatever is "
+            "stored afterwards. The latest data include every file stored since."
+        ),
     )
     st.session_state[data.RELEASE_STATE] = None if chosen == LATEST_DATA else chosen

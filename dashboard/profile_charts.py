@@ -17,16 +17,20 @@ from dashboard.chart_style import (
     NEUTRAL,
     STATE_SYMBOLS,
     absent_marker,
+    judgement_word,
     layout,
+    state_word,
 )
+from i18n import N_, _
+from i18n.formats import number
 from indicators.availability import SHOWN, STATES
 
 SPREAD_BANDS = (
-    ("minimum", "q1", "#D9D9D9", "lowest to 25th percentile"),
-    ("q1", "q3", "#A6A6A6", "25th to 75th percentile"),
-    ("q3", "maximum", "#D9D9D9", "75th percentile to highest"),
+    ("minimum", "q1", "#D9D9D9", N_("lowest to 25th percentile")),
+    ("q1", "q3", "#A6A6A6", N_("25th to 75th percentile")),
+    ("q3", "maximum", "#D9D9D9", N_("75th percentile to highest")),
 )
-NO_BENCHMARK = "no benchmark"
+NO_BENCHMARK = N_("no benchmark")
 CASCADE_COLOURS = (BETTER, HIGHER, LOWER, "#009E73", "#E69F00", "#56B4E9")
 
 
@@ -43,9 +47,9 @@ def _position(row: dict, column: str) -> float | None:
 def spine_label(row: dict) -> str:
     label = row["label"]
     if row["state"] != SHOWN:
-        return f"{label} — {STATES[row['state']].word}"
+        return f"{label} — {state_word(STATES[row['state']].word)}"
     if row["benchmark"] is None:
-        return f"{label} — {NO_BENCHMARK}"
+        return f"{label} — {_(NO_BENCHMARK)}"
     return label
 
 
@@ -71,7 +75,7 @@ def spine_chart(rows: pl.DataFrame, title: str) -> go.Figure:
                 base=lows,
                 orientation="h",
                 marker={"color": colour},
-                name=name,
+                name=_(name),
                 hoverinfo="skip",
             )
         )
@@ -86,12 +90,17 @@ def spine_chart(rows: pl.DataFrame, title: str) -> go.Figure:
                 "size": 13,
                 "line": {"width": 1, "color": "white"},
             },
-            name="this prison (colour: better, similar, worse)",
-            customdata=[(r["value"], r["benchmark"], r["judgement"]) for r in drawn],
-            hovertemplate=(
-                "%{y}: %{customdata[0]:.1f} (benchmark %{customdata[1]:.1f}; "
-                "%{customdata[2]})<extra></extra>"
-            ),
+            name=_("this prison (colour: better, similar, worse)"),
+            customdata=[
+                (r["value"], r["benchmark"], judgement_word(r["judgement"])) for r in drawn
+            ],
+            hovertemplate=_("{indicator}: {value} (benchmark {benchmark}; {judgement})").format(
+                indicator="%{y}",
+                value="%{customdata[0]:.1f}",
+                benchmark="%{customdata[1]:.1f}",
+                judgement="%{customdata[2]}",
+            )
+            + "<extra></extra>",
         )
     )
     for state in STATE_SYMBOLS:
@@ -103,7 +112,7 @@ def spine_chart(rows: pl.DataFrame, title: str) -> go.Figure:
                     x=[0.0] * len(absent),
                     mode="markers",
                     marker=absent_marker(state, 13),
-                    name=STATES[state].word,
+                    name=state_word(STATES[state].word),
                     hovertemplate="%{y}<extra></extra>",
                 )
             )
@@ -114,7 +123,7 @@ def spine_chart(rows: pl.DataFrame, title: str) -> go.Figure:
     return layout(
         fig,
         title,
-        "Lower ← benchmark → higher (scaled per indicator)",
+        _("Lower ← benchmark → higher (scaled per indicator)"),
         "",
         max(360, 40 * len(labels) + 140),
     )
@@ -133,7 +142,7 @@ def cascade_chart(steps: pl.DataFrame, title: str) -> go.Figure:
                 "color": [CASCADE_COLOURS[i % len(CASCADE_COLOURS)] for i in range(len(counts))]
             },
             text=[
-                STATES[s].word if c is None else f"{c:,.0f}"
+                state_word(STATES[s].word) if c is None else number(c)
                 for c, s in zip(counts, steps["state"], strict=True)
             ],
             textposition="outside",
@@ -144,4 +153,4 @@ def cascade_chart(steps: pl.DataFrame, title: str) -> go.Figure:
     # Room above the tallest bar for its label.
     highest = max((c for c in counts if c is not None), default=1.0)
     fig.update_yaxes(range=[0, highest * 1.15 or 1.0])
-    return layout(fig, title, "Step of the cascade", "Persons", 380)
+    return layout(fig, title, _("Step of the cascade"), _("Persons"), 380)

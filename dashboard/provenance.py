@@ -12,16 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from i18n import N_, _
 from indicators.suppression import SUPPRESSION_THRESHOLD
 from store.account_model import Unsuppressed
 
-SOURCE = "prison-monitor, the quarterly aggregate submissions of the prisons"
-METHODS = (
+# Marked with N_, printed with _ (in the reader's language); the facts' keys stay English.
+SOURCE = N_("prison-monitor, the quarterly aggregate submissions of the prisons")
+METHODS = N_(
     "indicator definitions and methods of indicators.md; 95% intervals by the Wilson score "
     "method for percentages and by exact Poisson (fewer than 10 events) or Byar's method for "
     "rates, as England's public-health indicators compute them"
 )
-UNIT_WORDS = {"%": "per cent"}
+UNIT_WORDS = {"%": N_("per cent")}
 QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
 
 
@@ -55,18 +57,22 @@ class Provenance:
 
 
 def unit_words(unit: str | None) -> str | None:
-    return None if unit is None else UNIT_WORDS.get(unit, unit)
+    return None if unit is None else _(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit
 
 
 def period_words(period: str) -> str:
-    return f"quarter {period}" if QUARTER.match(period.strip()) else f"quarters {period}"
+    if QUARTER.match(period.strip()):
+        return _("quarter {period}").format(period=period)
+    return _("quarters {period}").format(period=period)
 
 
 def benchmark_words(benchmark: str | None) -> str | None:
     if not benchmark:
         return None
     words = benchmark.strip()
-    return f"against {words}" if words.startswith(("each ", "the ")) else f"against the {words}"
+    if words.startswith(("each ", "the ")):
+        return _("against {benchmark}").format(benchmark=words)
+    return _("against the {benchmark}").format(benchmark=words)
 
 
 def headline(context: ExportContext) -> str:
@@ -88,26 +94,28 @@ def detail(context: ExportContext) -> str:
 def suppression_words(scope: Unsuppressed, threshold: int = SUPPRESSION_THRESHOLD) -> str:
     """How small numbers were treated for a reader who sees `scope` unsuppressed
     (suppression itself is applied upstream, by indicators.suppression for the account)."""
-    small = f"1–{threshold - 1} persons"
-    rule = (
-        f"threshold {threshold}; secondary suppression hides further figures that would let "
+    small = _("1–{largest} persons").format(largest=threshold - 1)
+    rule = _(
+        "threshold {threshold}; secondary suppression hides further figures that would let "
         "one be recovered by subtraction"
-    )
+    ).format(threshold=threshold)
     if scope is Unsuppressed.EVERY_PRISON:
-        return f"unsuppressed (ministry view): do not publish figures about {small}"
-    if scope is Unsuppressed.OWN_PRISONS:
-        return (
-            f"figures about {small} suppressed for other prisons and for aggregates; your "
-            f"own prisons unsuppressed ({rule})"
+        return _("unsuppressed (ministry view): do not publish figures about {small}").format(
+            small=small
         )
-    return f"figures about {small} suppressed ({rule})"
+    if scope is Unsuppressed.OWN_PRISONS:
+        return _(
+            "figures about {small} suppressed for other prisons and for aggregates; your "
+            "own prisons unsuppressed ({rule})"
+        ).format(small=small, rule=rule)
+    return _("figures about {small} suppressed ({rule})").format(small=small, rule=rule)
 
 
 def methods_words(context: ExportContext) -> str:
-    parts = [METHODS]
+    parts = [_(METHODS)]
     against = benchmark_words(context.benchmark)
     if against:
-        parts.append(f"each figure compared {against}")
+        parts.append(_("each figure compared {against}").format(against=against))
     return "; ".join(parts)
 
 
@@ -127,7 +135,7 @@ def facts(provenance: Provenance) -> list[tuple[str, str]]:
         ("filters", context.filters),
         ("data_as_of", provenance.data_as_of),
         ("small_numbers", suppression_words(provenance.unsuppressed, provenance.threshold)),
-        ("source", SOURCE),
+        ("source", _(SOURCE)),
         ("methods", methods_words(context)),
     ]
     pairs += [("note", note) for note in context.notes]
@@ -139,10 +147,14 @@ def footer_lines(provenance: Provenance) -> list[str]:
     context = provenance.context
     lines = [
         f"{headline(context)}. {detail(context)}.",
-        f"Filters: {context.filters}.",
-        f"Data as of {provenance.data_as_of}.",
-        f"Small numbers: {suppression_words(provenance.unsuppressed, provenance.threshold)}.",
-        f"Source: {SOURCE}; methods: {methods_words(context)}.",
+        _("Filters: {filters}.").format(filters=context.filters),
+        _("Data as of {moment}.").format(moment=provenance.data_as_of),
+        _("Small numbers: {words}.").format(
+            words=suppression_words(provenance.unsuppressed, provenance.threshold)
+        ),
+        _("Source: {source}; methods: {methods}.").format(
+            source=_(SOURCE), methods=methods_words(context)
+        ),
     ]
     lines += list(context.notes)
     return [one_line(line) for line in lines]

@@ -26,6 +26,8 @@ from dashboard.data import (
     review_key,
     version,
 )
+from data_contracts.languages import current_language
+from i18n import _
 from store import accounts
 from store import completeness as completeness_model
 from store.prisons import list_prisons
@@ -86,12 +88,20 @@ class Queue:
 
 
 @FRAMES(show_spinner=False, max_entries=8)
-def _queue(key: tuple[str, int, int], state: str | None, _entries: _Entries) -> Queue:
+def _queue(
+    key: tuple[str, int, int], state: str | None, _entries: _Entries, language: str
+) -> Queue:
+    """(`language`: the labels' words are in it, so each language has its own entry.)"""
     from store.review_queue import frame_in_state
 
     shown = frame_in_state(_entries.frame, reviews(key), state)
-    label = pl.format("{} {} (submission {})", "prison_code", "period", "submission_id")
-    labels = dict(zip(shown.select(label).to_series(), shown["submission_id"], strict=True))
+    words = _("{prison} {quarter} (submission {number})")
+    labels = {
+        words.format(prison=code, quarter=period, number=number): number
+        for code, period, number in shown.select(
+            "prison_code", "period", "submission_id"
+        ).iter_rows()
+    }
     table = shown.rename({"state": "review_state"}).select(QUEUE_COLUMNS)
     return Queue(table.with_columns(pl.col("submission_id").cast(pl.String)), labels)
 
@@ -101,7 +111,7 @@ def review_queue(state: str | None, account: Any) -> Queue:
     from store.reading_scope import prisons_in_scope
 
     key = version()
-    queue = _queue(review_key(key), state, _queue_entries(key))
+    queue = _queue(review_key(key), state, _queue_entries(key), current_language())
     if account.every_country:
         return queue
     table = prisons_in_scope(queue.table, account, prison_countries())

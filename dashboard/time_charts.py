@@ -24,8 +24,10 @@ from dashboard.chart_style import (
     bold,
     layout,
     rgba,
+    state_word,
 )
 from dashboard.markup import plotly_text
+from i18n import _
 from indicators.availability import SHOWN, STATES
 
 BAND_ALPHA = 0.15
@@ -99,10 +101,14 @@ def _series(fig: go.Figure, part: pl.DataFrame, code: str, colour: str, name: st
             line={"color": colour, "width": 3.5 if mine else 2},
             marker={"size": 9 if mine else 6},
             customdata=list(zip(lower, upper, strict=True)),
-            hovertemplate=(
-                f"{code} %{{x}}: %{{y:.1f}} (95% CI %{{customdata[0]:.1f}}–"
-                "%{customdata[1]:.1f})<extra></extra>"
-            ),
+            hovertemplate=_("{prison} {quarter}: {value} (95% CI {lower}–{upper})").format(
+                prison=code,
+                quarter="%{x}",
+                value="%{y:.1f}",
+                lower="%{customdata[0]:.1f}",
+                upper="%{customdata[1]:.1f}",
+            )
+            + "<extra></extra>",
         ),
         row=1,
         col=1,
@@ -138,7 +144,8 @@ def trend_chart(
     codes = list(dict.fromkeys(grid["prison_code"].to_list()))
     for i, code in enumerate(codes):
         part = grid.filter(pl.col("prison_code") == code)
-        label = f"{code} ({trends.get(code, 'trend not computed')})"
+        trend = trends[code] if code in trends else _("trend not computed")
+        label = f"{code} ({trend})"
         name = bold(plotly_text(label)) if code in highlight else plotly_text(label)
         colour = SERIES_PALETTE[i % len(SERIES_PALETTE)]
         _series(fig, part, code, colour, name, code in highlight)
@@ -169,19 +176,20 @@ def trend_chart(
                         x=part["period"],
                         y=part["prison_code"],
                         mode="markers",
-                        name=STATES[state].word,
+                        name=state_word(STATES[state].word),
                         marker=absent_marker(state),
-                        hovertemplate=f"%{{y}} %{{x}}: {STATES[state].word}<extra></extra>",
+                        hovertemplate=f"%{{y}} %{{x}}: {state_word(STATES[state].word)}"
+                        "<extra></extra>",
                     ),
                     row=2,
                     col=1,
                 )
         fig.update_yaxes(
-            title_text="No value", type="category", categoryarray=codes[::-1], row=2, col=1
+            title_text=_("No value"), type="category", categoryarray=codes[::-1], row=2, col=1
         )
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
     height = 520 if strip else 480
     fig = layout(fig, title, "", "", height)
-    fig.update_xaxes(title_text="Quarter", row=2 if strip else 1, col=1)
+    fig.update_xaxes(title_text=_("Quarter"), row=2 if strip else 1, col=1)
     fig.update_yaxes(title_text=axis_label(meta), row=1, col=1)
     return fig

@@ -13,8 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from data_contracts.languages import (
     Translations,
     english_or,
@@ -22,6 +20,7 @@ from data_contracts.languages import (
     split_translations,
     texts_of,
 )
+from data_contracts.yaml_files import load_yaml
 
 CONTRACT_PATH = Path(__file__).with_name("submission_v1.yaml")
 
@@ -334,4 +333,4 @@ def contract_from_mapping(raw: dict[str, Any]) -> Contract:
 @cache
 def load_contract(path: Path = CONTRACT_PATH) -> Contract:
     with open(path, encoding="utf-8") as fh:
-        return contract_from_mapping(yaml.safe_load(fh))
+        return contract_from_mapping(load_yaml(fh))

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import fastexcel
 import polars as pl
 
+from data_contracts.figures import figure, said
 from data_contracts.xlsx_extent import MAX_SHEET_CELLS, refuse_unusable_extent, sheet_extent
 from data_contracts.xlsx_package import (
     TOO_LARGE,
@@ -116,7 +117,7 @@ def read_xlsx(
         # a Rust panic inside fastexcel surfaces as pyo3's PanicException, a BaseException
         if type(exc).__name__ != "PanicException":
             raise
-        raise damaged("the reader stopped on malformed content") from exc
+        raise damaged(said("excel_reader_stopped")) from exc
 
 
 def _read_workbook(
@@ -129,13 +130,12 @@ def _read_workbook(
     if "xl/workbook.xml" not in members:
         raise WorkbookError(
             UNREADABLE,
-            "The file is a ZIP archive but not an Excel workbook; open the data in Excel, save "
-            "it as an Excel Workbook (.xlsx) and submit that file.",
+            said("zip_not_workbook"),
         )
     sheet_name, part = chosen_sheet(workbook_sheets(data, members), preferred_sheet)
     sheet_info = members.get(part.lower())
     if sheet_info is None:
-        raise damaged(f'the contents of sheet "{sheet_name}" are missing')
+        raise damaged(said("sheet_missing", sheet=sheet_name))
     for info in infos:
         if info is not sheet_info:
             drain(unpacked_chunks(data, info))  # proves no member unpacks past its declared size
@@ -145,9 +145,12 @@ def _read_workbook(
     if columns > max_columns:
         raise WorkbookError(
             TOO_LARGE,
-            f'Sheet "{sheet_name}" has {columns:,} columns; a submission has at most '
-            f"{max_columns:,}. Keep the contract's columns, delete the others and submit the "
-            "file again.",
+            said(
+                "sheet_too_many_columns",
+                sheet=sheet_name,
+                columns=figure(columns),
+                most=figure(max_columns),
+            ),
         )
     return _sheet_table(sheet_name, _cell_grid(data, sheet_name))
 
@@ -238,4 +241,4 @@ def _blank_text(cell: str | None) -> bool:
 def _short_reason(exc: BaseException) -> str:
     first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     detail = first_line if len(first_line) <= 100 else first_line[:97] + "..."
-    return f"detail: {detail}"
+    return said("excel_reason_detail", detail=detail)

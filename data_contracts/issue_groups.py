@@ -12,16 +12,19 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from data_contracts.contract import Contract, load_contract
+from data_contracts.contract import Contract, load_contract, translated
 from data_contracts.report import Issue
+from i18n import N_, _
 
+# The columns (English names, kept in the report's CSV; marked for the catalogs, so a page
+# heads them with `_()`).
 GROUP_SCHEMA = {
-    "severity": pl.String,
-    "where": pl.String,
-    "data element": pl.String,
-    "what to fix": pl.String,
-    "rule": pl.String,
-    "count": pl.Int64,
+    N_("severity"): pl.String,
+    N_("where"): pl.String,
+    N_("data element"): pl.String,
+    N_("what to fix"): pl.String,
+    N_("rule"): pl.String,
+    N_("count"): pl.Int64,
 }
 # A group lists at most this many runs of rows, then how many more there are.
 SHOWN_RUNS = 8
@@ -33,7 +36,7 @@ def row_runs(rows: Iterable[int], shown: int = SHOWN_RUNS) -> str:
     """'row 5', or 'rows 2–19, 22' (runs of consecutive rows); a long list is cut with a count."""
     ordered = sorted(set(rows))
     if len(ordered) == 1:
-        return f"row {ordered[0]}"
+        return _("row {row}").format(row=ordered[0])
     runs: list[list[int]] = []
     for row in ordered:
         if runs and row == runs[-1][1] + 1:
@@ -42,8 +45,14 @@ def row_runs(rows: Iterable[int], shown: int = SHOWN_RUNS) -> str:
             runs.append([row, row])
     text = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs[:shown])
     if len(runs) > shown:
-        text += f" and {len(runs) - shown} more"
-    return f"rows {text}"
+        text = _("{runs} and {count} more").format(runs=text, count=len(runs) - shown)
+    return _("rows {rows}").format(rows=text)
+
+
+def _around(template: str, name: str, value: pl.Expr) -> pl.Expr:
+    """`template` (a translated text with one `{name}`) around each value of `value`."""
+    before, after = template.split("{" + name + "}", 1)
+    return pl.lit(before) + value + pl.lit(after)
 
 
 _KEY = ["severity", "rule", "column", "message"]
@@ -86,19 +95,22 @@ def grouped_issues(issues: list[Issue], contract: Contract | None = None) -> pl.
     )
     rows = pl.col("rows")
     codes = pl.col("codes")
-    labels = {e.code: e.label for e in contract.data_elements}
+    labels = {
+        e.code: f"{translated(e, 'title')} ({e.code})" if e.title else e.code
+        for e in contract.data_elements
+    }
     return groups.select(
         "severity",
         pl.when(rows.list.len() == 1)
-        .then(pl.lit("row ") + rows.list.first().cast(pl.String))
+        .then(_around(_("row {row}"), "row", rows.list.first().cast(pl.String)))
         .when(rows.list.len() > 1)
         .then(_runs(groups["rows"]))
         .when(pl.col("places").list.len() > 0)
         .then(pl.col("places").list.join(", "))
-        .otherwise(pl.lit("the whole file"))
+        .otherwise(pl.lit(_("the whole file")))
         .alias("where"),
         pl.when(codes.list.len() > SHOWN_ELEMENTS)
-        .then(codes.list.len().cast(pl.String) + " data elements")
+        .then(_around(_("{count} data elements"), "count", codes.list.len().cast(pl.String)))
         .when(codes.list.len() == 1)
         .then(codes.list.first().replace_strict(labels, default=codes.list.first()))
         .otherwise(codes.list.join(", "))

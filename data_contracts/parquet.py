@@ -32,6 +32,7 @@ from typing import Any
 
 import polars as pl
 
+from data_contracts.figures import figure, said
 from data_contracts.parquet_pages import PagesDamaged, PagesOversized, walk_pages
 
 UNREADABLE = "file.unreadable"
@@ -43,10 +44,6 @@ _MIB = 2**20
 MAX_ROW_GROUPS = 1_000
 # Text encoded by shared prefixes: decodes to far more than it stores, unboundedly.
 UNBOUNDED_ENCODINGS = frozenset({"DELTA_BYTE_ARRAY"})
-_REWRITE = (
-    "write it again with the default settings of pandas, polars or pyarrow, or send a "
-    ".csv or .xlsx file"
-)
 
 
 class ParquetRefused(Exception):
@@ -73,8 +70,7 @@ def read_parquet(data: bytes, budget: ParquetBudget) -> tuple[list[str | None], 
     if not (data.startswith(PARQUET_MAGIC) and data.endswith(PARQUET_MAGIC)):
         raise ParquetRefused(
             UNREADABLE,
-            "The file is not a Parquet file (it does not have Parquet's signature); "
-            "send a real .parquet file, or a .csv or .xlsx file.",
+            said("parquet_signature"),
         )
     try:
         footer = pq.ParquetFile(io.BytesIO(data))
@@ -99,10 +95,11 @@ def read_parquet(data: bytes, budget: ParquetBudget) -> tuple[list[str | None], 
         if decoded > budget.max_decoded_bytes:
             raise ParquetRefused(
                 TOO_LARGE,
-                f"The Parquet file's text would take {decoded / _MIB:,.0f} MiB to read "
-                f"(its values repeat far more than a submission's); at most "
-                f"{budget.max_decoded_bytes // _MIB:,} MiB can be checked. Remove the "
-                "overlong cells, or split the data over several files.",
+                said(
+                    "parquet_text_too_large",
+                    size=figure(decoded / _MIB),
+                    most=figure(budget.max_decoded_bytes // _MIB),
+                ),
             )
         frame = pl.from_arrow(_decoded(table))
     except ParquetRefused:
@@ -117,24 +114,28 @@ def _refuse_over_budget(metadata: Any, columns: int, budget: ParquetBudget) -> N
     if max(columns, metadata.num_columns) > budget.max_columns:
         raise ParquetRefused(
             TOO_LARGE,
-            f"The Parquet file has {max(columns, metadata.num_columns):,} columns; a "
-            f"submission has at most {budget.max_columns:,}. Keep only the contract's "
-            "columns and send it again.",
+            said(
+                "parquet_columns",
+                columns=figure(max(columns, metadata.num_columns)),
+                most=figure(budget.max_columns),
+            ),
         )
     groups = metadata.num_row_groups
     if groups > MAX_ROW_GROUPS:
         raise ParquetRefused(
             TOO_LARGE,
-            f"The Parquet file is split into {groups:,} row groups; a submission has at "
-            f"most {MAX_ROW_GROUPS:,}. Write it again in one piece, or send a .csv file.",
+            said("parquet_row_groups", groups=figure(groups), most=figure(MAX_ROW_GROUPS)),
         )
     rows = max(metadata.num_rows, sum(metadata.row_group(g).num_rows for g in range(groups)))
     if rows > budget.max_rows:
         raise ParquetRefused(
             TOO_LARGE,
-            f"The file has {rows:,} data rows; the contract allows at most "
-            f"{budget.max_rows:,}. Split it into several files (for example one per "
-            "quarter) and send each on its own.",
+            said(
+                "too_many_rows",
+                rows=figure(rows),
+                most=figure(budget.max_rows),
+                advice=said("split_advice"),
+            ),
         )
     declared = sum(
         max(group.column(c).total_uncompressed_size, 0)
@@ -144,9 +145,11 @@ def _refuse_over_budget(metadata: Any, columns: int, budget: ParquetBudget) -> N
     if declared > budget.max_decoded_bytes:
         raise ParquetRefused(
             TOO_LARGE,
-            f"The Parquet file would unpack to {declared / _MIB:,.0f} MiB, more than the "
-            f"{budget.max_decoded_bytes // _MIB:,} MiB that can be checked; split the data "
-            "over several files and send each on its own.",
+            said(
+                "parquet_unpack",
+                size=figure(declared / _MIB),
+                most=figure(budget.max_decoded_bytes // _MIB),
+            ),
         )
 
 
@@ -171,8 +174,7 @@ def _refuse_unusable_schema(schema: Any) -> list[str]:
         ):
             raise ParquetRefused(
                 UNREADABLE,
-                "The Parquet file has columns of nested or binary type; every column must "
-                "hold plain text or numbers.",
+                said("parquet_nested"),
             )
     return text
 
@@ -185,8 +187,7 @@ def _refuse_unbounded_encodings(metadata: Any, names: list[str], text: list[str]
             if c in wanted and UNBOUNDED_ENCODINGS & set(group.column(c).encodings):
                 raise ParquetRefused(
                     UNREADABLE,
-                    "The Parquet file stores its text with prefix (delta byte array) "
-                    f"encoding, which cannot be checked safely; {_REWRITE}.",
+                    said("parquet_prefix_encoding"),
                 )
 
 
@@ -229,8 +230,7 @@ def _as_text(frame: pl.DataFrame) -> tuple[list[str | None], pl.DataFrame]:
     except Exception:
         raise ParquetRefused(
             UNREADABLE,
-            "The Parquet file has columns of nested or binary type; every column must hold "
-            "plain text or numbers.",
+            said("parquet_nested"),
         ) from None
     text = text.with_row_index("row", offset=2).with_columns(pl.col("row").cast(pl.Int64))
     cells = [pl.col(f"c{i}") for i in range(len(header))]
@@ -243,5 +243,5 @@ def _as_text(frame: pl.DataFrame) -> tuple[list[str | None], pl.DataFrame]:
 def _damaged(exc: BaseException) -> ParquetRefused:
     return ParquetRefused(
         UNREADABLE,
-        f"The Parquet file is damaged and cannot be read ({type(exc).__name__}); export it again.",
+        said("parquet_damaged", reason=type(exc).__name__),
     )

@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from data_contracts.figures import figure, said
+
 _MIB = 2**20
 # pyarrow refuses a page header longer than this (its kDefaultMaxPageHeaderSize).
 MAX_HEADER_BYTES = 16 * _MIB
@@ -61,7 +63,6 @@ _WANTED: dict[int, Any] = {
     _DICTIONARY_HEADER: {_NUM_VALUES: None},
     _DATA_HEADER_V2: {_NUM_VALUES: None, _V2_DEFINITION_BYTES: None, _V2_REPETITION_BYTES: None},
 }
-_EXPORT_AGAIN = "export it again with pandas, polars or pyarrow, or send a .csv or .xlsx file"
 
 
 class PagesDamaged(ValueError):
@@ -104,16 +105,21 @@ def walk_pages(data: bytes, metadata: Any, max_decoded_bytes: int) -> PagesSeen:
             uncompressed += seen.uncompressed
             if uncompressed > max_decoded_bytes:
                 raise PagesOversized(
-                    f"The Parquet file's pages would unpack to at least "
-                    f"{uncompressed / _MIB:,.0f} MiB, more than the "
-                    f"{max_decoded_bytes // _MIB:,} MiB that can be checked; split the data "
-                    "over several files and send each on its own."
+                    said(
+                        "pages_unpack",
+                        size=figure(uncompressed / _MIB),
+                        most=figure(max_decoded_bytes // _MIB),
+                    )
                 )
             if seen.uncompressed > declared:
                 raise PagesOversized(
-                    f"The Parquet file's pages in column {c + 1} of row group {g + 1} say "
-                    f"they unpack to {seen.uncompressed:,} bytes, more than the "
-                    f"{declared:,} bytes its footer declares; {_EXPORT_AGAIN}."
+                    said(
+                        "pages_over_footer",
+                        column=c + 1,
+                        group=g + 1,
+                        size=figure(seen.uncompressed),
+                        declared=figure(declared),
+                    )
                 )
     return PagesSeen(pages=pages, uncompressed=uncompressed)
 
@@ -126,9 +132,7 @@ def _chunk_range(chunk: Any, body_end: int) -> tuple[int, int]:
         start = dictionary
     end = start + chunk.total_compressed_size
     if start < _MAGIC_BYTES or chunk.total_compressed_size < 0 or end > body_end:
-        raise PagesDamaged(
-            f"The Parquet file's footer places a column outside the file; {_EXPORT_AGAIN}."
-        )
+        raise PagesDamaged(said("pages_footer_outside"))
     return start, end
 
 
@@ -143,16 +147,15 @@ def _walk_chunk(
         page_end = position + header.length + header.compressed
         if page_end > end:
             raise PagesOversized(
-                f"A page of the Parquet file says it holds {header.compressed:,} bytes, "
-                f"but its column has only {end - position - header.length:,} left; "
-                f"{_EXPORT_AGAIN}."
+                said(
+                    "pages_page_too_big",
+                    size=figure(header.compressed),
+                    left=figure(end - position - header.length),
+                )
             )
         pages += 1
         if pages_before + pages > MAX_PAGES:
-            raise PagesOversized(
-                f"The Parquet file is split into more than {MAX_PAGES:,} pages; write it "
-                "again with the default settings, or send a .csv file."
-            )
+            raise PagesOversized(said("pages_too_many", most=figure(MAX_PAGES)))
         uncompressed += header.uncompressed
         if header.kind in DATA_PAGES:
             seen_values += header.values
@@ -168,9 +171,9 @@ def read_page_header(view: memoryview, start: int, end: int) -> PageHeader:
     if not (
         isinstance(kind, int) and isinstance(uncompressed, int) and isinstance(compressed, int)
     ):
-        raise _damaged("a page header lacks its type or sizes")
+        raise _damaged("page_no_sizes")
     if kind not in PAGE_TYPES or uncompressed < 0 or compressed < 0:
-        raise _damaged("a page header states an unknown type or a negative size")
+        raise _damaged("page_unknown_type")
     sub = {
         DATA_PAGE: _DATA_HEADER,
         DICTIONARY_PAGE: _DICTIONARY_HEADER,
@@ -178,20 +181,20 @@ def read_page_header(view: memoryview, start: int, end: int) -> PageHeader:
     }.get(kind)
     detail = fields.get(sub, {}) if sub is not None else {}
     if not isinstance(detail, dict):
-        raise _damaged("a page header's details are not a structure")
+        raise _damaged("page_not_structure")
     values = detail.get(_NUM_VALUES, 0)
     if sub is not None and (_NUM_VALUES not in detail or values < 0):
-        raise _damaged("a page header lacks its count of values")
+        raise _damaged("page_no_count")
     if kind == DICTIONARY_PAGE and values > uncompressed:
         # a dictionary's values are PLAIN, each at least one byte: pyarrow sizes its
         # dictionary by the count (16 bytes a text value), before reading a byte of it
-        raise _damaged("a dictionary page counts more values than its bytes can hold")
+        raise _damaged("page_dictionary_count")
     if kind == DATA_PAGE_V2:
         levels = detail.get(_V2_DEFINITION_BYTES, 0) + detail.get(_V2_REPETITION_BYTES, 0)
         if min(detail.get(_V2_DEFINITION_BYTES, 0), detail.get(_V2_REPETITION_BYTES, 0)) < 0 or (
             levels > min(compressed, uncompressed)
         ):
-            raise _damaged("a page header's level lengths do not fit in its page")
+            raise _damaged("page_levels")
     return PageHeader(
         kind=kind,
         uncompressed=uncompressed,
@@ -202,7 +205,8 @@ def read_page_header(view: memoryview, start: int, end: int) -> PageHeader:
 
 
 def _damaged(what: str) -> PagesDamaged:
-    return PagesDamaged(f"The Parquet file is damaged ({what}); {_EXPORT_AGAIN}.")
+    """PagesDamaged saying the contract's phrase `what` (a page_… phrase) is wrong."""
+    return PagesDamaged(said("pages_damaged", reason=said(what)))
 
 
 class _Reader:
@@ -213,7 +217,7 @@ class _Reader:
 
     def byte(self) -> int:
         if self.position >= self.end:
-            raise _damaged("a page header runs past its column")
+            raise _damaged("page_past_column")
         value = self.view[self.position]
         self.position += 1
         return value
@@ -222,14 +226,14 @@ class _Reader:
         view, position, value = self.view, self.position, 0
         for shift in range(0, 7 * MAX_VARINT_BYTES, 7):
             if position >= self.end:
-                raise _damaged("a page header runs past its column")
+                raise _damaged("page_past_column")
             byte = view[position]
             position += 1
             value |= (byte & 0x7F) << shift
             if not byte & 0x80:
                 self.position = position
                 return value
-        raise _damaged("a page header holds an overlong number")
+        raise _damaged("page_overlong_number")
 
     def zigzag(self) -> int:
         value = self.varint()
@@ -238,13 +242,13 @@ class _Reader:
     def i32(self) -> int:
         value = self.zigzag()
         if not _I32[0] <= value <= _I32[1]:
-            raise _damaged("a page header holds a number too large for its field")
+            raise _damaged("page_number_too_large")
         return value
 
     def struct(self, wanted: dict[int, Any], depth: int) -> dict[int, Any]:
         """The wanted fields (None: an i32; a dict: a struct of those); others skipped."""
         if depth > MAX_NESTING:
-            raise _damaged("a page header nests too deeply")
+            raise _damaged("page_nests")
         found: dict[int, Any] = {}
         field = 0
         while True:
@@ -252,7 +256,7 @@ class _Reader:
             kind = head & 0x0F
             if kind == _STOP:
                 if head:
-                    raise _damaged("a page header holds an unknown field type")
+                    raise _damaged("page_unknown_field")
                 return found
             delta = head >> 4
             field = field + delta if delta else self.zigzag()
@@ -264,7 +268,7 @@ class _Reader:
                 if isinstance(inner, dict) and kind == _STRUCT:
                     found[field] = self.struct(inner, depth + 1)
                     continue
-                raise _damaged("a page header's field has the wrong type")
+                raise _damaged("page_wrong_type")
             self.skip(kind, depth)
 
     def skip(self, kind: int, depth: int) -> None:
@@ -290,14 +294,14 @@ class _Reader:
         elif kind == _STRUCT:
             self.struct({}, depth + 1)
         else:
-            raise _damaged("a page header holds an unknown field type")
+            raise _damaged("page_unknown_field")
 
     def items(self, size: int, kinds: list[int], depth: int) -> None:
         # every element takes at least one byte, so a count past the bytes left is a lie
         if size * len(kinds) > self.end - self.position:
-            raise _damaged("a page header's list or map counts more items than it has bytes")
+            raise _damaged("page_list_count")
         if depth + 1 > MAX_NESTING:
-            raise _damaged("a page header nests too deeply")
+            raise _damaged("page_nests")
         for _ in range(size):
             for kind in kinds:
                 if kind in (_TRUE, _FALSE):
@@ -307,5 +311,5 @@ class _Reader:
 
     def advance(self, count: int) -> None:
         if count > self.end - self.position:
-            raise _damaged("a page header runs past its column")
+            raise _damaged("page_past_column")
         self.position += count

@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from data_contracts.contract import Contract, load_contract
+from data_contracts.figures import figure
 from data_contracts.report import Issue, make_issue
 
 
@@ -49,27 +50,31 @@ def read_submission(
     ext = Path(name).suffix.lower().lstrip(".")
     kind = contract.file["types"].get(ext)
     if kind is None:
-        hint = " Save it from Excel as .xlsx (Excel Workbook)." if ext == "xls" else ""
+        hint = contract.phrase("xls_hint") if ext == "xls" else ""
         types = ", ".join(f".{t}" for t in contract.file["types"])
         raise _reject(
             "file.unreadable",
-            f"The file type '.{ext}' cannot be read; send a {types} file.{hint}"
+            contract.phrase("file_type", ext=ext, types=types, hint=hint)
             if ext
-            else f"The file name has no extension; send a {types} file.",
+            else contract.phrase("no_extension", types=types),
             contract,
         )
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise _reject(
-            "file.unreadable", f"The file could not be opened ({exc.strerror}).", contract
+            "file.unreadable", contract.phrase("not_opened", reason=exc.strerror), contract
         ) from None
     max_bytes = contract.file["max_bytes"]
     if size > max_bytes:
         raise _reject(
             "file.too_large",
-            f"The file is {size / 2**20:.1f} MiB; "
-            f"the contract allows at most {max_bytes / 2**20:.0f} MiB. {SPLIT_ADVICE}",
+            contract.phrase(
+                "file_size",
+                size=figure(size / 2**20, 1, grouped=False),
+                most=figure(max_bytes / 2**20, 0, grouped=False),
+                advice=contract.phrase("split_advice"),
+            ),
             contract,
         )
     data = path.read_bytes()
@@ -84,15 +89,17 @@ def read_submission(
     return table
 
 
-SPLIT_ADVICE = "Split it into several files (for example one per quarter) and send each on its own."
-
-
 def _too_many_rows(rows: int | str, contract: Contract) -> FileRejected:
+    """file.too_large for `rows` data rows (a number, or a `more_than` phrase)."""
     limit = contract.file["max_rows"]
     return _reject(
         "file.too_large",
-        f"The file has {rows if isinstance(rows, str) else f'{rows:,}'} data rows; "
-        f"the contract allows at most {limit:,}. {SPLIT_ADVICE}",
+        contract.phrase(
+            "too_many_rows",
+            rows=rows if isinstance(rows, str) else figure(rows),
+            most=figure(limit),
+            advice=contract.phrase("split_advice"),
+        ),
         contract,
     )
 
@@ -110,9 +117,12 @@ def max_columns(contract: Contract) -> int:
 def _too_many_columns(columns: int, contract: Contract) -> FileRejected:
     return _reject(
         "file.too_large",
-        f"The file's header has {columns:,} columns; a submission has at most "
-        f"{max_columns(contract):,}. Keep the contract's columns "
-        f"({', '.join(contract.column_names)}), delete the others and send it again.",
+        contract.phrase(
+            "too_many_columns",
+            columns=figure(columns),
+            most=figure(max_columns(contract)),
+            names=", ".join(contract.column_names),
+        ),
         contract,
     )
 
@@ -121,8 +131,7 @@ def _decode(data: bytes, contract: Contract) -> tuple[str, list[Issue]]:
     if b"\x00" in data:
         raise _reject(
             "file.unreadable",
-            "The file contains NUL bytes, so it is not a text (CSV) file; it may be a "
-            "binary file or a 'Unicode text' (UTF-16) export. Save it as 'CSV UTF-8'.",
+            contract.phrase("nul_bytes"),
             contract,
         )
     try:
@@ -134,7 +143,7 @@ def _decode(data: bytes, contract: Contract) -> tuple[str, list[Issue]]:
     except UnicodeDecodeError:
         raise _reject(
             "file.unreadable",
-            "The file is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'.",
+            contract.phrase("not_text_encoding"),
             contract,
         ) from None
     return text, [make_issue("file.encoding", contract=contract)]
@@ -188,11 +197,12 @@ def _record_table(
                     make_issue(
                         "row.malformed",
                         row=row,
-                        detail=(
-                            f"Row {row} has {len(record)} fields but the header has {width}. "
-                            "Remove the extra fields; if a value or note contains the delimiter "
-                            f"'{_show(delimiter)}', put it in double quotes (or use a decimal "
-                            "point instead of a decimal comma)."
+                        detail=contract.phrase(
+                            "extra_fields",
+                            row=row,
+                            fields=len(record),
+                            width=width,
+                            delimiter=_show(delimiter, contract),
                         ),
                         contract=contract,
                     )
@@ -201,24 +211,20 @@ def _record_table(
                 columns[i].append(record[i] if i < len(record) else None)
             rows.append(row)
             if len(rows) > max_rows:
-                raise _too_many_rows(f"more than {max_rows:,}", contract)
+                raise _too_many_rows(contract.phrase("more_than", count=figure(max_rows)), contract)
     except csv.Error as exc:
         issues.append(
             make_issue(
                 "row.malformed",
                 row=row + 1,
-                detail=(
-                    f"Row {row + 1} cannot be read as CSV ({exc}); the rest of the file was not "
-                    "read. Check the double quotes in that row: a quote that opens a field must "
-                    "close it."
-                ),
+                detail=contract.phrase("csv_row_unreadable", row=row + 1, reason=exc),
                 contract=contract,
             )
         )
     if header is None:
         raise _reject(
             "file.unreadable",
-            "The header line cannot be read as CSV; check its double quotes.",
+            contract.phrase("header_unreadable"),
             contract,
         )
     frame = pl.DataFrame(
@@ -239,9 +245,7 @@ def _checked_table(
     if not _names_a_column(header, contract) and _looks_binary(text):
         raise _reject(
             "file.unreadable",
-            "The file's content is not text: no header cell names a contract column and it "
-            "holds control characters, as a binary file (a PDF, a zip, an image) renamed to "
-            ".csv does. Send the data as CSV UTF-8, .xlsx or .parquet.",
+            contract.phrase("binary_content"),
             contract,
         )
     return RawTable(header=header, frame=frame, issues=issues)
@@ -280,7 +284,8 @@ def _plain_table(
     if width > max_columns(contract) or text.count(delimiter) != lines * (width - 1):
         return None  # a ragged line (or too many columns, which that reader refuses)
     if lines - 1 > contract.file["max_rows"]:
-        raise _too_many_rows(f"more than {contract.file['max_rows']:,}", contract)
+        most = figure(contract.file["max_rows"])
+        raise _too_many_rows(contract.phrase("more_than", count=most), contract)
     names = [f"c{i}" for i in range(width)]
     try:
         frame = pl.read_csv(
@@ -333,8 +338,8 @@ def _looks_binary(text: str) -> bool:
     return controls > 0 or odd / len(sample) > BINARY_SHARE
 
 
-def _show(delimiter: str) -> str:
-    return "tab" if delimiter == "\t" else delimiter
+def _show(delimiter: str, contract: Contract) -> str:
+    return contract.phrase("delimiter_tab") if delimiter == "\t" else delimiter
 
 
 def _read_excel(data: bytes, contract: Contract) -> RawTable:

@@ -98,7 +98,7 @@ def read_register(path: Path, contract: Contract | None = None) -> tuple[list[Pr
     except FileRejected as exc:
         return [], [_issue("register.unreadable", None, None, contract, detail=exc.issue.message)]
     except OSError as exc:
-        detail = f"The register file could not be opened ({exc.strerror})."
+        detail = contract.phrase("register_not_opened", reason=exc.strerror)
         return [], [_issue("register.unreadable", None, None, contract, detail=detail)]
     spec = contract.register
     names = [(h or "").strip().lower() for h in table.header]
@@ -121,9 +121,7 @@ def read_register(path: Path, contract: Contract | None = None) -> tuple[list[Pr
 
     fallback = None if "country" in index else default_country()
     if fallback is not None and not is_country_code(fallback):
-        setting = (
-            f" (the setting {DEFAULT_COUNTRY_SETTING}, used as the register has no country column)"
-        )
+        setting = contract.phrase("register_country_setting", setting=DEFAULT_COUNTRY_SETTING)
         return [], [_country_issue(fallback, None, contract, setting)]
     code_re = re.compile(spec["code_pattern"])
     prisons: list[Prison] = []

@@ -12,6 +12,8 @@ from typing import Any
 import polars as pl
 
 from data_contracts.contract import Contract, load_contract
+from i18n import N_, _, ngettext
+from i18n.formats import number
 
 
 # slots: a file of junk has 400,000 issues; without a __dict__ each is smaller and quicker made
@@ -212,28 +214,50 @@ class ValidationReport:
     def to_text(self, verdict: str | None = None) -> str:
         """The report for a terminal. `verdict` names it when the store decided more than
         the contract did (`refused`: only storage rules such as authz.prison stopped it)."""
-        verdict = (verdict or ("accepted" if self.accepted else "rejected")).upper()
-        what = []
+        code = verdict or ("accepted" if self.accepted else "rejected")
+        word = VERDICT_WORDS.get(code)
+        errors, warnings = len(self.errors), len(self.warnings)
+        details = [ngettext("{count} data row", "{count} data rows", self.rows)]
+        details[0] = details[0].format(count=number(self.rows))
         if self.prisons:
-            what.append(
-                ("prison " if len(self.prisons) == 1 else "prisons ") + ", ".join(self.prisons)
+            details.append(
+                ngettext("prison {codes}", "prisons {codes}", len(self.prisons)).format(
+                    codes=", ".join(self.prisons)
+                )
             )
         if self.periods:
-            what.append(
-                ("period " if len(self.periods) == 1 else "periods ") + ", ".join(self.periods)
+            details.append(
+                ngettext("period {periods}", "periods {periods}", len(self.periods)).format(
+                    periods=", ".join(self.periods)
+                )
             )
         lines = [
-            f"{self.file}: {verdict} — {_plural(len(self.errors), 'error')}, "
-            f"{_plural(len(self.warnings), 'warning')} "
-            f"({_plural(self.rows, 'data row')}{'; ' if what else ''}{'; '.join(what)})"
+            _("{file}: {verdict} — {errors}, {warnings} ({details})").format(
+                file=self.file,
+                verdict=_(word) if word else code.upper(),
+                errors=ngettext("{count} error", "{count} errors", errors).format(
+                    count=number(errors)
+                ),
+                warnings=ngettext("{count} warning", "{count} warnings", warnings).format(
+                    count=number(warnings)
+                ),
+                details="; ".join(details),
+            )
         ]
         if self.errors:
-            lines += ["", "Errors — nothing of this file was stored; fix these and send it again:"]
+            lines += [
+                "",
+                _("Errors — nothing of this file was stored; fix these and send it again:"),
+            ]
             lines += _issue_lines(self.errors)
         if self.warnings:
-            lines += ["", "Warnings — these do not block the file; check them:"]
+            lines += ["", _("Warnings — these do not block the file; check them:")]
             lines += _issue_lines(self.warnings)
         return "\n".join(lines)
+
+
+# The verdicts' words at the head of the text report (store.verdict's codes).
+VERDICT_WORDS = {"accepted": N_("ACCEPTED"), "rejected": N_("REJECTED"), "refused": N_("REFUSED")}
 
 
 # The text form lists at most this many issues of one rule; the JSON form lists them all.
@@ -249,24 +273,25 @@ def _issue_lines(issues: list[Issue]) -> list[str]:
             lines.append(_issue_line(issue))
     for rule, n in shown.items():
         if n > TEXT_ISSUES_PER_RULE:
-            lines.append(
-                f"  … and {n - TEXT_ISSUES_PER_RULE:,} more [{rule}] like those above "
-                "(--json lists every one)"
+            more = n - TEXT_ISSUES_PER_RULE
+            text = ngettext(
+                "… and {count} more [{rule}] like the one above (--json lists every one)",
+                "… and {count} more [{rule}] like those above (--json lists every one)",
+                more,
             )
+            lines.append("  " + text.format(count=number(more), rule=rule))
     return lines
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def _issue_line(issue: Issue) -> str:
     where = []
     if issue.row is not None:
-        where.append(f"row {issue.row}")
+        where.append(_("row {row}").format(row=issue.row))
     elif issue.prison_code or issue.period:
         where.append(" ".join(p for p in (issue.prison_code, issue.period) if p))
     if issue.column:
-        where.append(f"column {issue.column}")
-    place = ", ".join(where) or "file"
-    return f"  - {place}: {issue.message} [{issue.rule}]"
+        where.append(_("column {column}").format(column=issue.column))
+    place = ", ".join(where) or _("file")
+    return "  - " + _("{place}: {message} [{rule}]").format(
+        place=place, message=issue.message, rule=issue.rule
+    )

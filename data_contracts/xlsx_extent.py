@@ -16,6 +16,7 @@ from xml.parsers import expat
 
 import polars as pl
 
+from data_contracts.figures import said
 from data_contracts.xlsx_package import TOO_LARGE, WorkbookError, damaged
 
 # calamine's dense grid costs about 32 bytes a cell: 5 million cells (~160 MB) still fit
@@ -136,14 +137,14 @@ class _CellCounter:
 def _row_number(text: str) -> int:
     # ASCII digits only: int() would also read "١٢", "１２" or "1_2"
     if _ROW_NUMBER.fullmatch(text) is None:
-        raise damaged(f'a row has the unusable number "{text[:20]}"')
+        raise damaged(said("sheet_row_number", number=text[:20]))
     return int(text)
 
 
 def _cell_position(ref: str) -> tuple[int, int]:
     match = _CELL_REF.fullmatch(ref)
     if match is None:
-        raise damaged(f'a cell has the unusable address "{ref[:20]}"')
+        raise damaged(said("sheet_cell_address", address=ref[:20]))
     return int(match.group(2)) - 1, _column_index(match.group(1))
 
 
@@ -166,12 +167,10 @@ def column_letters(index: int) -> str:
 def refuse_unusable_extent(extent: Extent, sheet_name: str) -> None:
     if not extent.rows_in_order:
         # calamine sizes the sheet by its last cell and silently drops cells past it
-        raise damaged(f'sheet "{sheet_name}" stores its rows out of order')
+        raise damaged(said("sheet_out_of_order", sheet=sheet_name))
     if extent.grid_cells > MAX_SHEET_CELLS:
         last_cell = f"{column_letters(extent.last_col)}{extent.last_row + 1}"
         raise WorkbookError(
             TOO_LARGE,
-            f'Sheet "{sheet_name}" has content as far as cell {last_cell}, an area too large '
-            "to read; delete anything stray far below or to the right of the table and "
-            "submit the file again.",
+            said("sheet_too_far", sheet=sheet_name, cell=last_cell),
         )

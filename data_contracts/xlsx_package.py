@@ -15,6 +15,8 @@ import zlib
 from collections.abc import Iterable, Iterator
 from xml.etree import ElementTree as ET
 
+from data_contracts.figures import figure, said
+
 UNREADABLE = "file.unreadable"
 TOO_LARGE = "file.too_large"
 
@@ -26,8 +28,6 @@ _RATIO_MIN_BYTES = 10 * _MIB  # small parts (XML styles, themes) compress far be
 
 _PACKED_CHUNK = 256 * 1024
 _UNPACKED_CHUNK = 8 * _MIB
-
-RESAVE = "open it in Excel, save it again as an Excel Workbook (.xlsx) and submit that file"
 
 
 class WorkbookError(Exception):
@@ -43,8 +43,7 @@ class WorkbookError(Exception):
 def damaged(reason: str) -> WorkbookError:
     return WorkbookError(
         UNREADABLE,
-        f"The Excel file is damaged or incomplete, so it cannot be read ({reason}); "
-        "save it again from Excel as an Excel Workbook (.xlsx) and submit it again.",
+        said("excel_damaged", reason=reason),
     )
 
 
@@ -55,12 +54,10 @@ def refuse_non_zip(data: bytes) -> None:
     if data.startswith(_CFB_MAGIC):
         raise WorkbookError(
             UNREADABLE,
-            "The file is either an old Excel 97-2003 workbook (.xls) or a password-protected "
-            "(encrypted) workbook, and neither can be read; open it in Excel, remove any "
-            "password and save it as an Excel Workbook (.xlsx), then submit that file.",
+            said("xls_or_encrypted"),
         )
     if not data.startswith(_ZIP_MAGIC):
-        raise WorkbookError(UNREADABLE, f"The file is not an Excel workbook (.xlsx); {RESAVE}.")
+        raise WorkbookError(UNREADABLE, said("not_workbook"))
 
 
 def refuse_declared_bomb(infos: list[zipfile.ZipInfo], max_unpacked_bytes: int) -> None:
@@ -68,9 +65,11 @@ def refuse_declared_bomb(infos: list[zipfile.ZipInfo], max_unpacked_bytes: int) 
     if declared > max_unpacked_bytes:
         raise WorkbookError(
             TOO_LARGE,
-            f"The workbook would unpack to {declared / _MIB:,.0f} MiB, more than the "
-            f"{max_unpacked_bytes // _MIB:,} MiB that can be checked; remove unneeded sheets, "
-            "pictures or formatting, or split the data over several files, and submit again.",
+            said(
+                "workbook_too_large",
+                size=figure(declared / _MIB),
+                most=figure(max_unpacked_bytes // _MIB),
+            ),
         )
     for info in infos:
         if info.file_size > _RATIO_MIN_BYTES and info.file_size > _MAX_RATIO * max(
@@ -78,10 +77,11 @@ def refuse_declared_bomb(infos: list[zipfile.ZipInfo], max_unpacked_bytes: int) 
         ):
             raise WorkbookError(
                 TOO_LARGE,
-                f"Part of the workbook would unpack to {info.file_size / _MIB:,.0f} MiB "
-                "from only "
-                f"{info.compress_size / _MIB:.1f} MiB, far more than a spreadsheet compresses, "
-                f"so it was not opened; {RESAVE}.",
+                said(
+                    "workbook_part_ratio",
+                    size=figure(info.file_size / _MIB),
+                    packed=figure(info.compress_size / _MIB, 1, grouped=False),
+                ),
             )
 
 
@@ -91,7 +91,7 @@ def members_by_lower_name(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.Zip
     members: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         if members.setdefault(info.filename.lower(), info) is not info:
-            raise damaged(f'it holds the part "{info.filename[:60]}" twice')
+            raise damaged(said("workbook_part_twice", part=info.filename[:60]))
     return members
 
 
@@ -107,26 +107,24 @@ def unpacked_chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
     if info.flag_bits & 0x1:
         raise WorkbookError(
             UNREADABLE,
-            "The workbook is password-protected (encrypted) and cannot be read; open it in "
-            "Excel, remove the password, save it as an Excel Workbook (.xlsx) and submit "
-            "that file.",
+            said("workbook_encrypted"),
         )
     start = _member_data_start(data, info)
     packed = memoryview(data)[start : start + info.compress_size]
     if len(packed) < info.compress_size:
-        raise damaged("a part of the workbook is cut off")
+        raise damaged(said("workbook_cut_off"))
     produced = 0
     for chunk in _inflated(packed, info.compress_type):
         produced += len(chunk)
         if produced > info.file_size:
-            raise damaged("a part of the workbook holds more data than the file declares")
+            raise damaged(said("workbook_overflows"))
         yield chunk
 
 
 def _member_data_start(data: bytes, info: zipfile.ZipInfo) -> int:
     header = data[info.header_offset : info.header_offset + 30]
     if len(header) < 30 or not header.startswith(_ZIP_MAGIC):
-        raise damaged("a part of the workbook cannot be found")
+        raise damaged(said("workbook_part_lost"))
     name_length, extra_length = struct.unpack_from("<HH", header, 26)
     return info.header_offset + 30 + name_length + extra_length
 
@@ -137,7 +135,7 @@ def _inflated(packed: memoryview, method: int) -> Iterator[bytes]:
             yield bytes(packed[at : at + _UNPACKED_CHUNK])
         return
     if method != zipfile.ZIP_DEFLATED:
-        raise damaged("a part of the workbook is compressed in a way Excel never uses")
+        raise damaged(said("workbook_compression"))
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     for at in range(0, len(packed), _PACKED_CHUNK):
         pending: bytes | memoryview = packed[at : at + _PACKED_CHUNK]
@@ -148,7 +146,7 @@ def _inflated(packed: memoryview, method: int) -> Iterator[bytes]:
         if inflater.eof:
             return
     if not inflater.eof:
-        raise damaged("a part of the workbook is cut off")
+        raise damaged(said("workbook_cut_off"))
 
 
 def drain(chunks: Iterable[bytes]) -> None:
@@ -172,7 +170,7 @@ def workbook_sheets(data: bytes, members: dict[str, zipfile.ZipInfo]) -> list[tu
         rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
         sheets.append((sheet.get("name", ""), _part_path(targets.get(rel_id, ""))))
     if not sheets:
-        raise damaged("the workbook has no sheets")
+        raise damaged(said("workbook_no_sheets"))
     return sheets
 
 

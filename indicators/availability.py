@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from data_contracts.periods import period_index_expr
+from i18n import N_, _
 from indicators.suppression import SUPPRESSION_THRESHOLD
 
 SHOWN, SUPPRESSED, NOT_COMPUTABLE, NOT_REPORTED, NOT_IN_SERVICE = (
@@ -37,29 +38,42 @@ SHOWN, SUPPRESSED, NOT_COMPUTABLE, NOT_REPORTED, NOT_IN_SERVICE = (
 
 @dataclass(frozen=True)
 class State:
+    """A state's texts in English (marked for the catalogs); `said` and `meaning` give them
+    in the current language."""
+
     word: str  # what a table cell says
-    footnote: str  # what it means, for captions and export footers
+    footnote: str  # what it means, for captions and export footers ({largest}: 1–N persons)
+
+    def said(self) -> str:
+        return _(self.word)
+
+    def meaning(self) -> str:
+        return _(self.footnote).format(largest=SUPPRESSION_THRESHOLD - 1)
 
 
 STATES: dict[str, State] = {
     SUPPRESSED: State(
-        "suppressed",
-        f"Suppressed: hidden to protect small numbers (a figure about 1–"
-        f"{SUPPRESSION_THRESHOLD - 1} persons, or a figure hidden with one so that it cannot "
-        "be recovered by subtraction from a total).",
+        N_("suppressed"),
+        N_(
+            "Suppressed: hidden to protect small numbers (a figure about 1–{largest} persons, "
+            "or a figure hidden with one so that it cannot be recovered by subtraction from a "
+            "total)."
+        ),
     ),
     NOT_COMPUTABLE: State(
-        "not computable",
-        "Not computable: the prison reported, but the denominator is 0.",
+        N_("not computable"),
+        N_("Not computable: the prison reported, but the denominator is 0."),
     ),
     NOT_REPORTED: State(
-        "not reported",
-        "Not reported: the prison was in service but sent no figure for this quarter "
-        "(no file, or the numerator or denominator left empty).",
+        N_("not reported"),
+        N_(
+            "Not reported: the prison was in service but sent no figure for this quarter "
+            "(no file, or the numerator or denominator left empty)."
+        ),
     ),
     NOT_IN_SERVICE: State(
-        "not in service",
-        "Not in service: the prison was not open in this quarter (prison register).",
+        N_("not in service"),
+        N_("Not in service: the prison was not open in this quarter (prison register)."),
     ),
 }
 ABSENT_STATES = tuple(STATES)
@@ -68,7 +82,7 @@ ABSENT_STATES = tuple(STATES)
 def footnotes(states: Sequence[str | None]) -> list[str]:
     """The footnotes of the absent states that occur in ``states``, in the order of STATES."""
     present = set(states)
-    return [STATES[s].footnote for s in ABSENT_STATES if s in present]
+    return [STATES[s].meaning() for s in ABSENT_STATES if s in present]
 
 
 def row_state() -> pl.Expr:

@@ -16,12 +16,18 @@ from collections.abc import Mapping, Sequence
 import polars as pl
 
 from data_contracts.countries import country_name
+from i18n import N_, _
 from indicators.aggregates import COUNTRY, NATIONAL
 from indicators.availability import NOT_REPORTED, row_state
 from indicators.stats import benchmark_comparison
 
 # What a country is compared with, in words (the captions and the exports name it).
-INTERNATIONAL_WORDS = "value of all the countries shown"
+# (English, marked for the catalogs: show it with `international_words()`.)
+INTERNATIONAL_WORDS = N_("value of all the countries shown")
+
+
+def international_words() -> str:
+    return _(INTERNATIONAL_WORDS)
 
 
 def countries_in(table: pl.DataFrame) -> list[str]:

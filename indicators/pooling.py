@@ -21,6 +21,7 @@ from __future__ import annotations
 import polars as pl
 
 from data_contracts.periods import period_label
+from i18n import N_, _
 from indicators.aggregates import GROUP_KEYS, MIN_BENCHMARK_PRISONS, PEER
 from indicators.compute import (
     NATIONAL,
@@ -41,10 +42,17 @@ WINDOW_QUARTERS = 4
 WINDOW = "window"
 POOLED_COLUMNS = (*TABLE_COLUMNS, WINDOW)
 # What a chart of pooled figures says of them, in its footnotes.
-POOLED_NOTE = (
+# (English, marked for the catalogs: show it with `pooled_note()`.)
+POOLED_NOTE = N_(
     "Pooled: each point sums the numerators and denominators of its quarter and the three "
     "before it (a window with a quarter missing is not reported)."
 )
+
+
+def pooled_note() -> str:
+    return _(POOLED_NOTE)
+
+
 KEYS = [*SERIES_KEYS, "period_index"]
 
 

@@ -20,17 +20,22 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from data_contracts.contract import Contract
+from data_contracts.contract import Contract, translated
+from i18n import N_, _
 from indicators.availability import NOT_REPORTED, SHOWN, row_state
 from indicators.registry import Registry
 
 # What a breakdown's shares are, in the caption under its chart: those of a partition add
 # up to 100%; those of an overlapping breakdown may add up to more.
 BREAKDOWN_WORDS = {
-    "partition": "each person is in one part, so the shares add up to 100%",
-    "overlapping": "a person may be in several parts, so the shares can add up to more than 100%",
+    "partition": N_("each person is in one part, so the shares add up to 100%"),
+    "overlapping": N_(
+        "a person may be in several parts, so the shares can add up to more than 100%"
+    ),
 }
-SHARE_AXIS = "Share (%)"
+# (The texts here are English, marked for the catalogs; pages show them with `_()`, and the
+# frames and views built below carry them in the current language.)
+SHARE_AXIS = N_("Share (%)")
 
 
 @dataclass(frozen=True)
@@ -51,28 +56,32 @@ class Cascade:
 CASCADES = (
     Cascade(
         "hcv",
-        "Hepatitis C cascade",
+        N_("Hepatitis C cascade"),
         (
-            Step("Tested at reception", "hcv_testing_coverage", "numerator"),
-            Step("Antibody-positive", "hcv_antibody_positivity", "numerator"),
-            Step("RNA-tested", "hcv_rna_testing", "numerator"),
-            Step("RNA-positive", "hcv_treatment_uptake", "denominator"),
-            Step("Started treatment", "hcv_treatment_uptake", "numerator"),
+            Step(N_("Tested at reception"), "hcv_testing_coverage", "numerator"),
+            Step(N_("Antibody-positive"), "hcv_antibody_positivity", "numerator"),
+            Step(N_("RNA-tested"), "hcv_rna_testing", "numerator"),
+            Step(N_("RNA-positive"), "hcv_treatment_uptake", "denominator"),
+            Step(N_("Started treatment"), "hcv_treatment_uptake", "numerator"),
         ),
-        "Persons in the quarter at each step; RNA testing confirms a current infection in "
-        "antibody-positive persons, and treatment is for those RNA-positive.",
+        N_(
+            "Persons in the quarter at each step; RNA testing confirms a current infection in "
+            "antibody-positive persons, and treatment is for those RNA-positive."
+        ),
     ),
     Cascade(
         "hiv",
-        "HIV cascade",
+        N_("HIV cascade"),
         (
-            Step("Tested at reception", "hiv_testing_coverage", "numerator"),
-            Step("Positive at reception", "hiv_positivity", "numerator"),
-            Step("Known HIV-positive in custody", "art_coverage", "denominator"),
-            Step("On antiretroviral treatment", "art_coverage", "numerator"),
+            Step(N_("Tested at reception"), "hiv_testing_coverage", "numerator"),
+            Step(N_("Positive at reception"), "hiv_positivity", "numerator"),
+            Step(N_("Known HIV-positive in custody"), "art_coverage", "denominator"),
+            Step(N_("On antiretroviral treatment"), "art_coverage", "numerator"),
         ),
-        "Persons in the quarter: the first two steps are people received into custody, the "
-        "last two everyone in custody known to be living with HIV.",
+        N_(
+            "Persons in the quarter: the first two steps are people received into custody, "
+            "the last two everyone in custody known to be living with HIV."
+        ),
     ),
 )
 
@@ -93,7 +102,11 @@ def cascade_steps(rows: pl.DataFrame, chosen: Cascade) -> pl.DataFrame:
         value = row[step.count][0] if row.height else None
         state = SHOWN if value is not None else (row["state"][0] if row.height else NOT_REPORTED)
         out.append(
-            {"step": step.label, "persons": None if value is None else float(value), "state": state}
+            {
+                "step": _(step.label),
+                "persons": None if value is None else float(value),
+                "state": state,
+            }
         )
     return pl.DataFrame(out, schema={"step": pl.String, "persons": pl.Float64, "state": pl.String})
 
@@ -112,14 +125,16 @@ def breakdown_views(registry: Registry, contract: Contract) -> list[BreakdownVie
     ids = list(dict.fromkeys(i.breakdown for i in registry if i.breakdown))
     views = []
     for breakdown in (b for i in ids for b in contract.breakdowns if b.id == i):
-        total = contract.title(breakdown.total)
+        total = translated(contract.element(breakdown.total), "title")
         views.append(
             BreakdownView(
                 breakdown.id,
                 breakdown.kind,
                 contract.element(breakdown.parts[0]).module,
-                breakdown.title,
-                f"Shares of {total[0].lower()}{total[1:]}: {BREAKDOWN_WORDS[breakdown.kind]}.",
+                translated(breakdown, "title"),
+                _("Shares of {total}: {meaning}.").format(
+                    total=total[0].lower() + total[1:], meaning=_(BREAKDOWN_WORDS[breakdown.kind])
+                ),
             )
         )
     return views

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from i18n import N_, _
 from indicators import stats
 from indicators.aggregates import MIN_BENCHMARK_PRISONS, NATIONAL, group_key_of
 from indicators.availability import prison_grid
@@ -16,21 +17,22 @@ from indicators.registry import Registry
 
 NOT_COMPARED = "not compared"
 # What each benchmark is called in captions, titles and export footers.
+# (English, marked for the catalogs; the functions below say them in the current language.)
 BENCHMARK_WORDS = {
-    "national": "national value",
-    "region": "prison's own region",
-    "peer": "prison's peer group",
+    "national": N_("national value"),
+    "region": N_("prison's own region"),
+    "peer": N_("prison's peer group"),
 }
 # What names one group's benchmark in a label: "region North", "peer group remand".
-GROUP_WORDS = {"region": "region ", "peer": "peer group "}
+GROUP_WORDS = {"region": N_("region {group}"), "peer": N_("peer group {group}")}
 # What one group of a group benchmark is called in a sentence: "one funnel per region".
-GROUP_NOUNS = {"region": "region", "peer": "peer group"}
+GROUP_NOUNS = {"region": N_("region"), "peer": N_("peer group")}
 # The spread of prisons behind a profile's spine: lowest, quartiles, highest.
 SPREAD_QUANTILES = (("q1", 0.25), ("q3", 0.75))
 
 
 def benchmark_words(benchmark: str) -> str:
-    return BENCHMARK_WORDS[benchmark]
+    return _(BENCHMARK_WORDS[benchmark])
 
 
 def is_group_benchmark(benchmark: str) -> bool:
@@ -40,7 +42,7 @@ def is_group_benchmark(benchmark: str) -> bool:
 
 def group_noun(benchmark: str) -> str:
     """ "region" or "peer group" for a group benchmark (KeyError for national)."""
-    return GROUP_NOUNS[benchmark]
+    return _(GROUP_NOUNS[benchmark])
 
 
 def judgement_expr(registry: Registry) -> pl.Expr:
@@ -126,8 +128,9 @@ def benchmark_label(benchmark: str) -> pl.Expr:
     "peer group <its group>" (null for a prison without a peer group)."""
     column = group_key_of(benchmark)
     if column is None:
-        return pl.lit(BENCHMARK_WORDS["national"])
-    return pl.concat_str(pl.lit(GROUP_WORDS[benchmark]), pl.col(column))
+        return pl.lit(benchmark_words("national"))
+    before, after = _(GROUP_WORDS[benchmark]).split("{group}", 1)
+    return pl.concat_str(pl.lit(before), pl.col(column), pl.lit(after))
 
 
 def own_benchmark(rows: pl.DataFrame, benchmark: str) -> pl.DataFrame:

@@ -20,9 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from data_contracts.languages import Translations, split_translations
+from data_contracts.yaml_files import load_yaml
 from indicators.stats import POLARITIES, Polarity, Statistic
 
 REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
@@ -325,7 +324,7 @@ def registry_from_mapping(raw: dict[str, Any]) -> Registry:
 
 def _read(path: Path) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return load_yaml(fh)
 
 
 def read_registry_mapping(path: Path = REGISTRY_PATH) -> dict[str, Any]:

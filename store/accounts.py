@@ -325,11 +325,11 @@ def require_actor(engine: Engine, name: str, *, may: str) -> Account:
             "director account."
         )
     if may == "manage" and not account.manages:
-        from store.governance import refusals_audited, require_ministry
+        from store.governance import phrase, refusals_audited, require_ministry
 
         # authz.role (governance.md §7), audited like every refusal
         with refusals_audited(engine, account, "manage", shown):
-            require_ministry(account, "change the register and the accounts")
+            require_ministry(account, phrase("what.change_register_and_accounts"))
     return account
 
 

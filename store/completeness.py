@@ -28,6 +28,7 @@ from sqlalchemy import Engine, and_, case, func, select
 from data_contracts.contract import Contract, load_contract
 from data_contracts.periods import last_ended_quarter, period_index, period_label, quarter_end
 from data_contracts.register import Prison
+from i18n import N_
 from store.audit import as_utc
 from store.register_history import entry_for, segments
 from store.review import SUBMITTED, Review, latest_reviews, reviews_frame
@@ -46,14 +47,24 @@ NOT_DUE, MISSING, PARTIAL, LATE, ON_TIME, NOT_OPEN = (
     "not open",
 )
 STATUSES = (NOT_DUE, MISSING, PARTIAL, LATE, ON_TIME, NOT_OPEN)
-# What each status means, in words shown verbatim by the dashboard and the reports.
+# The statuses' words where pages and charts show them (legend, hover, colour bar).
+STATUS_WORDS = {
+    NOT_DUE: N_("not due"),
+    MISSING: N_("missing"),
+    PARTIAL: N_("partial"),
+    LATE: N_("late"),
+    ON_TIME: N_("on time"),
+    NOT_OPEN: N_("not open"),
+}
+# What each status means, in words shown verbatim by the dashboard and the reports
+# (English, marked for the catalogs: shown with `_()`).
 STATUS_MEANINGS = {
-    NOT_DUE: "nothing is in yet, and the deadline has not passed",
-    MISSING: "the deadline has passed and nothing is in",
-    PARTIAL: "a file is in, but it reports fewer than all the expected elements",
-    LATE: "complete, but its first file came after the deadline",
-    ON_TIME: "complete, its first file came by the deadline",
-    NOT_OPEN: "the prison was not in service that quarter (or its series had not started)",
+    NOT_DUE: N_("nothing is in yet, and the deadline has not passed"),
+    MISSING: N_("the deadline has passed and nothing is in"),
+    PARTIAL: N_("a file is in, but it reports fewer than all the expected elements"),
+    LATE: N_("complete, but its first file came after the deadline"),
+    ON_TIME: N_("complete, its first file came by the deadline"),
+    NOT_OPEN: N_("the prison was not in service that quarter (or its series had not started)"),
 }
 # The keys of `completeness --json` (governance.md §6), in the spec's order.
 JSON_KEYS = (

@@ -1,5 +1,9 @@
 """Governance refusals as data (store/governance.yaml): one sentence per rule, and the
-exception every governance path raises with it."""
+exception every governance path raises with it.
+
+Each sentence, and each phrase the code puts into one (`phrase`), is translated beside its
+English text (`message_fr`, `text_nl`, …: docs/languages.md); a refusal is written in the
+current language (data_contracts.languages.current_language), English by default."""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import Engine
+
+from data_contracts.languages import in_language, texts_of
+from data_contracts.yaml_files import load_yaml
 
 RULES_PATH = Path(__file__).with_name("governance.yaml")
 
@@ -24,18 +30,34 @@ class GovernanceRefused(Exception):
 
 
 @cache
+def _raw() -> dict[str, Any]:
+    return load_yaml(RULES_PATH.read_text("utf-8"))
+
+
+@cache
 def rules() -> dict[str, dict[str, str]]:
-    raw = yaml.safe_load(RULES_PATH.read_text("utf-8"))
-    return {r["id"]: r for r in raw["rules"]}
+    return {r["id"]: r for r in _raw()["rules"]}
+
+
+@cache
+def phrases() -> dict[str, dict[str, str]]:
+    """The words the code puts into the messages, by id: {id: {language: text}}."""
+    return {p["id"]: texts_of(p, "text") for p in _raw()["phrases"]}
+
+
+def phrase(phrase_id: str, /, **fields: Any) -> str:
+    """The phrase `phrase_id` in the current language, its fields filled in."""
+    return in_language(phrases()[phrase_id]).format(**fields)
 
 
 def refusal(rule: str, **fields: Any) -> GovernanceRefused:
-    """The refusal of `rule` with its message filled in."""
-    return GovernanceRefused(rule, rules()[rule]["message"].format(**fields))
+    """The refusal of `rule` in the current language, its message filled in."""
+    return GovernanceRefused(rule, in_language(texts_of(rules()[rule], "message")).format(**fields))
 
 
 def require_ministry(account: Any, what: str) -> None:
-    """authz.role unless `account` is a ministry account."""
+    """authz.role unless `account` is a ministry account (`what`: a `what.` phrase, in the
+    current language)."""
     if not account.manages:  # the ministry (store.account_model: who may do what)
         raise refusal("authz.role", user=account.name, role=account.role, what=what)
 
@@ -43,21 +65,19 @@ def require_ministry(account: Any, what: str) -> None:
 def require_country(account: Any, country: str | None, what: str, subject: str) -> None:
     """authz.country unless `account` works for `country` (the country of `subject`)."""
     if not account.sees_country(country):
-        raise _country_refusal(
-            account, what, f"{subject} is of {country or 'no registered country'}"
+        why = (
+            phrase("why.of_country", subject=subject, country=country)
+            if country
+            else phrase("why.of_no_country", subject=subject)
         )
+        raise _country_refusal(account, what, why)
 
 
 def require_every_country(account: Any, what: str) -> None:
     """authz.country unless `account` works for every country: what it would change spans
     the countries (a quarter's lock, a release of everything stored)."""
     if not account.every_country:
-        raise _country_refusal(
-            account,
-            what,
-            "it concerns every country of this deployment; a ministry account bound to no "
-            "country does it",
-        )
+        raise _country_refusal(account, what, phrase("why.every_country"))
 
 
 def require_account_within(
@@ -70,13 +90,17 @@ def require_account_within(
     if by.every_country:
         return
     mine = by.countries
-    what = f"manage the account '{name}'"
+    what = phrase("what.manage_account", name=name)
     if role == "international":
-        raise _country_refusal(by, what, "an international account sees every country")
+        raise _country_refusal(by, what, phrase("why.international"))
     reach = set(prison_countries) if role == "director" else set(countries)
     if not reach or not reach <= mine:
-        shown = ", ".join(sorted(reach)) or "every country"
-        raise _country_refusal(by, what, f"that account would work for {shown}")
+        why = (
+            phrase("why.would_work_for", countries=", ".join(sorted(reach)))
+            if reach
+            else phrase("why.would_work_for_every_country")
+        )
+        raise _country_refusal(by, what, why)
 
 
 def _country_refusal(account: Any, what: str, why: str) -> GovernanceRefused:

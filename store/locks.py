@@ -19,6 +19,7 @@ from store import audit
 from store.audit import as_utc
 from store.db import write_transaction
 from store.governance import (
+    phrase,
     refusal,
     refusals_audited,
     require_every_country,
@@ -59,14 +60,14 @@ def set_lock(
     action = LOCK if lock else UNLOCK
     reason = (reason or "").strip() or None
     with refusals_audited(engine, account, f"period.{action}", period):
-        require_ministry(account, "lock and unlock quarters")
-        require_every_country(account, "lock or unlock a quarter")
+        require_ministry(account, phrase("what.lock_quarters"))
+        require_every_country(account, phrase("what.lock_a_quarter"))
         if not lock and reason is None:
-            raise refusal("review.comment", what="unlocking a quarter")
+            raise refusal("review.comment", what=phrase("comment.unlock"))
         index = period_index(period)
         with write_transaction(engine) as conn:
             if (index in locked(conn, [index])) == lock:
-                state = "locked" if lock else "not locked"
+                state = phrase("state.locked" if lock else "state.not_locked")
                 raise refusal("period.state", period=period, state=state)
             conn.execute(
                 period_locks.insert().values(

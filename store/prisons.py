@@ -97,7 +97,7 @@ def _require_countries(engine: Engine, prisons: list[Prison], actor: str) -> Non
     """authz.country (audited) when the actor is an account bound to countries and a row
     names, or moves a prison from, another country."""
     from store.account_model import read_account
-    from store.governance import refusals_audited, require_country
+    from store.governance import phrase, refusals_audited, require_country
 
     with engine.connect() as conn:
         by = read_account(conn, actor)
@@ -107,7 +107,7 @@ def _require_countries(engine: Engine, prisons: list[Prison], actor: str) -> Non
     with refusals_audited(engine, by, "register.import", "register"):
         for prison in prisons:
             for country in (prison.country, now.get(prison.code, prison.country)):
-                require_country(by, country, "change the register", prison.code)
+                require_country(by, country, phrase("what.change_register"), prison.code)
 
 
 def default_effective_from(today: date | None = None) -> str:

@@ -17,6 +17,7 @@ from store import audit
 from store.audit import as_utc
 from store.db import write_transaction
 from store.governance import (
+    phrase,
     refusal,
     refusals_audited,
     require_every_country,
@@ -82,8 +83,8 @@ def create_release(engine: Engine, account: Any, name: str) -> Release:
     GovernanceRefused: authz.role, release.name, release.exists, release.empty; audited."""
     name = (name or "").strip()
     with refusals_audited(engine, account, "release.create", name or "-"):
-        require_ministry(account, "create releases")
-        require_every_country(account, "create a release")
+        require_ministry(account, phrase("what.create_releases"))
+        require_every_country(account, phrase("what.create_a_release"))
         if not name or len(name) > NAME_MOST:
             raise refusal("release.name", most=NAME_MOST)
         with write_transaction(engine) as conn:

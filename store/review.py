@@ -21,7 +21,13 @@ from data_contracts.periods import period_index
 from store import audit
 from store.audit import as_utc
 from store.db import write_transaction
-from store.governance import refusal, refusals_audited, require_country, require_ministry
+from store.governance import (
+    phrase,
+    refusal,
+    refusals_audited,
+    require_country,
+    require_ministry,
+)
 from store.prisons import prison_countries
 from store.schema import period_locks, reviews, submissions
 from store.versions import current_submissions
@@ -29,7 +35,9 @@ from store.versions import current_submissions
 SUBMITTED, RETURNED, APPROVED = "submitted", "returned", "approved"
 STATES = (SUBMITTED, RETURNED, APPROVED)
 APPROVE, RETURN, REOPEN = "approve", "return", "reopen"
-# The state each action leaves, and the past participle a refusal says.
+# The state each action leaves, and the past participle a refusal says (in English; a
+# refusal says it in the current language: the phrases `done.<action>` and
+# `comment.<action>` of store/governance.yaml, whose English texts these are).
 STATE_AFTER = {APPROVE: APPROVED, RETURN: RETURNED, REOPEN: SUBMITTED}
 DONE = {APPROVE: "approved", RETURN: "returned", REOPEN: "reopened"}
 NEEDS_COMMENT = {RETURN: "returning a submission", REOPEN: "reopening an approved quarter"}
@@ -133,10 +141,11 @@ def act(
     """
     comment = (comment or "").strip() or None
     with refusals_audited(engine, account, f"review.{action}", f"{prison} {period}"):
-        require_ministry(account, "review submissions")
-        require_country(account, prison_countries(engine).get(prison), "review it", prison)
+        require_ministry(account, phrase("what.review_submissions"))
+        country = prison_countries(engine).get(prison)
+        require_country(account, country, phrase("what.review_it"), prison)
         if action in (RETURN, REOPEN) and comment is None:
-            raise refusal("review.comment", what=NEEDS_COMMENT[action])
+            raise refusal("review.comment", what=phrase(f"comment.{action}"))
         with write_transaction(engine) as conn:
             return _act(conn, account, action, prison, period, submission_id, comment)
 
@@ -170,8 +179,8 @@ def _act(
             "review.state",
             prison_code=prison,
             period=period,
-            state=current.state,
-            done=DONE[action],
+            state=phrase(f"state.{current.state}"),
+            done=phrase(f"done.{action}"),
         )
     at = audit.now()
     conn.execute(

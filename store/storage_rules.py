@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from store.governance import refusal
+from store.governance import phrase, refusal
 from store.locks import locked
 from store.review import APPROVED, latest_reviews
 from store.schema import reviews
@@ -20,7 +20,7 @@ IDS_PER_QUERY = 5000
 
 
 def _when(at: Any) -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC") if at is not None else "at an unknown time"
+    return at.strftime("%Y-%m-%d %H:%M UTC") if at is not None else phrase("at.unknown")
 
 
 def storage_refusal(

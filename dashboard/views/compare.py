@@ -10,9 +10,9 @@ import streamlit as st
 from dashboard import charts, data, exports, filters, markup, tables
 from dashboard.columns import FIGURE_COLUMNS
 from data_contracts.contract import translated
-from i18n import _
+from i18n import N_, _
 from indicators.availability import footnotes, prison_grid
-from indicators.country_views import INTERNATIONAL_WORDS, countries_in, country_grid, of_country
+from indicators.country_views import countries_in, country_grid, international_words, of_country
 from indicators.grids import funnel_groups
 from indicators.readings import (
     benchmark_label,
@@ -36,8 +36,9 @@ SHOWN_COLUMNS = (
 )
 
 
-PRISON_VIEWS = ("Intervals", "Funnel plot")
-COUNTRIES = "Countries"
+FUNNEL = N_("Funnel plot")
+PRISON_VIEWS = (N_("Intervals"), FUNNEL)
+COUNTRIES = N_("Countries")
 
 
 def render() -> None:
@@ -47,11 +48,13 @@ def render() -> None:
         return
     countries = countries_in(table)
     views = [*(PRISON_VIEWS if account.sees_prison_rows else ()), *compared(countries)]
-    view = st.segmented_control("View", views, default=views[0], key="compare_view")
+    view = st.segmented_control(
+        _("View"), views, default=views[0], key="compare_view", format_func=_
+    )
     view = view or views[0]
     registry = load_registry()
     periods = sorted(table["period"].unique().to_list())
-    period = filters.quarter("Quarter", periods, periods[-1])
+    period = filters.quarter(_("Quarter"), periods, periods[-1])
     if view == COUNTRIES:
         _countries(account, ind, period, table, countries)
         return
@@ -69,15 +72,26 @@ def render() -> None:
     )
     against = benchmark_words(benchmark)
     st.caption(
-        f"{ind.definition} Each prison's value with its 95% confidence interval, against the "
-        f"{against} for {period}"
-        f"{' (a tick on each prison’s line)' if benchmark == 'region' else ''}; a prison is "
-        "similar when its benchmark lies inside its interval. A prison without a value keeps "
-        "its line, with a symbol saying why."
+        translated(ind, "definition")
+        + " "
+        + (
+            _(
+                "Each prison's value with its 95% confidence interval, against the {benchmark} "
+                "for {period} (a tick on each prison’s line); a prison is similar when its "
+                "benchmark lies inside its interval. A prison without a value keeps its line, "
+                "with a symbol saying why."
+            )
+            if benchmark == "region"
+            else _(
+                "Each prison's value with its 95% confidence interval, against the {benchmark} "
+                "for {period}; a prison is similar when its benchmark lies inside its interval. "
+                "A prison without a value keeps its line, with a symbol saying why."
+            )
+        ).format(benchmark=against, period=period)
     )
     notes = footnotes(rows["state"].to_list())
     context = filters.indicator_context(ind, period, against, notes)
-    if view == "Funnel plot":
+    if view == FUNNEL:
         _funnel(account, ind, period, benchmark, rows, context)
     else:
         fig = charts.compare_chart(
@@ -91,7 +105,7 @@ def render() -> None:
         exports.chart_downloads(fig, f"compare-{ind.id}-{period}", context)
     tables.notes(notes)
     shown = rows.select(SHOWN_COLUMNS).sort("value", descending=True, nulls_last=True)
-    st.subheader("Table")
+    st.subheader(_("Table"))
     tables.show(shown, f"compare-{ind.id}-{period}", context)
 
 
@@ -99,15 +113,17 @@ def _funnel(account, ind, period, benchmark, rows, context) -> None:  # type: ig
     from indicators.funnel_curve import funnel_curve
 
     overdispersion = filters.choice(
-        "Overdispersion",
+        _("Overdispersion"),
         list(OVERDISPERSION_WORDS),
         "od",
         "none",
-        format_func=OVERDISPERSION_WORDS.get,
+        format_func=lambda k: _(OVERDISPERSION_WORDS[k]),
         sidebar=False,
-        help="Spiegelhalter (2005): widen the control limits when prisons vary more than "
-        "chance alone would make them (multiplicative phi, or additive tau²). It only ever "
-        "widens the limits.",
+        help=_(
+            "Spiegelhalter (2005): widen the control limits when prisons vary more than "
+            "chance alone would make them (multiplicative phi, or additive tau²). It only ever "
+            "widens the limits."
+        ),
     )
     funnel = data.funnel(account, ind.id, period, benchmark, overdispersion).join(
         rows.select("prison_code"), on="prison_code", how="semi"
@@ -129,27 +145,39 @@ def _funnel(account, ind, period, benchmark, rows, context) -> None:  # type: ig
             )
             curves.append(curve.with_columns(pl.lit(g["group"]).alias("group")))
     if not curves:
-        st.info("The benchmark of this quarter is suppressed, so no funnel is drawn.")
+        st.info(_("The benchmark of this quarter is suppressed, so no funnel is drawn."))
         return
     groups = dict(sorted(groups.items(), key=lambda g: str(g[0])))
     grouped = is_group_benchmark(benchmark)
     method = "; ".join(used) if grouped else used[0].split(": ", 1)[1]
     note = (  # the region names are the register's text: escaped where shown (below)
-        f"Overdispersion: {method}."
+        _("Overdispersion: {method}.").format(method=method)
         if overdispersion != "none"
-        else "No overdispersion adjustment."
+        else _("No overdispersion adjustment.")
+    )
+    limits = (
+        _("Control limits at 95% and 99.8% around the {benchmark}, one funnel per {group}.")
+        if grouped
+        else _("Control limits at 95% and 99.8% around the {benchmark}.")
     )
     st.caption(
-        f"Control limits at 95% and 99.8% around the {benchmark_words(benchmark)}"
-        f"{f', one funnel per {group_noun(benchmark)}' if grouped else ''}. {markup.text(note)}"
+        limits.format(
+            benchmark=benchmark_words(benchmark), group=group_noun(benchmark) if grouped else ""
+        )
+        + " "
+        + markup.text(note)
     )
     fig = charts.funnel_chart(
         funnel,
         pl.concat(curves),
         ind,
         groups=groups,
-        title=f"{ind.title} ({ind.unit}), {period}: funnel plot against the "
-        f"{benchmark_words(benchmark)}",
+        title=_("{indicator} ({unit}), {period}: funnel plot against the {benchmark}").format(
+            indicator=translated(ind, "title"),
+            unit=ind.unit,
+            period=period,
+            benchmark=benchmark_words(benchmark),
+        ),
         highlight=account.prisons,
     )
     st.plotly_chart(fig, width="stretch")
@@ -171,21 +199,29 @@ def _countries(account, ind, period, table, countries) -> None:  # type: ignore[
     rows = with_judgement(country_grid(table, pooled, ind.id, [period], countries), registry)
     rows = rows.with_columns(benchmark_label("national").alias("benchmark_label"))
     st.caption(
-        f"{ind.definition} Each country's national value (the sum over its prisons that "
-        f"reported both figures) with its 95% confidence interval, against the "
-        f"{INTERNATIONAL_WORDS} for {period} (their pooled figure, dashed); a country is "
-        "similar when that value lies inside its interval."
+        translated(ind, "definition")
+        + " "
+        + _(
+            "Each country's national value (the sum over its prisons that reported both "
+            "figures) with its 95% confidence interval, against the {benchmark} for {period} "
+            "(their pooled figure, dashed); a country is similar when that value lies inside "
+            "its interval."
+        ).format(benchmark=international_words(), period=period)
     )
     notes = footnotes(rows["state"].to_list())
     context = filters.indicator_context(
-        ind, period, INTERNATIONAL_WORDS, notes, title=f"{ind.title}: countries"
+        ind,
+        period,
+        international_words(),
+        notes,
+        title=_("{indicator}: countries").format(indicator=translated(ind, "title")),
     )
-    fig = charts.compare_chart(rows, ind, INTERNATIONAL_WORDS, noun="Country")
+    fig = charts.compare_chart(rows, ind, international_words(), noun=_("Country"))
     st.plotly_chart(fig, width="stretch")
     exports.chart_downloads(fig, f"compare-countries-{ind.id}-{period}", context)
     tables.notes(notes)
     shown = rows.select(COUNTRY_COLUMNS).sort("value", descending=True, nulls_last=True)
-    st.subheader("Table")
+    st.subheader(_("Table"))
     tables.show(shown, f"compare-countries-{ind.id}-{period}", context)
 
 
@@ -193,9 +229,9 @@ COUNTRY_COLUMNS = ("country", "name", *FIGURE_COLUMNS, "judgement", "lower_998",
 
 
 OVERDISPERSION_WORDS = {
-    "none": "None (exact limits)",
-    "multiplicative": "Multiplicative (phi)",
-    "additive": "Additive (tau²)",
+    "none": N_("None (exact limits)"),
+    "multiplicative": N_("Multiplicative (phi)"),
+    "additive": N_("Additive (tau²)"),
 }
 
 

@@ -11,12 +11,33 @@ from dashboard import auth, completeness_charts, exports, filters
 from dashboard import review_data as data
 from dashboard.chart_style import LABELLED_PRISONS
 from data_contracts.periods import last_ended_quarter, period_label
-from i18n import _
+from i18n import N_, _, ngettext
+from i18n.formats import number
 from indicators import grids
-from store.completeness import DEFAULT_DEADLINE_DAYS, MISSING, PARTIAL, STATUS_MEANINGS, STATUSES
+from store.completeness import (
+    DEFAULT_DEADLINE_DAYS,
+    LATE,
+    MISSING,
+    NOT_DUE,
+    NOT_OPEN,
+    ON_TIME,
+    PARTIAL,
+    STATUS_MEANINGS,
+    STATUS_WORDS,
+    STATUSES,
+)
 
 MAX_DEADLINE_DAYS = 365
 DEADLINE_STEP = 5  # days the deadline's buttons add or take away
+# The status counts' headings (the statuses themselves are the data's words)
+STATUS_HEADINGS = {
+    NOT_DUE: N_("Not due"),
+    MISSING: N_("Missing"),
+    PARTIAL: N_("Partial"),
+    LATE: N_("Late"),
+    ON_TIME: N_("On time"),
+    NOT_OPEN: N_("Not open"),
+}
 
 
 def render() -> None:
@@ -24,7 +45,7 @@ def render() -> None:
     last = last_ended_quarter(date.today())
     first, last = filters.quarter_range(default_first=last - 11, default_last=last)
     deadline = filters.number(
-        "Deadline (days after the quarter ends)",
+        _("Deadline (days after the quarter ends)"),
         "deadline",
         DEFAULT_DEADLINE_DAYS,
         low=0,
@@ -37,16 +58,33 @@ def render() -> None:
     n_prisons = grid["prison_code"].n_unique()
     cols = st.columns(len(STATUSES))
     for col, status in zip(cols, STATUSES, strict=True):
-        col.metric(status.capitalize(), f"{counts[status]:,}")
+        col.metric(_(STATUS_HEADINGS[status]), number(counts[status]))
     st.caption(
-        f"{n_prisons} prisons, {period_label(first)} to {period_label(last)}; the deadline is "
-        f"{deadline} days after the quarter ends. "
-        + "; ".join(f"**{s}**: {STATUS_MEANINGS[s]}" for s in STATUSES)
-        + ". Resubmissions are counted apart (versions), never hiding lateness."
+        ngettext(
+            "{count} prison, {first} to {last}; the deadline is {days} days after the quarter "
+            "ends.",
+            "{count} prisons, {first} to {last}; the deadline is {days} days after the quarter "
+            "ends.",
+            n_prisons,
+        ).format(
+            count=n_prisons,
+            first=period_label(first),
+            last=period_label(last),
+            days=deadline,
+        )
+        + " "
+        + "; ".join(
+            _("**{status}**: {meaning}").format(
+                status=_(STATUS_WORDS[s]), meaning=_(STATUS_MEANINGS[s])
+            )
+            for s in STATUSES
+        )
+        + ". "
+        + _("Resubmissions are counted apart (versions), never hiding lateness.")
     )
     context = exports.ExportContext(
-        title="Data completeness",
-        period=f"{period_label(first)} to {period_label(last)}",
+        title=_("Data completeness"),
+        period=_("{first} to {last}").format(first=period_label(first), last=period_label(last)),
         filters=filters.describe(),
     )
     if n_prisons <= LABELLED_PRISONS:
@@ -60,17 +98,27 @@ def render() -> None:
         worst = completeness_charts.needing_attention(grid)
         shown = worst["prison_code"].n_unique()
         if shown:
-            title = f"The {shown} prisons with the most missing or late quarters"
+            title = ngettext(
+                "The {count} prison with the most missing or late quarters",
+                "The {count} prisons with the most missing or late quarters",
+                shown,
+            ).format(count=shown)
             figure = completeness_charts.completeness_grid(worst, title)
             st.caption(
-                f"{title}, of {n_prisons:,}; every prison is in the table below "
-                "(narrow the prisons in the sidebar to see them in the grid)."
+                _(
+                    "{title}, of {count}; every prison is in the table below (narrow the "
+                    "prisons in the sidebar to see them in the grid)."
+                ).format(title=title, count=number(n_prisons))
             )
             st.plotly_chart(figure, width="stretch")
             exports.chart_downloads(figure, "completeness-attention", context)
         else:
-            st.success(f"All {n_prisons:,} prisons submitted every quarter on time.")
-    with st.expander("The same as a table"):
+            st.success(
+                _("All {count} prisons submitted every quarter on time.").format(
+                    count=number(n_prisons)
+                )
+            )
+    with st.expander(_("The same as a table")):
         table = grid.select(
             "prison_code",
             "name",
@@ -89,8 +137,8 @@ def render() -> None:
             hide_index=True,
             width="stretch",
             column_config={
-                "share": st.column_config.NumberColumn("share (%)", format="%.0f%%"),
-                "state": st.column_config.TextColumn("review state"),
+                "share": st.column_config.NumberColumn(_("share (%)"), format="%.0f%%"),
+                "state": st.column_config.TextColumn(_("review state")),
             },
         )
         exports.table_downloads(table, "completeness", context)
@@ -99,21 +147,28 @@ def render() -> None:
 
 def _element_detail(grid) -> None:  # type: ignore[no-untyped-def]
     """Which expected elements one prison-quarter's file lacks (partial or missing ones)."""
-    st.subheader("Which elements are missing")
+    st.subheader(_("Which elements are missing"))
     lacking = grids.rows_with_status(grid, (PARTIAL, MISSING))
     if lacking.height == 0:
-        st.caption("No prison-quarter shown is partial or missing.")
+        st.caption(_("No prison-quarter shown is partial or missing."))
         return
     options = [f"{c} {p}" for c, p in lacking.select("prison_code", "period").iter_rows()]
-    chosen = filters.choice("Prison and quarter", options, "detail", options[0], sidebar=False)
+    chosen = filters.choice(_("Prison and quarter"), options, "detail", options[0], sidebar=False)
     code, period = chosen.split(" ", 1)
     missing = data.missing_elements(code, period)
     if not missing:
-        st.caption(f"{chosen}: every expected element is reported.")
+        st.caption(
+            _("{prison_quarter}: every expected element is reported.").format(prison_quarter=chosen)
+        )
         return
     st.markdown(
-        f"{chosen}: {len(missing)} expected element{'s' if len(missing) != 1 else ''} "
-        "not reported:\n" + "\n".join(f"- {title} (`{c}`)" for c, title in missing)
+        ngettext(
+            "{prison_quarter}: {count} expected element not reported:",
+            "{prison_quarter}: {count} expected elements not reported:",
+            len(missing),
+        ).format(prison_quarter=chosen, count=number(len(missing)))
+        + "\n"
+        + "\n".join(f"- {title} (`{c}`)" for c, title in missing)
     )
 
 

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import auth, data, exports
 from dashboard.tables import blank_text, column_config
 from i18n import _
+from i18n.formats import number
 from store.history import SHOWN_COLUMNS, STATUSES, visible_history
 
 
@@ -27,10 +28,10 @@ def render() -> None:
 
 def _submissions(history: pl.DataFrame) -> None:
     col1, col2, col3, col4 = st.columns(4)
-    prisons = col1.multiselect("Prison", sorted(history["prison_code"].drop_nulls().unique()))
-    periods = col2.multiselect("Period", sorted(history["period"].drop_nulls().unique()))
-    statuses = col3.multiselect("Status", list(STATUSES))
-    senders = col4.multiselect("Sent by", sorted(history["submitted_by"].unique()))
+    prisons = col1.multiselect(_("Prison"), sorted(history["prison_code"].drop_nulls().unique()))
+    periods = col2.multiselect(_("Period"), sorted(history["period"].drop_nulls().unique()))
+    statuses = col3.multiselect(_("Status"), list(STATUSES))
+    senders = col4.multiselect(_("Sent by"), sorted(history["submitted_by"].unique()))
     shown = history
     for column, chosen in (
         ("prison_code", prisons),
@@ -42,8 +43,11 @@ def _submissions(history: pl.DataFrame) -> None:
             shown = shown.filter(pl.col(column).is_in(chosen))
     counts = shown["status"].value_counts().sort("status")
     st.caption(
-        " · ".join(f"{r['status']}: {r['count']:,}" for r in counts.iter_rows(named=True))
-        or "No submissions yet."
+        " · ".join(
+            _("{status}: {count}").format(status=r["status"], count=number(r["count"]))
+            for r in counts.iter_rows(named=True)
+        )
+        or _("No submissions yet.")
     )
     table = (
         shown.select(*SHOWN_COLUMNS, "reason", "errors", "warnings", "sha256")
@@ -57,7 +61,7 @@ def _submissions(history: pl.DataFrame) -> None:
         column_config=column_config(table, None),
     )
     st.download_button(
-        "Download (CSV)",
+        _("Download (CSV)"),
         lambda: exports.csv_bytes(table),  # made when pressed, not on every run
         file_name="submission-history.csv",
         mime="text/csv",

@@ -9,7 +9,7 @@ from dashboard import auth, data, exports, filters, markup, tables
 from dashboard.breakdown_charts import mix_chart, types_chart
 from dashboard.columns import FIGURE_COLUMNS
 from dashboard.profile_charts import cascade_chart, spine_chart
-from data_contracts.contract import load_contract
+from data_contracts.contract import load_contract, translated
 from i18n import _
 from indicators.availability import footnotes
 from indicators.country_views import of_country
@@ -42,15 +42,15 @@ def render() -> None:
     codes = prisons["prison_code"].to_list()
     if not codes or table.height == 0:
         st.title(_("Prison profile"))
-        st.info("No data yet.")
+        st.info(_("No data yet."))
         return
     default = sorted(account.prisons)[0] if account.prisons else codes[0]
     names = dict(zip(prisons["prison_code"], prisons["name"], strict=True))
     code = filters.choice(
-        "Prison", codes, "prison", default, format_func=lambda c: f"{c} – {names.get(c, '')}"
+        _("Prison"), codes, "prison", default, format_func=lambda c: f"{c} – {names.get(c, '')}"
     )
     periods = sorted(table["period"].unique().to_list())
-    period = filters.quarter("Quarter", periods, periods[-1])
+    period = filters.quarter(_("Quarter"), periods, periods[-1])
     name = names.get(code, code)
     # the prison against its own country (its national value, the spread of its prisons)
     country = dict(zip(prisons["prison_code"], prisons["country"], strict=True))[code]
@@ -59,20 +59,29 @@ def render() -> None:
     rows = profile_rows(table, prisons, code, period, registry)
     against = benchmark_words(benchmark)
     st.caption(
-        f"Each indicator's value for this prison (dot) against the {against} (centre line), "
-        "with the spread of all prisons shown (grey: lowest to highest, darker: middle half); "
-        "colour says whether the prison is significantly better, worse or similar (95% "
-        "interval). An indicator without a value says why."
+        _(
+            "Each indicator's value for this prison (dot) against the {benchmark} (centre "
+            "line), with the spread of all prisons shown (grey: lowest to highest, darker: "
+            "middle half); colour says whether the prison is significantly better, worse or "
+            "similar (95% interval). An indicator without a value says why."
+        ).format(benchmark=against)
     )
     notes = footnotes(rows["state"].to_list())
     context = exports.ExportContext(
-        title=f"{name} ({code}): indicators against the {against}",
+        title=_("{prison} ({code}): indicators against the {benchmark}").format(
+            prison=name, code=code, benchmark=against
+        ),
         period=period,
         filters=filters.describe(),
         benchmark=against,
         notes=tuple(notes),
     )
-    fig = spine_chart(rows, f"{code}: indicators against the {against}, {period}")
+    fig = spine_chart(
+        rows,
+        _("{code}: indicators against the {benchmark}, {period}").format(
+            code=code, benchmark=against, period=period
+        ),
+    )
     st.plotly_chart(fig, width="stretch")
     exports.chart_downloads(fig, f"profile-{code}-{period}", context)
     tables.notes(notes)
@@ -87,30 +96,37 @@ def render() -> None:
 
 
 def _cascade(chosen, rows, prisons, code, name, period, registry, contract) -> None:  # type: ignore[no-untyped-def]
-    st.subheader(chosen.title, anchor=False)
+    st.subheader(_(chosen.title), anchor=False)
     steps = cascade_steps(rows, chosen)
     modules = cascade_modules(chosen, registry, contract)
     if outside_its_modules(prisons, code, modules, steps["persons"], contract):
         _not_its_module(name, modules, contract)
         return
     context = exports.ExportContext(
-        title=f"{name} ({code}): {chosen.title} (persons)",
+        title=_("{prison} ({code}): {cascade} (persons)").format(
+            prison=name, code=code, cascade=_(chosen.title)
+        ),
         period=period,
         filters=filters.describe(),
-        notes=(chosen.note, *footnotes(steps["state"].to_list())),
+        notes=(_(chosen.note), *footnotes(steps["state"].to_list())),
     )
-    fig = cascade_chart(steps, f"{code}: {chosen.title}, {period}")
+    fig = cascade_chart(steps, f"{code}: {_(chosen.title)}, {period}")
     st.plotly_chart(fig, width="stretch", key=f"cascade-{chosen.id}")
     exports.chart_downloads(fig, f"{chosen.id}-cascade-{code}-{period}", context)
     tables.notes(list(context.notes))
 
 
 def _not_its_module(name: str, modules, contract) -> None:  # type: ignore[no-untyped-def]
-    what = {m.id: m.what for m in contract.modules}
-    named = " or ".join(f"'{m}' ({what[m]})" for m in sorted(modules))
+    what = {m.id: translated(m, "what") for m in contract.modules}
+    names = [f"'{m}' ({what[m]})" for m in sorted(modules)]
+    named = names[0] if names else ""
+    for other in names[1:]:
+        named = _("{first} or {second}").format(first=named, second=other)
     st.caption(
-        f"{markup.text(name)} does not report the {named} module (prison register), so there "
-        "is nothing to show here."
+        _(
+            "{prison} does not report the {modules} module (prison register), so there is "
+            "nothing to show here."
+        ).format(prison=markup.text(name), modules=named)
     )
 
 
@@ -122,7 +138,13 @@ def _breakdown(view, table, prisons, code, name, period, registry, contract) -> 
     if outside_its_modules(prisons, code, [view.module], series["value"], contract):
         _not_its_module(name, [view.module], contract)
         return
-    span = period if not over_time else f"{series['period'].min()} to {series['period'].max()}"
+    span = (
+        period
+        if not over_time
+        else _("{first} to {last}").format(
+            first=series["period"].min(), last=series["period"].max()
+        )
+    )
     context = exports.ExportContext(
         title=f"{name} ({code}): {view.title}",
         period=span,
@@ -132,7 +154,7 @@ def _breakdown(view, table, prisons, code, name, period, registry, contract) -> 
     )
     chart = mix_chart if over_time else types_chart
     st.caption(view.caption)
-    fig = chart(series, f"{code}: {view.title}, {span}", SHARE_AXIS)
+    fig = chart(series, f"{code}: {view.title}, {span}", _(SHARE_AXIS))
     st.plotly_chart(fig, width="stretch", key=f"breakdown-{view.id}")
     exports.chart_downloads(fig, f"{view.id}-{code}-{period}", context)
     tables.notes(list(context.notes))

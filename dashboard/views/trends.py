@@ -10,10 +10,10 @@ from dashboard.columns import FIGURE_COLUMNS
 from dashboard.time_charts import trend_chart
 from data_contracts.contract import translated
 from data_contracts.periods import period_index, period_label
-from i18n import _
+from i18n import N_, _
 from indicators.availability import footnotes, prison_grid
-from indicators.country_views import INTERNATIONAL_WORDS, countries_in, country_grid, of_country
-from indicators.pooling import POOLED_NOTE
+from indicators.country_views import countries_in, country_grid, international_words, of_country
+from indicators.pooling import pooled_note
 from indicators.readings import benchmark_lines, benchmark_words, group_noun, is_group_benchmark
 
 MAX_PRISONS = 7
@@ -21,7 +21,7 @@ MAX_PRISONS = 7
 SHOWN_COLUMNS = ("prison_code", "period", *FIGURE_COLUMNS)
 
 
-PRISONS, COUNTRIES = "Prisons", "Countries"
+PRISONS, COUNTRIES = N_("Prisons"), N_("Countries")
 
 
 def render() -> None:
@@ -34,7 +34,10 @@ def render() -> None:
         *([PRISONS] if account.sees_prison_rows else []),
         *([COUNTRIES] if len(countries) > 1 or not account.sees_prison_rows else []),
     ]
-    view = st.segmented_control("Show", views, default=views[0], key="trend_view") or views[0]
+    view = (
+        st.segmented_control(_("Show"), views, default=views[0], key="trend_view", format_func=_)
+        or views[0]
+    )
     if view == COUNTRIES:
         _countries(account, ind, table, countries)
         return
@@ -43,10 +46,12 @@ def render() -> None:
     pooled = False
     if ind.is_rate:
         pooled = st.sidebar.toggle(
-            "Pool over rolling four quarters",
+            _("Pool over rolling four quarters"),
             key="pool",
-            help="Rare events (deaths, overdoses) vary a lot from quarter to quarter: each point "
-            "then sums the quarter and the three before it.",
+            help=_(
+                "Rare events (deaths, overdoses) vary a lot from quarter to quarter: each point "
+                "then sums the quarter and the three before it."
+            ),
         )
     if pooled:
         table = data.pooled(account, benchmark).filter(pl.col("indicator") == ind.id)
@@ -56,7 +61,7 @@ def render() -> None:
     codes = sorted(table.filter(pl.col("level") == "prison")["prison_code"].unique().to_list())
     default = sorted(account.prisons) if account.prisons else codes[:3]
     chosen = filters.choices(
-        f"Prisons (up to {MAX_PRISONS})",
+        _("Prisons (up to {count})").format(count=MAX_PRISONS),
         codes,
         "prison",
         max_selections=MAX_PRISONS,
@@ -66,15 +71,27 @@ def render() -> None:
     against = benchmark_words(benchmark)
     grouped = is_group_benchmark(benchmark)
     st.caption(
-        f"{ind.definition} Bands are 95% confidence intervals; dashed lines are the benchmark "
-        f"({f'the {group_noun(benchmark)} of each prison shown' if grouped else against}). "
-        "A line stops at a quarter "
-        "without a value; the row under the chart says why it is absent. Trend markers test "
-        f"the last five quarters up to {period_label(last)} (chi-square test for linear trend "
-        "for percentages, weighted regression for rates; 99.8% level)."
+        translated(ind, "definition")
+        + " "
+        + (
+            _(
+                "Bands are 95% confidence intervals; dashed lines are the benchmark (the {group} "
+                "of each prison shown)."
+            ).format(group=group_noun(benchmark))
+            if grouped
+            else _(
+                "Bands are 95% confidence intervals; dashed lines are the benchmark ({benchmark})."
+            ).format(benchmark=against)
+        )
+        + " "
+        + _(
+            "A line stops at a quarter without a value; the row under the chart says why it is "
+            "absent. Trend markers test the last five quarters up to {period} (chi-square test "
+            "for linear trend for percentages, weighted regression for rates; 99.8% level)."
+        ).format(period=period_label(last))
     )
     if not chosen:
-        st.info("Choose one or more prisons in the sidebar.")
+        st.info(_("Choose one or more prisons in the sidebar."))
         return
     register = of_country(data.prisons(), country)
     grid = prison_grid(table, register, quarters, prisons=chosen, indicators=[ind.id])
@@ -87,17 +104,17 @@ def render() -> None:
         ).iter_rows(named=True)
     }
     notes = footnotes(grid["state"].to_list())
-    span = f"{quarters[0]} to {quarters[-1]}"
+    span = _("{first} to {last}").format(first=quarters[0], last=quarters[-1])
     if pooled:
-        span = f"{span}, pooled over rolling four quarters"
-        notes = [*notes, POOLED_NOTE]
+        span = _("{span}, pooled over rolling four quarters").format(span=span)
+        notes = [*notes, pooled_note()]
     context = filters.indicator_context(ind, span, against, notes)
     fig = trend_chart(
         grid,
         lines,
         ind,
         marker,
-        title=f"{ind.title} ({ind.unit}), {span}",
+        title=f"{translated(ind, 'title')} ({ind.unit}), {span}",
         highlight=account.prisons,
     )
     st.plotly_chart(fig, width="stretch")
@@ -105,7 +122,7 @@ def render() -> None:
     tables.notes(notes)
     shown = grid.select(SHOWN_COLUMNS).with_columns(
         pl.col("prison_code")
-        .replace_strict(marker, default="cannot be calculated", return_dtype=pl.String)
+        .replace_strict(marker, default=_("cannot be calculated"), return_dtype=pl.String)
         .alias("recent_trend")
     )
     tables.show(shown, f"trend-{ind.id}", context)
@@ -122,23 +139,33 @@ def _countries(account, ind, table, countries) -> None:  # type: ignore[no-untyp
     grid = country_grid(table, pooled, ind.id, quarters, countries)
     lines = pooled.filter((pl.col("indicator") == ind.id) & pl.col("period").is_in(quarters))
     lines = lines.filter(~pl.col("suppressed")).select(
-        "period", pl.lit(INTERNATIONAL_WORDS).alias("label"), "value"
+        "period", pl.lit(international_words()).alias("label"), "value"
     )
     st.caption(
-        f"{ind.definition} Each country's national value with its 95% confidence band; the "
-        f"dashed line is the {INTERNATIONAL_WORDS} (their pooled figure). A line stops at a "
-        "quarter without a value; the row under the chart says why it is absent."
+        translated(ind, "definition")
+        + " "
+        + _(
+            "Each country's national value with its 95% confidence band; the dashed line is the "
+            "{benchmark} (their pooled figure). A line stops at a quarter without a value; the "
+            "row under the chart says why it is absent."
+        ).format(benchmark=international_words())
     )
     notes = footnotes(grid["state"].to_list())
-    span = f"{quarters[0]} to {quarters[-1]}"
+    span = _("{first} to {last}").format(first=quarters[0], last=quarters[-1])
     context = filters.indicator_context(
-        ind, span, INTERNATIONAL_WORDS, notes, title=f"{ind.title}: countries"
+        ind,
+        span,
+        international_words(),
+        notes,
+        title=_("{indicator}: countries").format(indicator=translated(ind, "title")),
     )
     markers = data.trends(account, period_label(last)).filter(
         (pl.col("level") == "national") & (pl.col("indicator") == ind.id)
     )
     marker = {r["country"]: r["trend"] for r in markers.iter_rows(named=True)}
-    fig = trend_chart(grid, lines, ind, marker, title=f"{ind.title} ({ind.unit}), {span}")
+    fig = trend_chart(
+        grid, lines, ind, marker, title=f"{translated(ind, 'title')} ({ind.unit}), {span}"
+    )
     st.plotly_chart(fig, width="stretch")
     exports.chart_downloads(fig, f"trend-countries-{ind.id}", context)
     tables.notes(notes)

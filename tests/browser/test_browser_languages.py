@@ -16,9 +16,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from test_browser import PAGES, heading, log_in, wait_idle
 
+from data_contracts.contract import translated
 from data_contracts.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, TRANSLATED, speaking
 from i18n import _
 from i18n.catalogs import po_path, read
+from indicators.registry import load_registry
 from store.account_language import set_language
 from store.accounts import get_account
 from store.db import get_engine
@@ -41,7 +43,16 @@ def english_left(language: str) -> list[str]:
         english = re.sub(r"\{[^}]*\}|\*\*|`", "", message.id).strip()
         if english != message.string and len(english.split()) >= ENGLISH_WORDS:
             found.extend(s.strip() for s in re.split(r"[.:;()\n]", english) if s.strip())
+    found.extend(registry_english(language))
     return [text for text in found if len(text.split()) >= ENGLISH_WORDS]
+
+
+def registry_english(language: str) -> list[str]:
+    """The registry's indicator and domain titles in English, where the language has its own
+    (the pages show them with `translated`, never the English)."""
+    registry = load_registry()
+    entries = [*registry, *registry.domains]
+    return [e.title for e in entries if translated(e, "title", language) != e.title]
 
 
 def choose_language(page: Page, language: str) -> None:

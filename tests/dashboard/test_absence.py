@@ -28,7 +28,7 @@ def test_an_evaluator_reads_why_figures_are_absent(app, page) -> None:
     states = table_states(at)
     assert states, f"{page} shows no column saying whether each figure is shown"
     for state in states - {"shown"}:
-        assert STATES[state].footnote in captions(at), f"{page}: '{state}' has no footnote"
+        assert STATES[state].meaning() in captions(at), f"{page}: '{state}' has no footnote"
 
 
 def test_compare_tells_a_closed_prison_from_a_suppressed_one(app) -> None:
@@ -37,7 +37,7 @@ def test_compare_tells_a_closed_prison_from_a_suppressed_one(app) -> None:
     states = table_states(at)
     assert {SUPPRESSED, NOT_IN_SERVICE} <= states
     text = captions(at)
-    assert STATES[SUPPRESSED].footnote in text and STATES[NOT_IN_SERVICE].footnote in text
+    assert STATES[SUPPRESSED].meaning() in text and STATES[NOT_IN_SERVICE].meaning() in text
 
 
 def test_deaths_pooled_over_rolling_four_quarters_say_so(app) -> None:

@@ -87,7 +87,7 @@ def test_disabling_the_account_ends_the_session_on_the_next_run(db) -> None:
 
 def test_an_account_changed_just_before_a_store_is_stopped_there(db) -> None:
     """The Upload page's store call re-reads the account: nothing is stored after a change."""
-    from dashboard import data
+    from dashboard import data, upload_data
 
     account = auth.data.session_account("director", "")  # a stale stamp
     assert account is None
@@ -96,7 +96,7 @@ def test_an_account_changed_just_before_a_store_is_stopped_there(db) -> None:
     save_account(db, "director", "evaluator", actor="test")
     try:
         with pytest.raises(data.AccountChanged):
-            data.store_upload(b"x", "f.csv", fresh, replace=False)
+            upload_data.store_upload(b"x", "f.csv", fresh, replace=False)
     finally:
         save_account(db, "director", "director", prisons=["NM-WFP"], actor="test")
 

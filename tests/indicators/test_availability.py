@@ -72,12 +72,12 @@ def test_quarters_without_a_row_are_not_reported_or_not_in_service() -> None:
 
 
 def test_the_suppression_footnote_does_not_call_every_suppressed_figure_small() -> None:
-    text = STATES[SUPPRESSED].footnote
+    text = STATES[SUPPRESSED].meaning()
     assert f"1–{SUPPRESSION_THRESHOLD - 1}" in text
     assert "subtraction" in text  # secondary suppression is named for what it is
     assert footnotes([SHOWN, NOT_REPORTED, SUPPRESSED]) == [
-        STATES[SUPPRESSED].footnote,
-        STATES[NOT_REPORTED].footnote,
+        STATES[SUPPRESSED].meaning(),
+        STATES[NOT_REPORTED].meaning(),
     ]
 
 
