@@ -16,6 +16,7 @@ from data_contracts.contract import translated
 from i18n import N_, _
 from i18n.formats import plotly_separators
 from indicators.availability import NOT_COMPUTABLE, NOT_IN_SERVICE, NOT_REPORTED, SUPPRESSED
+from indicators.registry import unit_label
 
 BETTER, SIMILAR, WORSE = "#0072B2", "#8C8C8C", "#D55E00"
 HIGHER, LOWER = "#56B4E9", "#CC79A7"  # compared, but the indicator makes no judgement
@@ -83,7 +84,7 @@ def layout(fig: go.Figure, title: str, x: str, y: str, height: int = DEFAULT_HEI
 
 
 def axis_label(meta: Any) -> str:
-    return f"{translated(meta, 'title')} ({meta.unit})"
+    return f"{translated(meta, 'title')} ({unit_label(meta.unit)})"
 
 
 def judgement_word(kind: str) -> str:

@@ -35,6 +35,7 @@ from data_contracts.contract import translated
 from i18n import _, ngettext
 from i18n.formats import number
 from indicators.availability import SHOWN, STATES
+from indicators.registry import unit_label
 
 __all__ = ["compare_chart", "funnel_chart", "judgements_chart"]
 
@@ -357,7 +358,7 @@ def funnel_chart(
     fig.update_xaxes(title_text=denominator, row=lines)
     # One panel: the whole title; several rows of panels: the unit alone on each row (the
     # chart's title names the indicator), so no title runs into the next row.
-    fig.update_yaxes(title_text=axis_label(meta) if lines == 1 else meta.unit, col=1)
+    fig.update_yaxes(title_text=axis_label(meta) if lines == 1 else unit_label(meta.unit), col=1)
     return fig
 
 

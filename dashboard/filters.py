@@ -23,6 +23,7 @@ from dashboard import markup
 from data_contracts.contract import translated
 from data_contracts.periods import is_period, period_index, period_label
 from i18n import N_, _, formats
+from i18n.formats import capitalised
 from indicators.aggregates import PEER
 from indicators.readings import benchmark_words
 from indicators.suppression_peer import PEER_NOT_OFFERED, benchmarks_for
@@ -323,7 +324,7 @@ def benchmark(account) -> str:  # type: ignore[no-untyped-def]
         offered,
         "bench",
         "national",
-        format_func=lambda b: benchmark_words(b).capitalize(),
+        format_func=lambda b: capitalised(benchmark_words(b)),
         help=_(PEER_HELP) if peer else f"{_(BENCHMARK_HELP)} {PEER_NOT_OFFERED}",
         withheld=None if peer else {PEER: PEER_NOT_OFFERED},
     )

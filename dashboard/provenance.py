@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from i18n import N_, _
+from indicators.registry import unit_label
 from indicators.suppression import SUPPRESSION_THRESHOLD
 from store.account_model import Unsuppressed
 
@@ -57,7 +58,7 @@ class Provenance:
 
 
 def unit_words(unit: str | None) -> str | None:
-    return None if unit is None else _(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit
+    return None if unit is None else _(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit_label(unit)
 
 
 def period_words(period: str) -> str:

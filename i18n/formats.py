@@ -76,3 +76,9 @@ def moment(value: dt.datetime | None, language: str | None = None) -> str:
 
 def plotly_separators(language: str | None = None) -> str:
     return PLOTLY_SEPARATORS[language or current_language()]
+
+
+def capitalised(text: str) -> str:
+    """The first letter upper case, the rest as written (str.capitalize would lower the
+    rest: German nouns keep their capitals, "Nationaler Wert")."""
+    return text[:1].upper() + text[1:]

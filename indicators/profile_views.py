@@ -181,7 +181,7 @@ def breakdown_series(
     """
     shares = [i for i in registry if i.breakdown == breakdown]
     order = {i.id: n for n, i in enumerate(shares)}
-    titles = {i.id: i.title for i in shares}
+    titles = {i.id: translated(i, "title") for i in shares}
     return (
         table.filter(
             (pl.col("level") == "prison")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import polars as pl
 
+from data_contracts.contract import translated
 from i18n import N_, _
 from indicators import stats
 from indicators.aggregates import MIN_BENCHMARK_PRISONS, NATIONAL, group_key_of
 from indicators.availability import prison_grid
-from indicators.registry import Registry
+from indicators.registry import Registry, unit_label
 
 NOT_COMPARED = "not compared"
 # What each benchmark is called in captions, titles and export footers.
@@ -115,7 +116,7 @@ def profile_rows(
     """
     ids = list(registry.ids)
     rows = prison_grid(table, register, [period], prisons=[prison], indicators=ids)
-    labels = {i.id: f"{i.title} ({i.unit})" for i in registry}
+    labels = {i.id: f"{translated(i, 'title')} ({unit_label(i.unit)})" for i in registry}
     return (
         with_judgement(rows, registry)
         .join(spread(table, period), on="indicator", how="left", maintain_order="left")

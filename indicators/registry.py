@@ -22,6 +22,7 @@ from typing import Any
 
 from data_contracts.languages import Translations, split_translations
 from data_contracts.yaml_files import load_yaml
+from i18n import N_, _
 from indicators.stats import POLARITIES, Polarity, Statistic
 
 REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
@@ -29,8 +30,9 @@ REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
 PERSON_YEARS = "person_years"
 RELEASES = "releases"
 PERCENT = "%"
-PER_1000_PERSON_YEARS = "per 1,000 person-years"
-PER_1000_RELEASES = "per 1,000 releases"
+# (English, marked for the catalogs: `unit_label` says a unit in the current language.)
+PER_1000_PERSON_YEARS = N_("per 1,000 person-years")
+PER_1000_RELEASES = N_("per 1,000 releases")
 NO_JUDGEMENT: Polarity = "no_judgement"
 
 
@@ -56,6 +58,13 @@ UNITS: dict[str, Unit] = {
         Unit(PER_1000_RELEASES, "proportion", 1000, RELEASES, sdmx="PER_1000_REL"),
     )
 }
+
+
+def unit_label(unit: str) -> str:
+    """A unit as a reader reads it, in the current language ("%" is "%" in every one)."""
+    return _(unit)
+
+
 STATISTICS = tuple(dict.fromkeys(unit.statistic for unit in UNITS.values()))
 FIELDS = (
     "id",

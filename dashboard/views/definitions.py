@@ -10,7 +10,7 @@ from i18n import N_, _
 from indicators.aggregates import MIN_PEER_PRISONS
 from indicators.availability import STATES
 from indicators.changes import CHANGE_TESTS
-from indicators.registry import load_registry
+from indicators.registry import load_registry, unit_label
 from indicators.registry_docs import indicator_markdown, modules_markdown
 from indicators.suppression import SUPPRESSION_THRESHOLD
 
@@ -27,7 +27,9 @@ def render() -> None:
             st.subheader(translated(domain, "title"), anchor=False)
             st.caption(translated(domain, "description"))
             for ind in members:
-                with st.expander(f"**{translated(ind, 'title')}** · `{ind.id}` · {ind.unit}"):
+                with st.expander(
+                    f"**{translated(ind, 'title')}** · `{ind.id}` · {unit_label(ind.unit)}"
+                ):
                     st.markdown(indicator_markdown(ind))
     with tab_modules:
         st.markdown(modules_markdown(contract))

@@ -15,6 +15,7 @@ from indicators.availability import footnotes, prison_grid
 from indicators.country_views import countries_in, country_grid, international_words, of_country
 from indicators.pooling import pooled_note
 from indicators.readings import benchmark_lines, benchmark_words, group_noun, is_group_benchmark
+from indicators.registry import unit_label
 
 MAX_PRISONS = 7
 
@@ -114,7 +115,7 @@ def render() -> None:
         lines,
         ind,
         marker,
-        title=f"{translated(ind, 'title')} ({ind.unit}), {span}",
+        title=f"{translated(ind, 'title')} ({unit_label(ind.unit)}), {span}",
         highlight=account.prisons,
     )
     st.plotly_chart(fig, width="stretch")
@@ -164,7 +165,11 @@ def _countries(account, ind, table, countries) -> None:  # type: ignore[no-untyp
     )
     marker = {r["country"]: r["trend"] for r in markers.iter_rows(named=True)}
     fig = trend_chart(
-        grid, lines, ind, marker, title=f"{translated(ind, 'title')} ({ind.unit}), {span}"
+        grid,
+        lines,
+        ind,
+        marker,
+        title=f"{translated(ind, 'title')} ({unit_label(ind.unit)}), {span}",
     )
     st.plotly_chart(fig, width="stretch")
     exports.chart_downloads(fig, f"trend-countries-{ind.id}", context)

@@ -32,6 +32,8 @@ SLOW = 60_000
 # A text shorter than this many words may be a word both languages share ("Total",
 # "Region" in Dutch is "Regio" but "Type" is "Type"), so only longer ones count as English.
 ENGLISH_WORDS = 3
+# What the screen does not show of a text: placeholders, Markdown's bold and code marks.
+MARKUP = r"\{[^}]*\}|\*\*|`"
 
 
 def english_left(language: str) -> list[str]:
@@ -40,9 +42,12 @@ def english_left(language: str) -> list[str]:
     for message in read(po_path(language), language):
         if not message.id or isinstance(message.id, tuple):
             continue
-        english = re.sub(r"\{[^}]*\}|\*\*|`", "", message.id).strip()
+        english = re.sub(MARKUP, "", message.id).strip()
+        translation = re.sub(MARKUP, "", message.string)
         if english != message.string and len(english.split()) >= ENGLISH_WORDS:
-            found.extend(s.strip() for s in re.split(r"[.:;()\n]", english) if s.strip())
+            # a part the translation keeps as it is (a command, a code) is not English left
+            parts = (p.strip() for p in re.split(r"[.:;()\n]", english))
+            found.extend(p for p in parts if p and p not in translation)
     found.extend(registry_english(language))
     return [text for text in found if len(text.split()) >= ENGLISH_WORDS]
 

@@ -45,3 +45,11 @@ def test_every_language_has_plotly_separators() -> None:
         decimal, thousands = formats.plotly_separators(language)
         assert decimal == formats.number(0.5, 1, language)[1]
         assert thousands in formats.number(1000, 0, language)
+
+
+def test_capitalised_keeps_the_rest_as_written() -> None:
+    from i18n.formats import capitalised
+
+    assert capitalised("nationaler Wert") == "Nationaler Wert"
+    assert capitalised("prison's own region") == "Prison's own region"
+    assert capitalised("") == ""
