@@ -18,7 +18,7 @@ from indicators.country_views import countries_in, of_country
 from indicators.grids import judgement_table
 from indicators.overview import cards_by_domain, cards_table, national_cards
 from indicators.readings import profile_rows
-from indicators.registry import load_registry
+from indicators.registry import load_registry, unit_label
 
 # st.metric's colours: green for a rise where high is good, for a fall where low is good.
 ARROWS = {"high_is_good": "normal", "low_is_good": "inverse", "no_judgement": "off"}
@@ -108,7 +108,7 @@ def _card(card: dict, title: str, definition: str) -> None:  # type: ignore[type
     previous, verdict = card["change_on_previous_quarter"], card["previous_quarter_change"]
     year, year_verdict = card["change_on_year_before"], card["year_before_change"]
     st.metric(
-        _("{title} ({unit})").format(title=title, unit=unit),
+        _("{title} ({unit})").format(title=title, unit=unit_label(unit)),
         fmt(card["value"], unit) if state == SHOWN else STATES[state].said(),
         delta=None
         if previous is None
