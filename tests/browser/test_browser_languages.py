@@ -91,6 +91,8 @@ def test_every_page_reads_in_the_chosen_language(pm_page, pm_server, screenshots
                 "link", name=title, exact=True
             ).click()
             wait_idle(page)
+            # the page is drawn (its heading shown) before its words are read
+            expect(heading(page)).not_to_be_empty(timeout=SLOW)
             page.screenshot(path=screenshots / f"lang-{language}-{target.slug}.png", full_page=True)
             shown = page.locator('[data-testid="stMain"]').inner_text()
             shown += page.locator('[data-testid="stSidebar"]').inner_text()
