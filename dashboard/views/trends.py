@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, exports, filters, tables
+from dashboard.chart_style import axis_label
 from dashboard.columns import FIGURE_COLUMNS
 from dashboard.time_charts import trend_chart
 from data_contracts.contract import translated
@@ -15,7 +16,6 @@ from indicators.availability import footnotes, prison_grid
 from indicators.country_views import countries_in, country_grid, international_words, of_country
 from indicators.pooling import pooled_note
 from indicators.readings import benchmark_lines, benchmark_words, group_noun, is_group_benchmark
-from indicators.registry import unit_label
 
 MAX_PRISONS = 7
 
@@ -115,7 +115,7 @@ def render() -> None:
         lines,
         ind,
         marker,
-        title=f"{translated(ind, 'title')} ({unit_label(ind.unit)}), {span}",
+        title=f"{axis_label(ind)}, {span}",
         highlight=account.prisons,
     )
     st.plotly_chart(fig, width="stretch")
@@ -169,7 +169,7 @@ def _countries(account, ind, table, countries) -> None:  # type: ignore[no-untyp
         lines,
         ind,
         marker,
-        title=f"{translated(ind, 'title')} ({unit_label(ind.unit)}), {span}",
+        title=f"{axis_label(ind)}, {span}",
     )
     st.plotly_chart(fig, width="stretch")
     exports.chart_downloads(fig, f"trend-countries-{ind.id}", context)
