@@ -26,6 +26,8 @@ from typing import Literal
 
 import polars as pl
 
+from indicators.gamma import lower_quantile, upper_quantile
+
 Statistic = Literal["proportion", "rate"]
 Side = Literal["lower", "upper"]
 Overdispersion = Literal["none", "multiplicative", "additive"]
@@ -113,13 +115,11 @@ def wilson_upper(x: pl.Expr, n: pl.Expr, confidence: float = CONFIDENCE_95) -> p
 @cache
 def _exact_poisson_limits(confidence: float) -> tuple[list[float], list[float]]:
     """Exact limits for counts 0..9: L = chi2(a/2; 2x) / 2, U = chi2(1 - a/2; 2x + 2) / 2."""
-    from scipy.special import gammainccinv, gammaincinv  # lazy: only rates need it
-
     tail = (1 - confidence) / 2
     counts = range(EXACT_POISSON_BELOW)
     # chi2(p; 2k) / 2 is the p-quantile of Gamma(k); no events means a lower limit of 0.
-    lower = [0.0 if k == 0 else float(gammaincinv(k, tail)) for k in counts]
-    upper = [float(gammainccinv(k + 1, tail)) for k in counts]
+    lower = [0.0 if k == 0 else lower_quantile(k, tail) for k in counts]
+    upper = [upper_quantile(k + 1, tail) for k in counts]
     return lower, upper
 
 
