@@ -179,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     _reader_option(p)
     p.set_defaults(run=_command("cli.funnel:funnel_command"))
 
+    _reports(sub)
+
     p = sub.add_parser("serve", help="start the dashboard")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="localhost", help="address to listen on")
@@ -230,6 +232,24 @@ def _vintage_options(p: argparse.ArgumentParser) -> None:
         metavar="TIMESTAMP",
         help="read the data as they were then (ISO 8601; UTC unless a zone is given)",
     )
+
+
+def _reports(sub) -> None:  # type: ignore[no-untyped-def]
+    """`report prison` and `report bulletin` (reports.md §2)."""
+    report = sub.add_parser("report", help="a prison profile or a bulletin, as PDF or HTML")
+    rsub = report.add_subparsers(dest="report", required=True, metavar="KIND")
+    p = rsub.add_parser("prison", help="one prison's profile for one quarter")
+    p.add_argument("--prison", required=True, metavar="CODE")
+    p.add_argument("--period", required=True, metavar="P", help="the quarter, YYYY-Qn")
+    p.add_argument("--benchmark", choices=BENCHMARKS, default="national")
+    p.add_argument("--format", choices=("pdf", "html"), default=None, help="default: from --output")
+    p.add_argument(
+        "--output", type=Path, required=True, metavar="FILE", help="FILE.pdf or FILE.html"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
+    p.add_argument("--user", required=True, metavar="NAME", help="made as this account sees it")
+    _vintage_options(p)
+    p.set_defaults(run=_command("cli.report:prison"))
 
 
 def _governance(sub) -> None:  # type: ignore[no-untyped-def]

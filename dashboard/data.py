@@ -29,7 +29,7 @@ from i18n import _
 from store import accounts, sessions
 from store.db import database_url, get_engine, require_schema
 from store.history import latest_accepted_at, submission_history
-from store.prisons import list_prisons
+from store.prisons import list_prisons, register_frame
 from store.submissions import data_version
 
 # Shared, never copied: see the module's docstring. Keyed like st.cache_data.
@@ -150,29 +150,7 @@ def _still_current(account: accounts.Account) -> accounts.Account:
 
 @FRAMES(show_spinner=False, max_entries=4)
 def _prisons(key: tuple[str, int, int]) -> pl.DataFrame:
-    rows = [
-        {
-            "prison_code": p.code,
-            "name": p.name,
-            "region": p.region,
-            "prison_type": p.prison_type,
-            "opened": p.opened,
-            "closed": p.closed,
-            "modules": list(p.modules),
-            "peer_group": p.peer_group,
-            "country": p.country,
-        }
-        for p in list_prisons(engine())
-    ]
-    text = ("prison_code", "name", "region", "prison_type", "opened", "closed", "country")
-    return pl.DataFrame(
-        rows,
-        schema={
-            **{c: pl.String for c in text},
-            "modules": pl.List(pl.String),
-            "peer_group": pl.String,
-        },
-    )
+    return register_frame(list_prisons(engine()))
 
 
 def prisons() -> pl.DataFrame:

@@ -31,6 +31,13 @@ SPREAD_BANDS = (
     ("q3", "maximum", "#D9D9D9", N_("75th percentile to highest")),
 )
 NO_BENCHMARK = N_("no benchmark")
+# What the spine shows, under it on the Prison profile and in the profile report.
+SPINE_CAPTION = N_(
+    "Each indicator's value for this prison (dot) against the {benchmark} (centre "
+    "line), with the spread of all prisons shown (grey: lowest to highest, darker: "
+    "middle half); colour says whether the prison is significantly better, worse or "
+    "similar (95% interval). An indicator without a value says why."
+)
 CASCADE_COLOURS = (BETTER, HIGHER, LOWER, "#009E73", "#E69F00", "#56B4E9")
 
 

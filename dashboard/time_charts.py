@@ -47,7 +47,18 @@ def runs(states: Sequence[str]) -> list[tuple[int, int]]:
     return found
 
 
-def _series(fig: go.Figure, part: pl.DataFrame, code: str, colour: str, name: str, mine: bool):
+def _series(  # type: ignore[no-untyped-def]
+    fig: go.Figure,
+    part: pl.DataFrame,
+    code: str,
+    colour: str,
+    name: str,
+    mine: bool,
+    *,
+    row: int = 1,
+    col: int = 1,
+    legend: bool = True,
+):
     periods = part["period"].to_list()
     states = part["state"].to_list()
     values = [v if s == SHOWN else None for v, s in zip(part["value"], states, strict=True)]
@@ -73,8 +84,8 @@ def _series(fig: go.Figure, part: pl.DataFrame, code: str, colour: str, name: st
                     hoverinfo="skip",
                     showlegend=False,
                 ),
-                row=1,
-                col=1,
+                row=row,
+                col=col,
             )
             continue
         fig.add_trace(
@@ -88,8 +99,8 @@ def _series(fig: go.Figure, part: pl.DataFrame, code: str, colour: str, name: st
                 hoverinfo="skip",
                 showlegend=False,
             ),
-            row=1,
-            col=1,
+            row=row,
+            col=col,
         )
     fig.add_trace(
         go.Scatter(
@@ -98,6 +109,7 @@ def _series(fig: go.Figure, part: pl.DataFrame, code: str, colour: str, name: st
             mode="lines+markers",
             connectgaps=False,
             name=name,
+            showlegend=legend,
             line={"color": colour, "width": 3.5 if mine else 2},
             marker={"size": 9 if mine else 6},
             customdata=list(zip(lower, upper, strict=True)),
@@ -110,8 +122,8 @@ def _series(fig: go.Figure, part: pl.DataFrame, code: str, colour: str, name: st
             )
             + "<extra></extra>",
         ),
-        row=1,
-        col=1,
+        row=row,
+        col=col,
     )
 
 
@@ -193,3 +205,94 @@ def trend_chart(
     fig.update_xaxes(title_text=_("Quarter"), row=2 if strip else 1, col=1)
     fig.update_yaxes(title_text=axis_label(meta), row=1, col=1)
     return fig
+
+
+PANEL_COLUMNS = 2
+PANEL_HEIGHT = 230  # px per row of panels
+PANEL_GAP = 95  # px between rows of panels: the tick labels below, the title above
+PANEL_MARGINS = 150  # px of the figure's title and legend around the panels
+
+
+def trend_panels(
+    grid: pl.DataFrame,
+    benchmarks: pl.DataFrame,
+    titles: Mapping[str, str],
+    *,
+    title: str,
+    benchmark_name: str,
+) -> go.Figure:
+    """One prison's last quarters, one small panel per indicator (in the order of
+    ``titles``: indicator id -> "title (unit)"): its value and 95% band, broken at gaps, the
+    benchmark dashed, and each quarter without a value marked on the panel's floor with the
+    symbol of why.
+
+    ``grid``: prison_grid rows of one prison (indicator, period, value, lower_95, upper_95,
+    state). ``benchmarks``: indicator, period, value (the benchmark it is judged against).
+    """
+    ids = [i for i in titles if i in set(grid["indicator"].to_list())]
+    rows = max(1, -(-len(ids) // PANEL_COLUMNS))
+    fig = make_subplots(
+        rows=rows,
+        cols=PANEL_COLUMNS,
+        subplot_titles=[plotly_text(titles[i]) for i in ids],
+        vertical_spacing=PANEL_GAP / (PANEL_HEIGHT * rows) if rows > 1 else 0.0,
+        horizontal_spacing=0.1,
+    )
+    periods = sorted(grid["period"].unique().to_list())
+    seen_states: set[str] = set()
+    for n, indicator in enumerate(ids):
+        row, col = n // PANEL_COLUMNS + 1, n % PANEL_COLUMNS + 1
+        part = grid.filter(pl.col("indicator") == indicator).sort("period")
+        code = part["prison_code"][0]
+        _series(
+            fig,
+            part,
+            code,
+            SERIES_PALETTE[0],
+            plotly_text(code),
+            False,
+            row=row,
+            col=col,
+            legend=n == 0,
+        )
+        line = benchmarks.filter(pl.col("indicator") == indicator)
+        by_period = dict(zip(line["period"], line["value"], strict=True))
+        fig.add_trace(
+            go.Scatter(
+                x=periods,
+                y=[by_period.get(p) for p in periods],
+                mode="lines",
+                connectgaps=False,
+                name=plotly_text(benchmark_name),
+                showlegend=n == 0,
+                line={"color": NEUTRAL, "dash": BENCHMARK_DASHES[0], "width": 1.5},
+            ),
+            row=row,
+            col=col,
+        )
+        for state in STATE_SYMBOLS:
+            absent = part.filter(pl.col("state") == state)
+            if absent.height:
+                fig.add_trace(
+                    go.Scatter(
+                        x=absent["period"],
+                        y=[0] * absent.height,
+                        mode="markers",
+                        name=state_word(STATES[state].word),
+                        showlegend=state not in seen_states,
+                        marker=absent_marker(state, size=9),
+                    ),
+                    row=row,
+                    col=col,
+                )
+                seen_states.add(state)
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=periods,
+        tickangle=-45,
+        tickfont={"size": 11},
+    )
+    fig.update_yaxes(rangemode="tozero", tickfont={"size": 11})
+    fig.update_annotations(font={"size": 12})
+    return layout(fig, title, "", "", PANEL_HEIGHT * rows + PANEL_MARGINS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import polars as pl
 from sqlalchemy import Connection, Engine, select
 
 from data_contracts.periods import current_quarter, period_label
@@ -212,3 +213,41 @@ def prison_countries(store: Engine | Connection) -> dict[str, str]:
         return {code: country for code, country in store.execute(query).all()}
     with store.connect() as conn:
         return {code: country for code, country in conn.execute(query).all()}
+
+
+REGISTER_TEXT_COLUMNS = (
+    "prison_code",
+    "name",
+    "region",
+    "prison_type",
+    "opened",
+    "closed",
+    "country",
+)
+
+
+def register_frame(prisons: list[Prison]) -> pl.DataFrame:
+    """The register as the readings take it (indicators.availability.prison_grid and the
+    pages): one row per prison, its modules as a list."""
+    rows = [
+        {
+            "prison_code": p.code,
+            "name": p.name,
+            "region": p.region,
+            "prison_type": p.prison_type,
+            "opened": p.opened,
+            "closed": p.closed,
+            "modules": list(p.modules),
+            "peer_group": p.peer_group,
+            "country": p.country,
+        }
+        for p in prisons
+    ]
+    return pl.DataFrame(
+        rows,
+        schema={
+            **{c: pl.String for c in REGISTER_TEXT_COLUMNS},
+            "modules": pl.List(pl.String),
+            "peer_group": pl.String,
+        },
+    )

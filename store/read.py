@@ -167,3 +167,27 @@ def _read_batched(engine: Engine, sql: str, schema: dict) -> pl.DataFrame:
         finally:
             cursor.close()
     return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+
+def value_notes(
+    engine: Engine, prison: str, period: str, *, vintage: Vintage = LATEST
+) -> list[tuple[str, str]]:
+    """The notes a prison wrote with its values (submission-format.md §2, `note`) in the
+    current submission of one quarter (of that vintage): (data element, note), in the
+    file's row order; values without a note are left out."""
+    from sqlalchemy import select
+
+    from store.schema import submission_values
+
+    where = [submissions.c.prison_code == prison, submissions.c.period == period]
+    if (kept := vintage.submissions_condition()) is not None:
+        where.append(kept)
+    current = current_submissions(*where).subquery()
+    query = (
+        select(submission_values.c.data_element, submission_values.c.note)
+        .join(current, current.c.id == submission_values.c.submission_id)
+        .where(submission_values.c.note.is_not(None), submission_values.c.note != "")
+        .order_by(submission_values.c.row)
+    )
+    with engine.connect() as conn:
+        return [(element, note) for element, note in conn.execute(query).all()]

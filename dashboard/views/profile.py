@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import auth, data, exports, filters, markup, tables
 from dashboard.breakdown_charts import mix_chart, types_chart
 from dashboard.columns import FIGURE_COLUMNS
-from dashboard.profile_charts import cascade_chart, spine_chart
+from dashboard.profile_charts import SPINE_CAPTION, cascade_chart, spine_chart
 from data_contracts.contract import load_contract, translated
 from i18n import _
 from indicators.availability import footnotes
@@ -58,14 +58,7 @@ def render() -> None:
     st.title(f"{markup.text(name)} ({code}), {period}", anchor=False)
     rows = profile_rows(table, prisons, code, period, registry)
     against = benchmark_words(benchmark)
-    st.caption(
-        _(
-            "Each indicator's value for this prison (dot) against the {benchmark} (centre "
-            "line), with the spread of all prisons shown (grey: lowest to highest, darker: "
-            "middle half); colour says whether the prison is significantly better, worse or "
-            "similar (95% interval). An indicator without a value says why."
-        ).format(benchmark=against)
-    )
+    st.caption(_(SPINE_CAPTION).format(benchmark=against))
     notes = footnotes(rows["state"].to_list())
     context = exports.ExportContext(
         title=_("{prison} ({code}): indicators against the {benchmark}").format(

@@ -1,0 +1,102 @@
+"""`prison-monitor report prison|bulletin` (reports.md §2): a thin layer over reports.make."""
+
+from __future__ import annotations
+
+import argparse
+
+from cli.common import (
+    EXIT_OK,
+    CliError,
+    engine,
+    reader,
+    require_quarter,
+    rule_refusals,
+    shown,
+    tell,
+    vintage,
+)
+from i18n import _
+
+
+def _format_of(args: argparse.Namespace) -> str:
+    from reports.make import FORMATS, HTML, PDF
+
+    if args.format is not None:
+        return args.format
+    suffix = args.output.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    if suffix == "htm":
+        return HTML
+    return PDF
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    if args.output.is_dir():
+        raise CliError(
+            _("'{file}' is a folder; give a file name for --output.").format(
+                file=shown(args.output)
+            )
+        )
+    if not args.output.parent.exists():
+        raise CliError(
+            _("There is no folder '{folder}' for --output; create it or choose another.").format(
+                folder=shown(args.output.parent)
+            )
+        )
+
+
+def _progress(share: float, words: str) -> None:
+    tell(f"[{share:4.0%}] {words}")
+
+
+def prison(args: argparse.Namespace) -> int:
+    from data_contracts.languages import current_language
+    from reports import make
+    from reports.prison import NoSuchProfile
+    from store.prisons import prison_countries
+    from store.reading_scope import require_readable
+
+    require_quarter(args.period, "--period")
+    _check_output(args)
+    store = engine()
+    account = reader(store, args.user)
+    countries = prison_countries(store)
+    if args.prison not in countries:
+        raise CliError(
+            _("{code}: not in the prison register; see 'prisons list'.").format(
+                code=shown(args.prison)
+            )
+        )
+    with rule_refusals():
+        require_readable(account, [args.prison], countries)
+    chosen = make.default_vintage(store, account, vintage(store, args))
+    fmt = _format_of(args)
+    try:
+        with rule_refusals():
+            content = make.prison_profile(
+                store,
+                account,
+                args.prison,
+                args.period,
+                vintage=chosen,
+                benchmark=args.benchmark,
+                fmt=fmt,
+                language=current_language(),
+                progress=_progress if not args.quiet else make._quiet,
+            )
+    except NoSuchProfile as exc:
+        raise CliError(str(exc)) from None
+    args.output.write_bytes(content)
+    tell(
+        _(
+            "{file} written: the profile of {code}, {period}, as {user} sees it ({size} KiB)."
+        ).format(
+            file=shown(args.output),
+            code=args.prison,
+            period=args.period,
+            user=account.name,
+            size=f"{len(content) / 1024:,.0f}",
+        )
+    )
+    return EXIT_OK

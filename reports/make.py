@@ -1,0 +1,113 @@
+"""Making a report from start to finish, the same for the command line and the dashboard:
+read what the account sees, build the model, draw the charts, write PDF or HTML.
+
+`progress(share, words)` (share 0..1) is told at every step, so the dashboard can show a
+progress bar and the command line a line on standard error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from i18n import N_, _
+from reports.model import Report
+from store.account_model import Account
+from store.vintage import Vintage
+
+PDF, HTML = "pdf", "html"
+FORMATS = (PDF, HTML)
+Progress = Callable[[float, str], None]
+# Shares of the whole run at which each step starts (the charts take most of it).
+READ_AT, BUILD_AT, CHARTS_AT, WRITE_AT = 0.0, 0.3, 0.4, 0.9
+
+READING = N_("Reading the figures…")
+BUILDING = N_("Laying out the report…")
+DRAWING = N_("Drawing chart {done} of {total}…")
+WRITING = N_("Writing the file…")
+
+
+def _quiet(share: float, words: str) -> None:
+    """No progress shown."""
+
+
+def default_vintage(engine: Engine, account: Account, vintage: Vintage) -> Vintage:
+    """The vintage asked for; with none, the latest release for a reader who cites figures
+    (governance.md §3: evaluators), else the latest data."""
+    from store.releases import list_releases
+
+    if not vintage.latest or not account.reads_releases_by_default:
+        return vintage
+    releases = list_releases(engine)
+    return Vintage(release=releases[-1]) if releases else vintage
+
+
+def write(report: Report, fmt: str, made_at: datetime, progress: Progress = _quiet) -> bytes:
+    from reports.figures import chart_images
+
+    charts = report.charts()
+
+    def drawn(done: int, total: int) -> None:
+        share = CHARTS_AT + (WRITE_AT - CHARTS_AT) * done / total
+        progress(share, _(DRAWING).format(done=min(done + 1, total), total=total))
+
+    progress(CHARTS_AT, _(DRAWING).format(done=1, total=len(charts)))
+    images = chart_images(charts, drawn)
+    progress(WRITE_AT, _(WRITING))
+    if fmt == HTML:
+        from reports.html_writer import html_page
+
+        content = html_page(report, images)
+    else:
+        from reports.typst_writer import pdf_bytes
+
+        content = pdf_bytes(report, images, made_at)
+    progress(1.0, _(WRITING))
+    return content
+
+
+def prison_profile(
+    engine: Engine,
+    account: Account,
+    code: str,
+    period: str,
+    *,
+    vintage: Vintage,
+    benchmark: str = "national",
+    fmt: str = PDF,
+    language: str = "en",
+    progress: Progress = _quiet,
+) -> bytes:
+    """The prison profile of `code` in `period`, as `account` sees it."""
+    from data_contracts.periods import period_index
+    from reports import inputs
+    from reports.prison import RECENT_QUARTERS
+    from reports.prison import prison_profile as build
+    from store.completeness import DEFAULT_DEADLINE_DAYS, completeness
+    from store.read import value_notes
+
+    made_at = datetime.now(UTC)
+    progress(READ_AT, _(READING))
+    readings = inputs.read(engine, account, vintage, benchmark)
+    last = period_index(period)
+    grid = completeness(
+        engine,
+        first=last - RECENT_QUARTERS + 1,
+        last=last,
+        deadline_days=DEFAULT_DEADLINE_DAYS,
+    )
+    notes = value_notes(engine, code, period, vintage=vintage)
+    progress(BUILD_AT, _(BUILDING))
+    report = build(
+        readings,
+        code,
+        period,
+        completeness=grid,
+        notes=notes,
+        made_at=made_at,
+        made_by=account.name,
+        language=language,
+    )
+    return write(report, fmt, made_at, progress)
