@@ -23,7 +23,7 @@ footer { color: #555; font-size: 12px; border-top: 1px solid #ddd; margin-top: 2
 """
 
 
-def _block(block, images: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+def _block(block, images: dict) -> str:  # type: ignore[no-untyped-def]
     e = html.escape
     if isinstance(block, Paragraph):
         return f'<p class="small">{e(block.text)}</p>' if block.small else f"<p>{e(block.text)}</p>"
@@ -41,14 +41,14 @@ def _block(block, images: dict[str, str]) -> str:  # type: ignore[no-untyped-def
         return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     if isinstance(block, Chart):
         # kaleido's SVG: plotly escapes the texts it draws
-        svg = images[block.key]
+        svg = images[block.key]["svg"]
         return f"<figure>{svg}<figcaption>{e(block.caption)}</figcaption></figure>"
     assert isinstance(block, Terms)
     items = "".join(f"<dt>{e(t)}</dt><dd>{e(d)}</dd>" for t, d in block.items)
     return f"<dl>{items}</dl>"
 
 
-def html_page(report: Report, images: dict[str, str]) -> bytes:
+def html_page(report: Report, images: dict) -> bytes:
     e = html.escape
     parts = [
         "<!DOCTYPE html>",

@@ -25,7 +25,18 @@ class Readings:
     data_as_of: datetime | None  # the newest accepted file read (None: none yet)
 
 
-def read(engine: Engine, account: Account, vintage: Vintage, benchmark: str) -> Readings:
+def read(
+    engine: Engine,
+    account: Account,
+    vintage: Vintage,
+    benchmark: str,
+    *,
+    first: str | None = None,
+    last: str | None = None,
+) -> Readings:
+    """The readings of the quarters `first` to `last` (every quarter: None). Each quarter's
+    figures, benchmarks and suppression are those of the whole table: none looks across
+    quarters (tests/reports/test_inputs.py)."""
     from indicators.table import indicator_table
     from store.history import latest_accepted_at
     from store.prisons import list_prisons, prison_countries, register_frame
@@ -37,6 +48,8 @@ def read(engine: Engine, account: Account, vintage: Vintage, benchmark: str) -> 
         current_values(engine, vintage=vintage),
         register_over_time(engine, vintage.moment),
         level=None,
+        first=first,
+        last=last,
         benchmark=benchmark,  # type: ignore[arg-type]
         account=account,
     )

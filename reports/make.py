@@ -81,20 +81,23 @@ def prison_profile(
     progress: Progress = _quiet,
 ) -> bytes:
     """The prison profile of `code` in `period`, as `account` sees it."""
-    from data_contracts.periods import period_index
+    from dashboard.images import start_in_background
+    from data_contracts.periods import period_index, period_label
     from reports import inputs
     from reports.prison import RECENT_QUARTERS
     from reports.prison import prison_profile as build
     from store.completeness import DEFAULT_DEADLINE_DAYS, completeness
     from store.read import value_notes
 
+    start_in_background()  # the browser that draws the charts starts while the figures are read
     made_at = datetime.now(UTC)
     progress(READ_AT, _(READING))
-    readings = inputs.read(engine, account, vintage, benchmark)
     last = period_index(period)
+    first = period_label(last - RECENT_QUARTERS + 1)
+    readings = inputs.read(engine, account, vintage, benchmark, first=first, last=period)
     grid = completeness(
         engine,
-        first=last - RECENT_QUARTERS + 1,
+        first=period_index(first),
         last=last,
         deadline_days=DEFAULT_DEADLINE_DAYS,
     )

@@ -33,6 +33,7 @@ class Chart:
     figure: Any
     caption: str
     key: str  # unique in its report: where its image is kept while the report is written
+    width: int | None = None  # px it is drawn at (None: the exports' width)
 
 
 @dataclass(frozen=True)

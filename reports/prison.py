@@ -43,8 +43,10 @@ from store.completeness import STATUS_WORDS
 
 # The quarters of the trend panels and of the completeness table: the quarter and those before.
 RECENT_QUARTERS = 8
-# Trend panels in one chart: three rows of two, a chart that fits half a page.
-PANELS_PER_CHART = 6
+# Trend panels in one chart: five rows of two, a chart that fits a page.
+PANELS_PER_CHART = 10
+# px the spine is drawn at: its long labels and its legend leave the plot room.
+SPINE_WIDTH = 1500
 
 NOTES_WITHHELD = N_(
     "The notes the prison wrote with its values are not shown: they may describe figures "
@@ -128,8 +130,9 @@ def prison_profile(
 
 
 def _trends(table: pl.DataFrame, code: str, period: str) -> dict[str, str]:
-    markers = recent_trends(table.filter(pl.col("level") == "prison"), last=period)
-    mine = markers.filter(pl.col("prison_code") == code)
+    mine = recent_trends(
+        table.filter((pl.col("level") == "prison") & (pl.col("prison_code") == code)), last=period
+    )
     return dict(zip(mine["indicator"], mine["trend"], strict=True))
 
 
@@ -150,7 +153,7 @@ def _summary(rows, code, period, against, trends, registry) -> Section:  # type:
     return Section(
         _("Indicators against the {benchmark}").format(benchmark=against),
         (
-            Chart(fig, _(SPINE_CAPTION).format(benchmark=against), "spine"),
+            Chart(fig, _(SPINE_CAPTION).format(benchmark=against), "spine", width=SPINE_WIDTH),
             Table(
                 (
                     _("Indicator"),

@@ -50,7 +50,7 @@ def model_json(report: Report) -> str:
     )
 
 
-def pdf_bytes(report: Report, images: dict[str, str], made_at: datetime) -> bytes:
+def pdf_bytes(report: Report, images: dict, made_at: datetime) -> bytes:
     """The PDF of `report`, its charts' SVG in `images` (reports.figures), dated `made_at`."""
     import typst
 
