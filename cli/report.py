@@ -100,3 +100,73 @@ def prison(args: argparse.Namespace) -> int:
         )
     )
     return EXIT_OK
+
+
+def bulletin(args: argparse.Namespace) -> int:
+    from data_contracts.countries import country_name
+    from data_contracts.languages import current_language
+    from indicators.aggregates import NATIONAL, REGION
+    from reports import make
+    from reports.bulletin import Area, NoSuchBulletin
+    from store.prisons import list_prisons
+    from store.reading_scope import require_readable
+
+    require_quarter(args.period, "--period")
+    _check_output(args)
+    store = engine()
+    account = reader(store, args.user)
+    register = list_prisons(store)
+    countries = {p.code: p.country for p in register}
+    if args.region is not None:
+        inside = [p for p in register if p.region == args.region]
+        if not inside:
+            known = sorted({p.region for p in register if p.region})
+            raise CliError(
+                _(
+                    "There is no region '{region}' in the register; the regions are: {known}."
+                ).format(region=shown(args.region), known=", ".join(known))
+            )
+        area = Area(REGION, args.region, f"{args.region} ({inside[0].country})")
+    else:
+        inside = [p for p in register if p.country == args.country]
+        if not inside:
+            known = sorted({p.country for p in register if p.country})
+            raise CliError(
+                _(
+                    "There is no prison of country '{country}' in the register; the countries are: {known}."
+                ).format(country=shown(args.country), known=", ".join(known))
+            )
+        name = country_name(args.country)
+        words = args.country if name == args.country else f"{name} ({args.country})"
+        area = Area(NATIONAL, args.country, words)
+    with rule_refusals():
+        require_readable(account, [inside[0].code], countries)
+    chosen = make.default_vintage(store, account, vintage(store, args))
+    try:
+        with rule_refusals():
+            content = make.bulletin(
+                store,
+                account,
+                area,
+                args.period,
+                vintage=chosen,
+                benchmark=args.benchmark,
+                fmt=_format_of(args),
+                language=current_language(),
+                progress=_progress if not args.quiet else make._quiet,
+            )
+    except NoSuchBulletin as exc:
+        raise CliError(str(exc)) from None
+    args.output.write_bytes(content)
+    tell(
+        _(
+            "{file} written: the bulletin of {area}, {period}, as {user} sees it ({size} KiB)."
+        ).format(
+            file=shown(args.output),
+            area=area.words,
+            period=args.period,
+            user=account.name,
+            size=f"{len(content) / 1024:,.0f}",
+        )
+    )
+    return EXIT_OK

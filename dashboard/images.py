@@ -194,7 +194,7 @@ def _title_text(headline: str, detail: str, width: float) -> tuple[str, int]:
 
 
 def export_figure(
-    fig: go.Figure, title: tuple[str, str] | None, footer: Sequence[str]
+    fig: go.Figure, title: tuple[str, str] | None, footer: Sequence[str], width: int = WIDTH
 ) -> go.Figure:
     """A copy of `fig` laid out for a report: `title` (headline, detail) over the plot, the
     legend beside it, the footer lines under everything; `fig` itself is left as it is.
@@ -202,7 +202,7 @@ def export_figure(
     ``title`` None keeps the figure's own title text.
     """
     copy = go.Figure(fig)
-    inner = WIDTH - 2 * PAD
+    inner = width - 2 * PAD
     if title is None:
         own = copy.layout.title.text or ""
         title_text, title_lines = own, own.count("<br>") + 1 if own else 0
@@ -225,10 +225,10 @@ def export_figure(
     bottom = BELOW_PLOT + footer_height + PAD
     plot_height = max(_plot_height(fig), LEGEND_ROW * len(entries), MIN_PLOT_HEIGHT)
     height = math.ceil(top + plot_height + bottom)
-    plot_width = WIDTH - left - right
+    plot_width = width - left - right
 
     copy.update_layout(
-        width=WIDTH,
+        width=width,
         height=height,
         # Fixed margins: plotly would otherwise grow them while drawing and move the plot
         # under the footer placed here.
@@ -237,7 +237,7 @@ def export_figure(
             "text": title_text,
             "font": {"size": TITLE_SIZE},
             "xref": "container",
-            "x": PAD / WIDTH,
+            "x": PAD / width,
             "xanchor": "left",
             "yref": "container",
             "y": 1 - PAD / height,
@@ -248,7 +248,7 @@ def export_figure(
         legend={
             "orientation": "v",
             "xref": "container",
-            "x": 1 - PAD / WIDTH,
+            "x": 1 - PAD / width,
             "xanchor": "right",
             "yref": "paper",
             "y": 1,
@@ -281,12 +281,22 @@ def with_footer(fig: go.Figure, footer: list[str]) -> go.Figure:
 
 
 def figure_image(
-    fig: go.Figure, fmt: str, footer: Sequence[str], title: tuple[str, str] | None = None
+    fig: go.Figure,
+    fmt: str,
+    footer: Sequence[str],
+    title: tuple[str, str] | None = None,
+    width: int = WIDTH,
 ) -> bytes:
-    """PNG or SVG bytes of `fig` laid out for a report (see export_figure)."""
+    """PNG or SVG bytes of `fig` laid out for a report (see export_figure), `width` px wide."""
     _ensure_server()
-    final = export_figure(fig, title, footer)
+    final = export_figure(fig, title, footer, width)
     scale = PNG_SCALE if fmt == "png" else 1
     with warnings.catch_warnings():  # plotly notes that a running server ignores its options
         warnings.simplefilter("ignore", UserWarning)
-        return final.to_image(format=fmt, width=WIDTH, height=int(final.layout.height), scale=scale)
+        return final.to_image(format=fmt, width=width, height=int(final.layout.height), scale=scale)
+
+
+def start_in_background() -> None:
+    """Start the browser now, in a thread, for images wanted a moment later (a report
+    reads its figures meanwhile); figure_image waits for it."""
+    threading.Thread(target=_ensure_server, name="kaleido-start", daemon=True).start()

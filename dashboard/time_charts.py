@@ -213,6 +213,20 @@ PANEL_GAP = 95  # px between rows of panels: the tick labels below, the title ab
 PANEL_MARGINS = 150  # px of the figure's title and legend around the panels
 
 
+class _Traces:
+    """Traces gathered for one Figure.add_traces call, with their subplot's row and column."""
+
+    def __init__(self) -> None:
+        self.traces: list[go.Scatter] = []
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+
+    def add_trace(self, trace: go.Scatter, row: int, col: int) -> None:
+        self.traces.append(trace)
+        self.rows.append(row)
+        self.cols.append(col)
+
+
 def trend_panels(
     grid: pl.DataFrame,
     benchmarks: pl.DataFrame,
@@ -240,12 +254,13 @@ def trend_panels(
     )
     periods = sorted(grid["period"].unique().to_list())
     seen_states: set[str] = set()
+    traces = _Traces()  # added in one call at the end: one add_trace each is quadratic
     for n, indicator in enumerate(ids):
         row, col = n // PANEL_COLUMNS + 1, n % PANEL_COLUMNS + 1
         part = grid.filter(pl.col("indicator") == indicator).sort("period")
         code = part["prison_code"][0]
         _series(
-            fig,
+            traces,  # type: ignore[arg-type]
             part,
             code,
             SERIES_PALETTE[0],
@@ -257,7 +272,7 @@ def trend_panels(
         )
         line = benchmarks.filter(pl.col("indicator") == indicator)
         by_period = dict(zip(line["period"], line["value"], strict=True))
-        fig.add_trace(
+        traces.add_trace(
             go.Scatter(
                 x=periods,
                 y=[by_period.get(p) for p in periods],
@@ -273,7 +288,7 @@ def trend_panels(
         for state in STATE_SYMBOLS:
             absent = part.filter(pl.col("state") == state)
             if absent.height:
-                fig.add_trace(
+                traces.add_trace(
                     go.Scatter(
                         x=absent["period"],
                         y=[0] * absent.height,
@@ -286,6 +301,7 @@ def trend_panels(
                     col=col,
                 )
                 seen_states.add(state)
+    fig.add_traces(traces.traces, rows=traces.rows, cols=traces.cols)
     fig.update_xaxes(
         type="category",
         categoryorder="array",

@@ -61,6 +61,11 @@ def in_unit(value: float | None, unit: str, decimals: int, language: str | None 
     return number(value, decimals, language)
 
 
+def signed(value: float, decimals: int = 1, language: str | None = None) -> str:
+    """A change with its sign, the language's way ("+1.5", "-0.3")."""
+    return ("+" if value >= 0 else "") + number(value, decimals, language)
+
+
 def date(value: dt.date | None, language: str | None = None) -> str:
     """A date as people write it ("31 March 2026", "31 mars 2026")."""
     return "" if value is None else format_date(value, "long", locale=_language(language))

@@ -183,3 +183,25 @@ def prisons_in(
     if types:
         prisons = prisons.filter(pl.col("prison_type").is_in(types))
     return prisons
+
+
+def compare_rows(
+    table: pl.DataFrame,
+    prisons: pl.DataFrame,
+    period: str,
+    indicator: str,
+    benchmark: str,
+    registry: Registry,
+) -> pl.DataFrame:
+    """Every prison of ``prisons`` (the register's rows) in ``period`` for one indicator, as
+    the compare chart draws them: each with its state, judgement, name, type and the name
+    of the benchmark it is judged against (Compare, and the bulletins)."""
+    grid = prison_grid(
+        table, prisons, [period], prisons=prisons["prison_code"].to_list(), indicators=[indicator]
+    )
+    return own_benchmark(
+        with_judgement(grid, registry).join(
+            prisons.select("prison_code", "name", "prison_type"), on="prison_code", how="left"
+        ),
+        benchmark,
+    )

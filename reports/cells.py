@@ -9,7 +9,7 @@ from typing import Any
 from dashboard.chart_style import judgement_word
 from dashboard.columns import decimals
 from i18n import N_, _
-from i18n.formats import in_unit, number
+from i18n.formats import in_unit, number, signed
 from indicators.availability import SHOWN, STATES
 
 INTERVAL = N_("{lower}–{upper}")
@@ -42,3 +42,22 @@ def figure_cells(row: dict[str, Any], unit: str) -> tuple[str, str, str, str]:
         benchmark,
         judgement_word(judgement) if judgement else NO_FIGURE,
     )
+
+
+CHANGE_WORDS = {
+    "increase": N_("increase"),
+    "decrease": N_("decrease"),
+    "no significant change": N_("no significant change"),
+}
+CHANGE = N_("{change} ({verdict})")
+
+
+def change_cell(change: float | None, verdict: str | None, unit: str) -> str:
+    """A change on an earlier quarter, in the unit's precision, with whether it is
+    significant (indicators.changes)."""
+    if change is None:
+        return NO_FIGURE
+    shown = signed(change, decimals("change", unit) or 0)
+    if verdict is None:
+        return shown
+    return _(CHANGE).format(change=shown, verdict=_(CHANGE_WORDS.get(verdict, verdict)))

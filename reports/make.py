@@ -114,3 +114,43 @@ def prison_profile(
         language=language,
     )
     return write(report, fmt, made_at, progress)
+
+
+def bulletin(
+    engine: Engine,
+    account: Account,
+    area: object,
+    period: str,
+    *,
+    vintage: Vintage,
+    benchmark: str = "national",
+    fmt: str = PDF,
+    language: str = "en",
+    progress: Progress = _quiet,
+) -> bytes:
+    """The bulletin of `area` (reports.bulletin.Area) in `period`, as `account` sees it."""
+    from dashboard.images import start_in_background
+    from data_contracts.periods import period_index, period_label
+    from reports import inputs
+    from reports.bulletin import bulletin as build
+    from reports.prison import RECENT_QUARTERS
+    from store.completeness import DEFAULT_DEADLINE_DAYS, completeness
+
+    start_in_background()
+    made_at = datetime.now(UTC)
+    progress(READ_AT, _(READING))
+    last = period_index(period)
+    first = period_label(last - RECENT_QUARTERS + 1)
+    readings = inputs.read(engine, account, vintage, benchmark, first=first, last=period)
+    grid = completeness(engine, first=last, last=last, deadline_days=DEFAULT_DEADLINE_DAYS)
+    progress(BUILD_AT, _(BUILDING))
+    report = build(
+        readings,
+        area,  # type: ignore[arg-type]
+        period,
+        completeness=grid,
+        made_at=made_at,
+        made_by=account.name,
+        language=language,
+    )
+    return write(report, fmt, made_at, progress)

@@ -11,15 +11,15 @@ from dashboard import charts, data, exports, filters, markup, tables
 from dashboard.columns import FIGURE_COLUMNS
 from data_contracts.contract import translated
 from i18n import N_, _
-from indicators.availability import footnotes, prison_grid
+from indicators.availability import footnotes
 from indicators.country_views import countries_in, country_grid, international_words, of_country
 from indicators.grids import funnel_groups
 from indicators.readings import (
     benchmark_label,
     benchmark_words,
+    compare_rows,
     group_noun,
     is_group_benchmark,
-    own_benchmark,
     with_funnel_judgement,
     with_judgement,
 )
@@ -61,15 +61,7 @@ def render() -> None:
     country = filters.country(countries, account)
     table = of_country(table, country)
     prisons = filters.prison_filter(of_country(data.prisons(), country))
-    grid = prison_grid(
-        table, prisons, [period], prisons=prisons["prison_code"].to_list(), indicators=[ind.id]
-    )
-    rows = own_benchmark(
-        with_judgement(grid, registry).join(
-            prisons.select("prison_code", "name", "prison_type"), on="prison_code", how="left"
-        ),
-        benchmark,
-    )
+    rows = compare_rows(table, prisons, period, ind.id, benchmark, registry)
     against = benchmark_words(benchmark)
     st.caption(
         translated(ind, "definition")

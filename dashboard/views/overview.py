@@ -10,7 +10,7 @@ from dashboard.profile_charts import spine_chart
 from data_contracts.contract import translated
 from data_contracts.countries import country_name
 from i18n import _, ngettext
-from i18n.formats import in_unit, number
+from i18n.formats import in_unit, number, signed
 from indicators.availability import SHOWN, STATES, footnotes
 from indicators.changes import CHANGE_TESTS, DECREASE, INCREASE, significant_changes
 from indicators.compute import judgements
@@ -30,11 +30,6 @@ def fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
     return in_unit(value, unit, 1)
-
-
-def signed(value: float) -> str:
-    """A change with its sign, one decimal, the language's way ("+1.5", "-0.3")."""
-    return ("+" if value >= 0 else "") + number(value, 1)
 
 
 def render() -> None:
