@@ -133,7 +133,8 @@ def bulletin(args: argparse.Namespace) -> int:
             known = sorted({p.country for p in register if p.country})
             raise CliError(
                 _(
-                    "There is no prison of country '{country}' in the register; the countries are: {known}."
+                    "There is no prison of country '{country}' in the register; the countries "
+                    "are: {known}."
                 ).format(country=shown(args.country), known=", ".join(known))
             )
         name = country_name(args.country)
