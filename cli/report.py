@@ -103,11 +103,9 @@ def prison(args: argparse.Namespace) -> int:
 
 
 def bulletin(args: argparse.Namespace) -> int:
-    from data_contracts.countries import country_name
     from data_contracts.languages import current_language
-    from indicators.aggregates import NATIONAL, REGION
     from reports import make
-    from reports.bulletin import Area, NoSuchBulletin
+    from reports.bulletin import NoSuchBulletin, country_area, region_area
     from store.prisons import list_prisons
     from store.reading_scope import require_readable
 
@@ -126,7 +124,7 @@ def bulletin(args: argparse.Namespace) -> int:
                     "There is no region '{region}' in the register; the regions are: {known}."
                 ).format(region=shown(args.region), known=", ".join(known))
             )
-        area = Area(REGION, args.region, f"{args.region} ({inside[0].country})")
+        area = region_area(args.region, inside[0].country)
     else:
         inside = [p for p in register if p.country == args.country]
         if not inside:
@@ -137,9 +135,7 @@ def bulletin(args: argparse.Namespace) -> int:
                     "are: {known}."
                 ).format(country=shown(args.country), known=", ".join(known))
             )
-        name = country_name(args.country)
-        words = args.country if name == args.country else f"{name} ({args.country})"
-        area = Area(NATIONAL, args.country, words)
+        area = country_area(args.country)
     with rule_refusals():
         require_readable(account, [inside[0].code], countries)
     chosen = make.default_vintage(store, account, vintage(store, args))

@@ -92,6 +92,11 @@ def _vintage_of(key: tuple[str, int, int]):  # type: ignore[no-untyped-def]
         return LATEST
 
 
+def vintage():  # type: ignore[no-untyped-def]
+    """The vintage this session's figures come from (its release, else the latest data)."""
+    return _vintage_of(version())
+
+
 def releases() -> list[str]:
     """The release names, newest first (the release picker's choices)."""
     from store.releases import list_releases

@@ -19,7 +19,7 @@ from dashboard.chart_style import axis_label
 from data_contracts.contract import translated
 from i18n import N_, _
 from i18n.formats import number
-from indicators.aggregates import REGION
+from indicators.aggregates import NATIONAL, REGION
 from indicators.attention import needing_attention
 from indicators.availability import STATES, footnotes
 from indicators.changes import significant_changes
@@ -44,6 +44,29 @@ class Area:
     level: str  # REGION or NATIONAL
     name: str  # the region's name, or the country's code
     words: str  # how the report names it ("Eastwold (XN)", "Northmoor (XN)")
+
+
+def region_area(region: str, country: str | None) -> Area:
+    return Area(REGION, region, f"{region} ({country})" if country else region)
+
+
+def country_area(country: str) -> Area:
+    from data_contracts.countries import country_name
+
+    name = country_name(country)
+    return Area(NATIONAL, country, country if name == country else f"{name} ({country})")
+
+
+def area_shown(prisons: pl.DataFrame) -> Area | None:
+    """The bulletin of what a page shows (``prisons``: the register rows it compares): their
+    region when they all lie in one, else their country; None when they span countries."""
+    countries = prisons["country"].drop_nulls().unique().to_list()
+    if len(countries) != 1:
+        return None
+    regions = prisons["region"].drop_nulls().unique().to_list()
+    if len(regions) == 1:
+        return region_area(regions[0], countries[0])
+    return country_area(countries[0])
 
 
 class NoSuchBulletin(ValueError):

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import charts, data, exports, filters, markup, tables
 from dashboard.columns import FIGURE_COLUMNS
+from dashboard.report_button import report_button
 from data_contracts.contract import translated
 from i18n import N_, _
 from indicators.availability import footnotes
@@ -62,6 +63,7 @@ def render() -> None:
     table = of_country(table, country)
     prisons = filters.prison_filter(of_country(data.prisons(), country))
     rows = compare_rows(table, prisons, period, ind.id, benchmark, registry)
+    _report_button(account, prisons, period, benchmark)
     against = benchmark_words(benchmark)
     st.caption(
         translated(ind, "definition")
@@ -99,6 +101,33 @@ def render() -> None:
     shown = rows.select(SHOWN_COLUMNS).sort("value", descending=True, nulls_last=True)
     st.subheader(_("Table"))
     tables.show(shown, f"compare-{ind.id}-{period}", context)
+
+
+def _report_button(account, prisons, period: str, benchmark: str) -> None:  # type: ignore[no-untyped-def]
+    """The bulletin of the region (or country) compared, as `prison-monitor report
+    bulletin` makes it for this person."""
+    from data_contracts.languages import current_language
+    from reports import make
+    from reports.bulletin import area_shown
+
+    area = area_shown(prisons)
+    if area is None:
+        return
+    vintage, language = data.vintage(), current_language()
+    report_button(
+        f"bulletin-{area.name}-{period}.pdf".replace(" ", "_"),
+        lambda progress: make.bulletin(
+            data.engine(),
+            account,
+            area,
+            period,
+            vintage=vintage,
+            benchmark=benchmark,
+            language=language,
+            progress=progress,
+        ),
+        ("bulletin", area, period, benchmark, vintage, language, account.name),
+    )
 
 
 def _funnel(account, ind, period, benchmark, rows, context) -> None:  # type: ignore[no-untyped-def]

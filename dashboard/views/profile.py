@@ -9,6 +9,7 @@ from dashboard import auth, data, exports, filters, markup, tables
 from dashboard.breakdown_charts import mix_chart, types_chart
 from dashboard.columns import FIGURE_COLUMNS
 from dashboard.profile_charts import SPINE_CAPTION, cascade_chart, spine_chart
+from dashboard.report_button import report_button
 from data_contracts.contract import load_contract, translated
 from i18n import _
 from indicators.availability import footnotes
@@ -56,6 +57,7 @@ def render() -> None:
     country = dict(zip(prisons["prison_code"], prisons["country"], strict=True))[code]
     table, prisons = of_country(table, country), of_country(prisons, country)
     st.title(f"{markup.text(name)} ({code}), {period}", anchor=False)
+    _report_button(account, code, period, benchmark)
     rows = profile_rows(table, prisons, code, period, registry)
     against = benchmark_words(benchmark)
     st.caption(_(SPINE_CAPTION).format(benchmark=against))
@@ -86,6 +88,28 @@ def render() -> None:
         _cascade(chosen, rows, prisons, code, name, period, registry, contract)
     for view in breakdown_views(registry, contract):
         _breakdown(view, table, prisons, code, name, period, registry, contract)
+
+
+def _report_button(account, code: str, period: str, benchmark: str) -> None:  # type: ignore[no-untyped-def]
+    """The profile as `prison-monitor report prison` makes it for this person."""
+    from data_contracts.languages import current_language
+    from reports import make
+
+    vintage, language = data.vintage(), current_language()
+    report_button(
+        f"profile-{code}-{period}.pdf",
+        lambda progress: make.prison_profile(
+            data.engine(),
+            account,
+            code,
+            period,
+            vintage=vintage,
+            benchmark=benchmark,
+            language=language,
+            progress=progress,
+        ),
+        ("profile", code, period, benchmark, vintage, language, account.name),
+    )
 
 
 def _cascade(chosen, rows, prisons, code, name, period, registry, contract) -> None:  # type: ignore[no-untyped-def]
