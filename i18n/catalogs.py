@@ -27,7 +27,7 @@ from i18n import DOMAIN, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 # The packages whose texts people read.
-PACKAGES = ("cli", "dashboard", "data_contracts", "indicators", "store", "i18n")
+PACKAGES = ("cli", "dashboard", "data_contracts", "indicators", "reports", "store", "i18n")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 
