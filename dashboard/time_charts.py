@@ -252,6 +252,8 @@ def trend_panels(
         vertical_spacing=PANEL_GAP / (PANEL_HEIGHT * rows) if rows > 1 else 0.0,
         horizontal_spacing=0.1,
     )
+    # laid out before the traces are added: a template set afterwards is applied to each
+    layout(fig, title, "", "", PANEL_HEIGHT * rows + PANEL_MARGINS)
     periods = sorted(grid["period"].unique().to_list())
     seen_states: set[str] = set()
     traces = _Traces()  # added in one call at the end: one add_trace each is quadratic
@@ -311,4 +313,4 @@ def trend_panels(
     )
     fig.update_yaxes(rangemode="tozero", tickfont={"size": 11})
     fig.update_annotations(font={"size": 12})
-    return layout(fig, title, "", "", PANEL_HEIGHT * rows + PANEL_MARGINS)
+    return fig

@@ -29,6 +29,7 @@ from indicators.overview import national_cards
 from indicators.readings import benchmark_words, compare_rows, is_group_benchmark
 from indicators.registry import Registry, load_registry
 from reports.cells import change_cell, interval_cell, value_cell
+from reports.figures import drawn
 from reports.inputs import Readings
 from reports.model import LEFT, RIGHT, Chart, Paragraph, Report, Section, Table, Terms
 from reports.words import methods_section, provenance_section
@@ -259,7 +260,7 @@ def _compare(table, prisons, period, readings, registry, against) -> list[Sectio
             Section(
                 axis_label(ind),
                 (
-                    Chart(fig, caption, f"compare-{ind.id}"),
+                    drawn(Chart(fig, caption, f"compare-{ind.id}")),
                     *(Paragraph(x, small=True) for x in notes),
                 ),
                 level=2,

@@ -44,8 +44,14 @@ def read(
     from store.reading_scope import prisons_in_scope
     from store.register_history import register_over_time
 
+    from data_contracts.periods import period_index
+
+    bounds = {
+        "first": None if first is None else period_index(first),
+        "last": None if last is None else period_index(last),
+    }
     table = indicator_table(
-        current_values(engine, vintage=vintage),
+        current_values(engine, vintage=vintage, **bounds),
         register_over_time(engine, vintage.moment),
         level=None,
         first=first,

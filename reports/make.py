@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from i18n import N_, _
+from reports import figures
 from reports.model import Report
 from store.account_model import Account
 from store.vintage import Vintage
@@ -44,7 +45,11 @@ def default_vintage(engine: Engine, account: Account, vintage: Vintage) -> Vinta
     return Vintage(release=releases[-1]) if releases else vintage
 
 
-def write(report: Report, fmt: str, made_at: datetime, progress: Progress = _quiet) -> bytes:
+def write(
+    report: Report, fmt: str, made_at: datetime, progress: Progress = _quiet, drawing=None
+) -> bytes:  # type: ignore[no-untyped-def]
+    """The file of `report`; its charts from `drawing` (reports.figures.Drawing: those built
+    with it are drawn already, or being drawn), else drawn now."""
     from reports.figures import chart_images
 
     charts = report.charts()
@@ -54,7 +59,7 @@ def write(report: Report, fmt: str, made_at: datetime, progress: Progress = _qui
         progress(share, _(DRAWING).format(done=min(done + 1, total), total=total))
 
     progress(CHARTS_AT, _(DRAWING).format(done=1, total=len(charts)))
-    images = chart_images(charts, drawn)
+    images = drawing.images(charts, drawn) if drawing else chart_images(charts, drawn)
     progress(WRITE_AT, _(WRITING))
     if fmt == HTML:
         from reports.html_writer import html_page
@@ -103,17 +108,18 @@ def prison_profile(
     )
     notes = value_notes(engine, code, period, vintage=vintage)
     progress(BUILD_AT, _(BUILDING))
-    report = build(
-        readings,
-        code,
-        period,
-        completeness=grid,
-        notes=notes,
-        made_at=made_at,
-        made_by=account.name,
-        language=language,
-    )
-    return write(report, fmt, made_at, progress)
+    with figures.drawing() as charts:
+        report = build(
+            readings,
+            code,
+            period,
+            completeness=grid,
+            notes=notes,
+            made_at=made_at,
+            made_by=account.name,
+            language=language,
+        )
+        return write(report, fmt, made_at, progress, charts)
 
 
 def bulletin(
@@ -144,13 +150,14 @@ def bulletin(
     readings = inputs.read(engine, account, vintage, benchmark, first=first, last=period)
     grid = completeness(engine, first=last, last=last, deadline_days=DEFAULT_DEADLINE_DAYS)
     progress(BUILD_AT, _(BUILDING))
-    report = build(
-        readings,
-        area,  # type: ignore[arg-type]
-        period,
-        completeness=grid,
-        made_at=made_at,
-        made_by=account.name,
-        language=language,
-    )
-    return write(report, fmt, made_at, progress)
+    with figures.drawing() as charts:
+        report = build(
+            readings,
+            area,  # type: ignore[arg-type]
+            period,
+            completeness=grid,
+            made_at=made_at,
+            made_by=account.name,
+            language=language,
+        )
+        return write(report, fmt, made_at, progress, charts)

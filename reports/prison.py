@@ -36,6 +36,7 @@ from indicators.profile_views import (
 from indicators.readings import benchmark_words, profile_rows
 from indicators.registry import Registry, load_registry
 from reports.cells import figure_cells
+from reports.figures import drawn
 from reports.inputs import Readings
 from reports.model import LEFT, RIGHT, Chart, Paragraph, Report, Section, Table, Terms
 from reports.words import methods_section, provenance_section, trend_word
@@ -153,7 +154,9 @@ def _summary(rows, code, period, against, trends, registry) -> Section:  # type:
     return Section(
         _("Indicators against the {benchmark}").format(benchmark=against),
         (
-            Chart(fig, _(SPINE_CAPTION).format(benchmark=against), "spine", width=SPINE_WIDTH),
+            drawn(
+                Chart(fig, _(SPINE_CAPTION).format(benchmark=against), "spine", width=SPINE_WIDTH)
+            ),
             Table(
                 (
                     _("Indicator"),
@@ -197,7 +200,7 @@ def _recent(table, register, code, period, ids, registry, against) -> Section:  
             title=f"{code}: {span}",
             benchmark_name=against,
         )
-        charts.append(Chart(fig, caption, f"recent-{n // PANELS_PER_CHART + 1}"))
+        charts.append(drawn(Chart(fig, caption, f"recent-{n // PANELS_PER_CHART + 1}")))
     notes = footnotes(grid["state"].to_list())
     return Section(
         _("The last {count} quarters").format(count=len(quarters)),
@@ -219,7 +222,7 @@ def _cascades(rows, register, code, period, registry, contract) -> list[Section]
             Section(
                 _(chosen.title),
                 (
-                    Chart(fig, notes[0], f"cascade-{chosen.id}"),
+                    drawn(Chart(fig, notes[0], f"cascade-{chosen.id}")),
                     *(Paragraph(n, small=True) for n in notes[1:]),
                 ),
                 level=2 if found else 1,
@@ -254,7 +257,7 @@ def _breakdowns(table, register, code, period, registry, contract) -> list[Secti
             Section(
                 view.title,
                 (
-                    Chart(fig, view.caption, f"breakdown-{view.id}"),
+                    drawn(Chart(fig, view.caption, f"breakdown-{view.id}")),
                     *(Paragraph(n, small=True) for n in notes),
                 ),
             )
