@@ -36,15 +36,14 @@ def read(
 ) -> Readings:
     """The readings of the quarters `first` to `last` (every quarter: None). Each quarter's
     figures, benchmarks and suppression are those of the whole table: none looks across
-    quarters (tests/reports/test_inputs.py)."""
+    quarters (tests/reports/test_report_edges.py)."""
+    from data_contracts.periods import period_index
     from indicators.table import indicator_table
     from store.history import latest_accepted_at
     from store.prisons import list_prisons, prison_countries, register_frame
     from store.read import current_values
     from store.reading_scope import prisons_in_scope
     from store.register_history import register_over_time
-
-    from data_contracts.periods import period_index
 
     bounds = {
         "first": None if first is None else period_index(first),
