@@ -59,73 +59,77 @@ def time_report(
     return times, pages
 
 
+def measure(
+    name: str,
+    goal: float,
+    env: dict[str, str],
+    report: list[str],
+    title: str,
+    least: int,
+    runs: int,
+    folder: Path,
+) -> dict:  # type: ignore[type-arg]
+    """One report timed `runs` times: its result for results/reports.json."""
+    times, pages = time_report(env, report, runs, title, least, folder)
+    command = " ".join(["prison-monitor report", *report, "--output", f"{report[0]}.pdf"])
+    return common.result(
+        name,
+        goal=goal,
+        value=statistics.median(times),
+        unit="s",
+        command=command,
+        details={**common.summary(times), "runs": len(times), "pages": pages},
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    results = []
     with tempfile.TemporaryDirectory(prefix="pm-reports-") as tmp:
         folder = Path(tmp)
-        sample = sample_scale(folder)
-        env = common.cli_env(sample.db_url)
+        env = common.cli_env(sample_scale(folder).db_url)
         common.run_cli(["init", "--sample"], env)
-        profile = ["prison", "--prison", DEMO_DIRECTOR_PRISON, "--period", LAST_QUARTER]
-        times, pages = time_report(
-            env, [*profile, "--user", "director"], args.runs, f"({DEMO_DIRECTOR_PRISON})", 4, folder
-        )
-        results.append(
-            common.result(
+        mine = ["--prison", DEMO_DIRECTOR_PRISON, "--period", LAST_QUARTER, "--user", "director"]
+        results = [
+            measure(
                 "report: prison profile, sample data (24 prisons x 12 quarters)",
-                goal=PROFILE_GOAL,
-                value=statistics.median(times),
-                unit="s",
-                command=f"prison-monitor report prison --prison {DEMO_DIRECTOR_PRISON} "
-                f"--period {LAST_QUARTER} --user director --output profile.pdf",
-                details={**common.summary(times), "runs": len(times), "pages": pages},
+                PROFILE_GOAL,
+                env,
+                ["prison", *mine],
+                f"({DEMO_DIRECTOR_PRISON})",
+                4,
+                args.runs,
+                folder,
             )
-        )
+        ]
         print("storing 150 prisons x 40 quarters, every module ...", file=sys.stderr)
-        large = stored_scale(folder, "large", *LARGE)
-        env = common.cli_env(large.db_url)
+        env = common.cli_env(stored_scale(folder, "large", *LARGE).db_url)
         prisons = json.loads(common.run_cli(["prisons", "list", "--json"], env).stdout)
         first, country = prisons[0]["prison_code"], prisons[0]["country"]
-        period = synthetic.quarters(LARGE_QUARTERS)[-1]
-        times, pages = time_report(
-            env,
-            ["prison", "--prison", first, "--period", period, "--user", LARGE_USER],
-            args.runs,
-            f"({first})",
-            4,
-            folder,
-        )
+        quarter = ["--period", synthetic.quarters(LARGE_QUARTERS)[-1], "--user", LARGE_USER]
         results.append(
-            common.result(
+            measure(
                 "report: prison profile, 150 prisons x 40 quarters, every module",
-                goal=PROFILE_GOAL,
-                value=statistics.median(times),
-                unit="s",
-                command=f"prison-monitor report prison --prison {first} --period {period} "
-                f"--user {LARGE_USER} --output profile.pdf",
-                details={**common.summary(times), "runs": len(times), "pages": pages},
+                PROFILE_GOAL,
+                env,
+                ["prison", "--prison", first, *quarter],
+                f"({first})",
+                4,
+                args.runs,
+                folder,
             )
         )
-        times, pages = time_report(
-            env,
-            ["bulletin", "--country", country, "--period", period, "--user", LARGE_USER],
-            args.runs,
-            "bulletin",
-            30,
-            folder,
-        )
         results.append(
-            common.result(
+            measure(
                 "report: bulletin of a country of 150 prisons (40 quarters, every module)",
-                goal=BULLETIN_GOAL,
-                value=statistics.median(times),
-                unit="s",
-                command=f"prison-monitor report bulletin --country {country} --period {period} "
-                f"--user {LARGE_USER} --output bulletin.pdf",
-                details={**common.summary(times), "runs": len(times), "pages": pages},
+                BULLETIN_GOAL,
+                env,
+                ["bulletin", "--country", country, *quarter],
+                "bulletin",
+                30,
+                args.runs,
+                folder,
             )
         )
     return common.finish("reports.json", results)

@@ -240,20 +240,18 @@ def _reports(sub) -> None:  # type: ignore[no-untyped-def]
     rsub = report.add_subparsers(dest="report", required=True, metavar="KIND")
     p = rsub.add_parser("prison", help="one prison's profile for one quarter")
     p.add_argument("--prison", required=True, metavar="CODE")
-    p.add_argument("--period", required=True, metavar="P", help="the quarter, YYYY-Qn")
-    p.add_argument("--benchmark", choices=BENCHMARKS, default="national")
-    p.add_argument("--format", choices=("pdf", "html"), default=None, help="default: from --output")
-    p.add_argument(
-        "--output", type=Path, required=True, metavar="FILE", help="FILE.pdf or FILE.html"
-    )
-    p.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
-    p.add_argument("--user", required=True, metavar="NAME", help="made as this account sees it")
-    _vintage_options(p)
+    _report_options(p)
     p.set_defaults(run=_command("cli.report:prison"))
     p = rsub.add_parser("bulletin", help="one region's or country's bulletin for one quarter")
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--region", metavar="R", help="a region of the register")
     where.add_argument("--country", metavar="C", help="a country (ISO 3166-1 alpha-2)")
+    _report_options(p)
+    p.set_defaults(run=_command("cli.report:bulletin"))
+
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    """What both reports take beside what they are about."""
     p.add_argument("--period", required=True, metavar="P", help="the quarter, YYYY-Qn")
     p.add_argument("--benchmark", choices=BENCHMARKS, default="national")
     p.add_argument("--format", choices=("pdf", "html"), default=None, help="default: from --output")
@@ -263,7 +261,6 @@ def _reports(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
     p.add_argument("--user", required=True, metavar="NAME", help="made as this account sees it")
     _vintage_options(p)
-    p.set_defaults(run=_command("cli.report:bulletin"))
 
 
 def _governance(sub) -> None:  # type: ignore[no-untyped-def]

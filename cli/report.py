@@ -46,6 +46,13 @@ def _check_output(args: argparse.Namespace) -> None:
         )
 
 
+def _written(args: argparse.Namespace, content: bytes, words: str, what: str, user: str) -> int:
+    args.output.write_bytes(content)
+    size = f"{len(content) / 1024:,.0f}"
+    tell(words.format(file=shown(args.output), what=what, period=args.period, user=user, size=size))
+    return EXIT_OK
+
+
 def _progress(share: float, words: str) -> None:
     tell(f"[{share:4.0%}] {words}")
 
@@ -87,19 +94,13 @@ def prison(args: argparse.Namespace) -> int:
             )
     except NoSuchProfile as exc:
         raise CliError(str(exc)) from None
-    args.output.write_bytes(content)
-    tell(
-        _(
-            "{file} written: the profile of {code}, {period}, as {user} sees it ({size} KiB)."
-        ).format(
-            file=shown(args.output),
-            code=args.prison,
-            period=args.period,
-            user=account.name,
-            size=f"{len(content) / 1024:,.0f}",
-        )
+    return _written(
+        args,
+        content,
+        _("{file} written: the profile of {what}, {period}, as {user} sees it ({size} KiB)."),
+        args.prison,
+        account.name,
     )
-    return EXIT_OK
 
 
 def bulletin(args: argparse.Namespace) -> int:
@@ -154,16 +155,10 @@ def bulletin(args: argparse.Namespace) -> int:
             )
     except NoSuchBulletin as exc:
         raise CliError(str(exc)) from None
-    args.output.write_bytes(content)
-    tell(
-        _(
-            "{file} written: the bulletin of {area}, {period}, as {user} sees it ({size} KiB)."
-        ).format(
-            file=shown(args.output),
-            area=area.words,
-            period=args.period,
-            user=account.name,
-            size=f"{len(content) / 1024:,.0f}",
-        )
+    return _written(
+        args,
+        content,
+        _("{file} written: the bulletin of {what}, {period}, as {user} sees it ({size} KiB)."),
+        area.words,
+        account.name,
     )
-    return EXIT_OK

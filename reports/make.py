@@ -73,6 +73,38 @@ def write(
     return content
 
 
+def _read(
+    engine: Engine,
+    account: Account,
+    vintage: Vintage,
+    benchmark: str,
+    period: str,
+    progress: Progress,
+):  # type: ignore[no-untyped-def]
+    """Start the browser that draws the charts (it starts while the figures are read), then
+    read the report's quarters: (when it is made, the readings, its first quarter's index)."""
+    from dashboard.images import start_in_background
+    from data_contracts.periods import period_index, period_label
+    from reports import inputs
+    from reports.prison import RECENT_QUARTERS
+
+    start_in_background()
+    made_at = datetime.now(UTC)
+    progress(READ_AT, _(READING))
+    first = period_index(period) - RECENT_QUARTERS + 1
+    readings = inputs.read(
+        engine, account, vintage, benchmark, first=period_label(first), last=period
+    )
+    return made_at, readings, first
+
+
+def _made(build: Callable[[], Report], fmt: str, made_at: datetime, progress: Progress) -> bytes:
+    """Build the report, its charts drawn as they come, and write it."""
+    progress(BUILD_AT, _(BUILDING))
+    with figures.drawing() as charts:
+        return write(build(), fmt, made_at, progress, charts)
+
+
 def prison_profile(
     engine: Engine,
     account: Account,
@@ -86,30 +118,18 @@ def prison_profile(
     progress: Progress = _quiet,
 ) -> bytes:
     """The prison profile of `code` in `period`, as `account` sees it."""
-    from dashboard.images import start_in_background
-    from data_contracts.periods import period_index, period_label
-    from reports import inputs
-    from reports.prison import RECENT_QUARTERS
+    from data_contracts.periods import period_index
     from reports.prison import prison_profile as build
     from store.completeness import DEFAULT_DEADLINE_DAYS, completeness
     from store.read import value_notes
 
-    start_in_background()  # the browser that draws the charts starts while the figures are read
-    made_at = datetime.now(UTC)
-    progress(READ_AT, _(READING))
-    last = period_index(period)
-    first = period_label(last - RECENT_QUARTERS + 1)
-    readings = inputs.read(engine, account, vintage, benchmark, first=first, last=period)
+    made_at, readings, first = _read(engine, account, vintage, benchmark, period, progress)
     grid = completeness(
-        engine,
-        first=period_index(first),
-        last=last,
-        deadline_days=DEFAULT_DEADLINE_DAYS,
+        engine, first=first, last=period_index(period), deadline_days=DEFAULT_DEADLINE_DAYS
     )
     notes = value_notes(engine, code, period, vintage=vintage)
-    progress(BUILD_AT, _(BUILDING))
-    with figures.drawing() as charts:
-        report = build(
+    return _made(
+        lambda: build(
             readings,
             code,
             period,
@@ -118,8 +138,11 @@ def prison_profile(
             made_at=made_at,
             made_by=account.name,
             language=language,
-        )
-        return write(report, fmt, made_at, progress, charts)
+        ),
+        fmt,
+        made_at,
+        progress,
+    )
 
 
 def bulletin(
@@ -135,23 +158,15 @@ def bulletin(
     progress: Progress = _quiet,
 ) -> bytes:
     """The bulletin of `area` (reports.bulletin.Area) in `period`, as `account` sees it."""
-    from dashboard.images import start_in_background
-    from data_contracts.periods import period_index, period_label
-    from reports import inputs
+    from data_contracts.periods import period_index
     from reports.bulletin import bulletin as build
-    from reports.prison import RECENT_QUARTERS
     from store.completeness import DEFAULT_DEADLINE_DAYS, completeness
 
-    start_in_background()
-    made_at = datetime.now(UTC)
-    progress(READ_AT, _(READING))
+    made_at, readings, _first = _read(engine, account, vintage, benchmark, period, progress)
     last = period_index(period)
-    first = period_label(last - RECENT_QUARTERS + 1)
-    readings = inputs.read(engine, account, vintage, benchmark, first=first, last=period)
     grid = completeness(engine, first=last, last=last, deadline_days=DEFAULT_DEADLINE_DAYS)
-    progress(BUILD_AT, _(BUILDING))
-    with figures.drawing() as charts:
-        report = build(
+    return _made(
+        lambda: build(
             readings,
             area,  # type: ignore[arg-type]
             period,
@@ -159,5 +174,8 @@ def bulletin(
             made_at=made_at,
             made_by=account.name,
             language=language,
-        )
-        return write(report, fmt, made_at, progress, charts)
+        ),
+        fmt,
+        made_at,
+        progress,
+    )
