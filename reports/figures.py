@@ -11,6 +11,7 @@ next section on the other core.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -27,14 +28,29 @@ MAX_CHART_HEIGHT_MM = 190
 SVG_SIZE = re.compile(rb'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"')
 
 Image = dict[str, float | str]
+DRAW_ATTEMPTS = 2
+RETRY_AFTER_SECONDS = 0.5
+
+
+def _svg(chart: Chart) -> bytes:
+    """The chart drawn; drawn again once if the browser failed it (kaleido can call a tab
+    whose page has not finished loading on a busy machine: "kaleido_scopes is not defined")."""
+    from dashboard.images import WIDTH, figure_image
+
+    for attempt in range(DRAW_ATTEMPTS):
+        try:
+            return figure_image(chart.figure, "svg", footer=(), width=chart.width or WIDTH)
+        except Exception:
+            if attempt + 1 == DRAW_ATTEMPTS:
+                raise
+            time.sleep(RETRY_AFTER_SECONDS)
+    raise AssertionError("unreachable")
 
 
 def chart_image(chart: Chart) -> Image:
     """The chart's SVG text (``svg``) and the share of the text width it is shown at
     (``share``: a tall chart narrower, so that it fits a page)."""
-    from dashboard.images import WIDTH, figure_image
-
-    svg = figure_image(chart.figure, "svg", footer=(), width=chart.width or WIDTH)
+    svg = _svg(chart)
     size = SVG_SIZE.search(svg)
     aspect = float(size.group(2)) / float(size.group(1)) if size else 1.0
     share = min(1.0, MAX_CHART_HEIGHT_MM / (TEXT_WIDTH_MM * aspect))
