@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from i18n import N_, _
 from indicators.compute import SERIES_KEYS, changes, with_period_index
 from indicators.registry import Registry, load_registry
 from indicators.stats import CONFIDENCE_95, NO_SIGNIFICANT_CHANGE, wilson_lower, wilson_upper
@@ -31,6 +32,19 @@ CHANGE_TESTS = (
 INCREASE = "increase"
 DECREASE = "decrease"
 CHANGE_LABELS = (INCREASE, DECREASE, NO_SIGNIFICANT_CHANGE)
+# The labels' words where people read them, marked for the catalogs (the tables keep English).
+CHANGE_WORDS = {
+    INCREASE: N_("increase"),
+    DECREASE: N_("decrease"),
+    NO_SIGNIFICANT_CHANGE: N_("no significant change"),
+}
+
+
+def change_word(label: str) -> str:
+    """A change's label in the reader's language."""
+    return _(CHANGE_WORDS.get(label, label))
+
+
 # (name of the comparison, quarters back) as in compute.changes.
 COMPARISONS = (("previous_quarter", 1), ("year_before", 4))
 NO_DIFFERENCE = 0.0

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from i18n import N_, _
 from indicators.stats import (
     CANNOT_BE_CALCULATED,
     CONFIDENCE_95,
@@ -23,6 +24,22 @@ from indicators.stats import (
     poisson_upper,
     z_for,
 )
+
+# The markers' words where people read them (pages, exports' tables, reports), marked for
+# the catalogs; the table's `trend` column keeps the English word (a machine value).
+TREND_WORDS = {
+    INCREASING: N_("increasing"),
+    DECREASING: N_("decreasing"),
+    NO_SIGNIFICANT_CHANGE: N_("no significant change"),
+    CANNOT_BE_CALCULATED: N_("cannot be calculated"),
+}
+
+
+def trend_word(trend: str | None) -> str:
+    """A recent-trend marker in the reader's language (none: cannot be calculated)."""
+    chosen = trend or CANNOT_BE_CALCULATED
+    return _(TREND_WORDS.get(chosen, chosen))
+
 
 TREND_POINTS = 5
 # Fingertips tests recent trends at 99.8% (chi-square on 1 df > 9.5495), not 95%.

@@ -11,6 +11,7 @@ from dashboard.columns import decimals
 from i18n import N_, _
 from i18n.formats import in_unit, number, signed
 from indicators.availability import SHOWN, STATES
+from indicators.changes import change_word
 
 INTERVAL = N_("{lower}–{upper}")
 NO_FIGURE = "—"  # a cell with nothing to say: no benchmark, not compared
@@ -44,11 +45,6 @@ def figure_cells(row: dict[str, Any], unit: str) -> tuple[str, str, str, str]:
     )
 
 
-CHANGE_WORDS = {
-    "increase": N_("increase"),
-    "decrease": N_("decrease"),
-    "no significant change": N_("no significant change"),
-}
 CHANGE = N_("{change} ({verdict})")
 
 
@@ -60,4 +56,4 @@ def change_cell(change: float | None, verdict: str | None, unit: str) -> str:
     shown = signed(change, decimals("change", unit) or 0)
     if verdict is None:
         return shown
-    return _(CHANGE).format(change=shown, verdict=_(CHANGE_WORDS.get(verdict, verdict)))
+    return _(CHANGE).format(change=shown, verdict=change_word(verdict))

@@ -35,11 +35,12 @@ from indicators.profile_views import (
 )
 from indicators.readings import benchmark_words, profile_rows
 from indicators.registry import Registry, load_registry
+from indicators.trend import trend_word
 from reports.cells import figure_cells
 from reports.figures import drawn
 from reports.inputs import Readings
 from reports.model import LEFT, RIGHT, Chart, Paragraph, Report, Section, Table, Terms
-from reports.words import methods_section, provenance_section, trend_word
+from reports.words import methods_section, provenance_section
 from store.completeness import STATUS_WORDS
 
 # The quarters of the trend panels and of the completeness table: the quarter and those before.

@@ -9,16 +9,9 @@ from dashboard.provenance import METHODS, SOURCE, suppression_words
 from i18n import N_, _
 from i18n.formats import moment as moment_words
 from indicators.readings import benchmark_words
-from indicators.stats import CANNOT_BE_CALCULATED, DECREASING, INCREASING, NO_SIGNIFICANT_CHANGE
 from reports.inputs import Readings
 from reports.model import Paragraph, Section, Terms
 
-TREND_WORDS = {
-    INCREASING: N_("increasing"),
-    DECREASING: N_("decreasing"),
-    NO_SIGNIFICANT_CHANGE: N_("no significant change"),
-    CANNOT_BE_CALCULATED: N_("cannot be calculated"),
-}
 ROLE_WORDS = {"ministry": N_("ministry"), "director": N_("director"), "evaluator": N_("evaluator")}
 
 INTERVAL_METHOD = N_(
@@ -42,10 +35,6 @@ SUPPRESSION_METHOD = N_(
     "Small numbers: {words}. A suppressed figure is hidden, never rounded; not computable "
     "(a denominator of 0), not reported and not in service are said as such."
 )
-
-
-def trend_word(trend: str | None) -> str:
-    return _(TREND_WORDS.get(trend or CANNOT_BE_CALCULATED, trend or CANNOT_BE_CALCULATED))
 
 
 def vintage_words(readings: Readings) -> str:

@@ -12,7 +12,7 @@ from data_contracts.countries import country_name
 from i18n import _, ngettext
 from i18n.formats import in_unit, number, signed
 from indicators.availability import SHOWN, STATES, footnotes
-from indicators.changes import CHANGE_TESTS, DECREASE, INCREASE, significant_changes
+from indicators.changes import CHANGE_TESTS, DECREASE, INCREASE, change_word, significant_changes
 from indicators.compute import judgements
 from indicators.country_views import countries_in, of_country
 from indicators.grids import judgement_table
@@ -108,7 +108,7 @@ def _card(card: dict, title: str, definition: str) -> None:  # type: ignore[type
         delta=None
         if previous is None
         else _("{change} on previous quarter ({verdict})").format(
-            change=signed(previous), verdict=verdict or _("not tested")
+            change=signed(previous), verdict=change_word(verdict) if verdict else _("not tested")
         ),
         delta_color=ARROWS[card["polarity"]] if verdict in SIGNIFICANT else "off",
         help=definition,
@@ -132,7 +132,8 @@ def _card(card: dict, title: str, definition: str) -> None:  # type: ignore[type
     if year is not None:
         parts.append(
             _("{change} on a year before ({verdict})").format(
-                change=signed(year), verdict=year_verdict or _("not tested")
+                change=signed(year),
+                verdict=change_word(year_verdict) if year_verdict else _("not tested"),
             )
         )
     st.caption(" · ".join(parts))

@@ -16,6 +16,7 @@ from indicators.availability import footnotes, prison_grid
 from indicators.country_views import countries_in, country_grid, international_words, of_country
 from indicators.pooling import pooled_note
 from indicators.readings import benchmark_lines, benchmark_words, group_noun, is_group_benchmark
+from indicators.trend import trend_word
 
 MAX_PRISONS = 7
 
@@ -99,7 +100,7 @@ def render() -> None:
     lines = benchmark_lines(table, grid, benchmark)
     markers = data.trends(account, period_label(last), benchmark)
     marker = {
-        r["prison_code"]: r["trend"]
+        r["prison_code"]: trend_word(r["trend"])
         for r in markers.filter(
             (pl.col("level") == "prison") & (pl.col("indicator") == ind.id)
         ).iter_rows(named=True)
@@ -123,7 +124,7 @@ def render() -> None:
     tables.notes(notes)
     shown = grid.select(SHOWN_COLUMNS).with_columns(
         pl.col("prison_code")
-        .replace_strict(marker, default=_("cannot be calculated"), return_dtype=pl.String)
+        .replace_strict(marker, default=trend_word(None), return_dtype=pl.String)
         .alias("recent_trend")
     )
     tables.show(shown, f"trend-{ind.id}", context)
@@ -163,7 +164,7 @@ def _countries(account, ind, table, countries) -> None:  # type: ignore[no-untyp
     markers = data.trends(account, period_label(last)).filter(
         (pl.col("level") == "national") & (pl.col("indicator") == ind.id)
     )
-    marker = {r["country"]: r["trend"] for r in markers.iter_rows(named=True)}
+    marker = {r["country"]: trend_word(r["trend"]) for r in markers.iter_rows(named=True)}
     fig = trend_chart(
         grid,
         lines,
