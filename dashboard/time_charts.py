@@ -127,6 +127,25 @@ def _series(  # type: ignore[no-untyped-def]
     )
 
 
+def _benchmark_line(  # type: ignore[no-untyped-def]
+    periods: list[str], part: pl.DataFrame, name: str, dash: str, *, width=None, legend=True
+) -> go.Scatter:
+    """A benchmark's dashed line over `periods` (`part`: its period and value), broken
+    where it has no value."""
+    by_period = dict(zip(part["period"], part["value"], strict=True))
+    return go.Scatter(
+        x=periods,
+        y=[by_period.get(p) for p in periods],
+        mode="lines",
+        connectgaps=False,
+        name=plotly_text(name),
+        showlegend=legend,
+        line={"color": NEUTRAL, "dash": dash, **({"width": width} if width else {})},
+        # the name by reference: a region's text is never read as a template
+        hovertemplate="%{fullData.name} %{x}: %{y:.1f}<extra></extra>",
+    )
+
+
 def trend_chart(
     grid: pl.DataFrame,
     benchmarks: pl.DataFrame,
@@ -164,21 +183,8 @@ def trend_chart(
     for n, (label, part) in enumerate(
         benchmarks.sort("period").group_by("label", maintain_order=True)
     ):
-        by_period = dict(zip(part["period"], part["value"], strict=True))
-        fig.add_trace(
-            go.Scatter(
-                x=periods,
-                y=[by_period.get(p) for p in periods],
-                mode="lines",
-                connectgaps=False,
-                name=plotly_text(str(label[0])),
-                line={"color": NEUTRAL, "dash": BENCHMARK_DASHES[n % len(BENCHMARK_DASHES)]},
-                # the name by reference: a region's text is never read as a template
-                hovertemplate="%{fullData.name} %{x}: %{y:.1f}<extra></extra>",
-            ),
-            row=1,
-            col=1,
-        )
+        dash = BENCHMARK_DASHES[n % len(BENCHMARK_DASHES)]
+        fig.add_trace(_benchmark_line(periods, part, str(label[0]), dash), row=1, col=1)
     if strip:
         for state in STATE_SYMBOLS:
             part = absent.filter(pl.col("state") == state)
@@ -273,16 +279,9 @@ def trend_panels(
             legend=n == 0,
         )
         line = benchmarks.filter(pl.col("indicator") == indicator)
-        by_period = dict(zip(line["period"], line["value"], strict=True))
         traces.add_trace(
-            go.Scatter(
-                x=periods,
-                y=[by_period.get(p) for p in periods],
-                mode="lines",
-                connectgaps=False,
-                name=plotly_text(benchmark_name),
-                showlegend=n == 0,
-                line={"color": NEUTRAL, "dash": BENCHMARK_DASHES[0], "width": 1.5},
+            _benchmark_line(
+                periods, line, benchmark_name, BENCHMARK_DASHES[0], width=1.5, legend=n == 0
             ),
             row=row,
             col=col,

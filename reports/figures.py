@@ -105,9 +105,3 @@ def drawn(chart: Chart) -> Chart:
     if current is not None:
         current.submit(chart)
     return chart
-
-
-def chart_images(charts: Sequence[Chart], progress: Progress | None = None) -> dict[str, Image]:
-    """Each chart's image by its key, drawn one after the other."""
-    with drawing() as made:
-        return made.images(charts, progress)

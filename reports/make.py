@@ -46,12 +46,10 @@ def default_vintage(engine: Engine, account: Account, vintage: Vintage) -> Vinta
 
 
 def write(
-    report: Report, fmt: str, made_at: datetime, progress: Progress = _quiet, drawing=None
-) -> bytes:  # type: ignore[no-untyped-def]
-    """The file of `report`; its charts from `drawing` (reports.figures.Drawing: those built
-    with it are drawn already, or being drawn), else drawn now."""
-    from reports.figures import chart_images
-
+    report: Report, fmt: str, made_at: datetime, progress: Progress, drawing: figures.Drawing
+) -> bytes:
+    """The file of `report`; its charts from `drawing` (those built with it are drawn
+    already, or being drawn; any other is drawn now)."""
     charts = report.charts()
 
     def drawn(done: int, total: int) -> None:
@@ -59,7 +57,7 @@ def write(
         progress(share, _(DRAWING).format(done=min(done + 1, total), total=total))
 
     progress(CHARTS_AT, _(DRAWING).format(done=1, total=len(charts)))
-    images = drawing.images(charts, drawn) if drawing else chart_images(charts, drawn)
+    images = drawing.images(charts, drawn)
     progress(WRITE_AT, _(WRITING))
     if fmt == HTML:
         from reports.html_writer import html_page

@@ -67,19 +67,3 @@ class Report:
 
     def charts(self) -> list[Chart]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Chart)]
-
-    def text(self) -> str:
-        """Every word of the report but the charts' (for tests and search)."""
-        parts = [self.title, self.subtitle]
-        for section in self.sections:
-            parts.append(section.title)
-            for block in section.blocks:
-                if isinstance(block, Paragraph):
-                    parts.append(block.text)
-                elif isinstance(block, Table):
-                    parts += [*block.columns, *(c for row in block.rows for c in row)]
-                elif isinstance(block, Chart):
-                    parts.append(block.caption)
-                else:
-                    parts += [w for item in block.items for w in item]
-        return "\n".join(parts)
