@@ -9,10 +9,11 @@ their glyph widths (deliberately on the wide side), the margins are fixed from t
 labels, legend and colour bar they must hold, and the legend stands to the right of the
 plot, no taller than it. tests/browser/test_export_layout.py checks the drawn result.
 
-Kaleido 1.x drives Debian's chromium; starting a browser costs 2-4 s, so one is started
-per process on the first export and reused (~0.1 s an image after that). It is not started
-before: it holds about 430 MiB (proportional set size, measured), too much to keep in every
-dashboard process for people who never export.
+Kaleido 1.x drives Debian's chromium (dashboard/chart_browser.py); starting a browser costs
+2-4 s, so one is started per process on the first export and reused (a few hundredths of a
+second to a quarter of a second an image after that). It is not started before: it holds
+about 430 MiB (proportional set size, measured), too much to keep in every dashboard
+process for people who never export.
 """
 
 from __future__ import annotations
@@ -21,18 +22,14 @@ import functools
 import html
 import math
 import re
-import threading
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 
+from dashboard.chart_browser import BROWSER
 from dashboard.markup import plotly_text
-
-_LOCK = threading.Lock()
-_STARTED = False
 
 WIDTH = 1100  # px; PNGs are drawn at PNG_SCALE times this
 PNG_SCALE = 2
@@ -69,16 +66,6 @@ MIN_PLOT_HEIGHT = 240  # px: below this a chart is not readable
 DEFAULT_HEIGHT, DEFAULT_TOP, DEFAULT_BOTTOM = 450, 100, 80  # plotly's own defaults
 NO_LEGEND_TYPES = {"heatmap", "histogram2d", "contour", "surface"}  # legend only if asked
 TAG = re.compile(r"<[^>]+>")
-
-
-def _ensure_server() -> None:
-    global _STARTED
-    with _LOCK:
-        if not _STARTED:
-            import kaleido
-
-            kaleido.start_sync_server(silence_warnings=True, mathjax=False)
-            _STARTED = True
 
 
 # --- Measuring text ---------------------------------------------------------------------
@@ -288,15 +275,12 @@ def figure_image(
     width: int = WIDTH,
 ) -> bytes:
     """PNG or SVG bytes of `fig` laid out for a report (see export_figure), `width` px wide."""
-    _ensure_server()
     final = export_figure(fig, title, footer, width)
     scale = PNG_SCALE if fmt == "png" else 1
-    with warnings.catch_warnings():  # plotly notes that a running server ignores its options
-        warnings.simplefilter("ignore", UserWarning)
-        return final.to_image(format=fmt, width=width, height=int(final.layout.height), scale=scale)
+    return BROWSER.draw(final.to_dict(), fmt, width, int(final.layout.height), scale)
 
 
 def start_in_background() -> None:
-    """Start the browser now, in a thread, for images wanted a moment later (a report
-    reads its figures meanwhile); figure_image waits for it."""
-    threading.Thread(target=_ensure_server, name="kaleido-start", daemon=True).start()
+    """Launch the browser now, for images wanted a moment later (a report reads its figures
+    meanwhile); figure_image waits for it."""
+    BROWSER.start()
