@@ -38,6 +38,9 @@ SPINE_CAPTION = N_(
     "middle half); colour says whether the prison is significantly better, worse or "
     "similar (95% interval). An indicator without a value says why."
 )
+# px per indicator of the spine (the screen's; a printed page takes rows closer together) and
+# around its rows (title, axis title, margins); never shorter than SPINE_MIN_HEIGHT.
+SPINE_ROW, SPINE_AROUND, SPINE_MIN_HEIGHT = 40, 140, 360
 CASCADE_COLOURS = (BETTER, HIGHER, LOWER, "#009E73", "#E69F00", "#56B4E9")
 
 
@@ -60,7 +63,7 @@ def spine_label(row: dict) -> str:
     return label
 
 
-def spine_chart(rows: pl.DataFrame, title: str) -> go.Figure:
+def spine_chart(rows: pl.DataFrame, title: str, row_height: int = SPINE_ROW) -> go.Figure:
     """Fingertips-style spine: each indicator's spread of prisons, centred on the benchmark.
 
     ``rows`` is indicators.readings.profile_rows: per indicator label, state, value,
@@ -132,7 +135,7 @@ def spine_chart(rows: pl.DataFrame, title: str) -> go.Figure:
         title,
         _("Lower ← benchmark → higher (scaled per indicator)"),
         "",
-        max(360, 40 * len(labels) + 140),
+        max(SPINE_MIN_HEIGHT, row_height * len(labels) + SPINE_AROUND),
     )
 
 

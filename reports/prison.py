@@ -47,8 +47,9 @@ from store.completeness import STATUS_WORDS
 RECENT_QUARTERS = 8
 # Trend panels in one chart: five rows of two, a chart that fits a page.
 PANELS_PER_CHART = 10
-# px the spine is drawn at: its long labels and its legend leave the plot room.
-SPINE_WIDTH = 1500
+# px the spine is drawn at (its long labels and its legend leave the plot room) and per
+# indicator: rows closer than on screen, so that at the page's width its text stays legible.
+SPINE_WIDTH, SPINE_PRINT_ROW = 1100, 30
 
 NOTES_WITHHELD = N_(
     "The notes the prison wrote with its values are not shown: they may describe figures "
@@ -150,6 +151,7 @@ def _summary(rows, code, period, against, trends, registry) -> Section:  # type:
         _("{code}: indicators against the {benchmark}, {period}").format(
             code=code, benchmark=against, period=period
         ),
+        row_height=SPINE_PRINT_ROW,
     )
     notes = footnotes(rows["state"].to_list())
     return Section(
